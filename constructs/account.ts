@@ -1,0 +1,28 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
+
+/** The account and partition a stack deploys into, as Terraform references. */
+export interface StackAccount {
+  /** Account id, e.g. `${data.aws_caller_identity.lifeboat_account.account_id}`. */
+  readonly accountId: string;
+  /** Partition, e.g. `aws`, `aws-cn`, `aws-us-gov`. */
+  readonly partition: string;
+}
+
+const ACCOUNT_ID = 'lifeboat-account';
+const PARTITION_ID = 'lifeboat-partition';
+
+/**
+ * One `aws_caller_identity` and one `aws_partition` data source per stack, shared by every construct that writes an
+ * ARN or a key policy, so policies never hard-code an account and the synthesized JSON has no duplicates.
+ */
+export function stackAccount(scope: IConstruct): StackAccount {
+  const stack = TerraformStack.of(scope);
+  const identity =
+    (stack.node.tryFindChild(ACCOUNT_ID) as DataAwsCallerIdentity | undefined) ?? new DataAwsCallerIdentity(stack, ACCOUNT_ID);
+  const partition =
+    (stack.node.tryFindChild(PARTITION_ID) as DataAwsPartition | undefined) ?? new DataAwsPartition(stack, PARTITION_ID);
+  return { accountId: identity.accountId, partition: partition.partition };
+}
