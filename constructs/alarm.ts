@@ -1,0 +1,106 @@
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { Construct } from 'constructs';
+
+/** SNS topic ARN per region. CloudWatch can only notify a topic in the alarm's own region. */
+export type AlarmTopics = Readonly<Record<string, string>>;
+
+export type ComparisonOperator =
+  | 'GreaterThanThreshold'
+  | 'GreaterThanOrEqualToThreshold'
+  | 'LessThanThreshold'
+  | 'LessThanOrEqualToThreshold';
+
+/** What CloudWatch does when datapoints are missing. `breaching` where silence means a broken pipeline. */
+export type TreatMissingData = 'breaching' | 'notBreaching' | 'ignore' | 'missing';
+
+export interface ObjectiveAlarmProps {
+  /** Region the alarm (and its metric) lives in. */
+  readonly region: string;
+  /** Alarm name, unique per account and region. */
+  readonly alarmName: string;
+  /** Why the alarm exists and which objective it guards; shown in notifications. */
+  readonly description: string;
+  /** CloudWatch namespace, e.g. `AWS/RDS` or `Lifeboat`. */
+  readonly namespace: string;
+  /** Metric name, e.g. `ReplicaLag`. */
+  readonly metricName: string;
+  /** Metric dimensions exactly as the service publishes them. */
+  readonly dimensions: Record<string, string>;
+  /** Statistic. @default 'Maximum' */
+  readonly statistic?: 'Maximum' | 'Minimum' | 'Average' | 'Sum' | 'SampleCount';
+  /** Threshold in the metric's unit. */
+  readonly threshold: number;
+  /** Comparison. @default 'GreaterThanThreshold' */
+  readonly comparisonOperator?: ComparisonOperator;
+  /** Period in seconds (10, 30 or a multiple of 60). @default 60 */
+  readonly periodSeconds?: number;
+  /** Consecutive periods evaluated. @default 3 */
+  readonly evaluationPeriods?: number;
+  /** Periods that must breach among the evaluated ones. @default evaluationPeriods */
+  readonly datapointsToAlarm?: number;
+  /** Missing-data treatment. @default 'missing' */
+  readonly treatMissingData?: TreatMissingData;
+  /** SNS topic per region; the alarm notifies the topic of its own region on ALARM and OK. */
+  readonly topics: AlarmTopics;
+  /** Tags. @default none */
+  readonly tags?: Record<string, string>;
+}
+
+/** CloudWatch's 24-hour ceiling on period x evaluation periods for alarms. */
+const MAX_EVALUATION_SECONDS = 86_400;
+
+/**
+ * A CloudWatch metric alarm guarding an objective, notifying the SNS topic of its own region. Every alarm Lifeboat
+ * creates goes through here, so each one has actions and respects CloudWatch's limits.
+ */
+export class ObjectiveAlarm extends Construct {
+  /** The alarm resource. */
+  public readonly alarm: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: ObjectiveAlarmProps) {
+    super(scope, id);
+    const period = props.periodSeconds ?? 60;
+    const evaluationPeriods = props.evaluationPeriods ?? 3;
+    const datapointsToAlarm = props.datapointsToAlarm ?? evaluationPeriods;
+    const topic = props.topics[props.region];
+    const problems: string[] = [];
+    if (!topic) {
+      problems.push(`topics: no SNS topic for region ${props.region}; CloudWatch alarms can only notify a topic in their own region`);
+    }
+    if (!(period === 10 || period === 30 || (period >= 60 && period % 60 === 0))) {
+      problems.push(`periodSeconds: must be 10, 30 or a multiple of 60, got ${period}`);
+    }
+    if (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1 || period * evaluationPeriods > MAX_EVALUATION_SECONDS) {
+      problems.push(
+        `evaluationPeriods: periodSeconds x evaluationPeriods must be at most ${MAX_EVALUATION_SECONDS} s (CloudWatch limit), got ${period} x ${evaluationPeriods}`,
+      );
+    }
+    if (!Number.isInteger(datapointsToAlarm) || datapointsToAlarm < 1 || datapointsToAlarm > evaluationPeriods) {
+      problems.push(`datapointsToAlarm: must be between 1 and evaluationPeriods (${evaluationPeriods}), got ${datapointsToAlarm}`);
+    }
+    if (!Number.isFinite(props.threshold)) {
+      problems.push(`threshold: must be a finite number, got ${props.threshold}`);
+    }
+    if (problems.length > 0) {
+      throw new Error(`ObjectiveAlarm ${props.alarmName}:\n  ${problems.join('\n  ')}`);
+    }
+    this.alarm = new CloudwatchMetricAlarm(this, 'alarm', {
+      region: props.region,
+      alarmName: props.alarmName,
+      alarmDescription: props.description,
+      namespace: props.namespace,
+      metricName: props.metricName,
+      dimensions: props.dimensions,
+      statistic: props.statistic ?? 'Maximum',
+      threshold: props.threshold,
+      comparisonOperator: props.comparisonOperator ?? 'GreaterThanThreshold',
+      period,
+      evaluationPeriods,
+      datapointsToAlarm,
+      treatMissingData: props.treatMissingData ?? 'missing',
+      alarmActions: [topic],
+      okActions: [topic],
+      tags: props.tags,
+    });
+  }
+}
