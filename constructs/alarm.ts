@@ -54,11 +54,19 @@ const MAX_EVALUATION_SECONDS = 86_400;
  * creates goes through here, so each one has actions and respects CloudWatch's limits.
  */
 export class ObjectiveAlarm extends Construct {
+  /** Every ObjectiveAlarm below a construct, in construct-tree order. */
+  public static findAll(scope: Construct): ObjectiveAlarm[] {
+    return scope.node.findAll().filter((child): child is ObjectiveAlarm => child instanceof ObjectiveAlarm);
+  }
+
   /** The alarm resource. */
   public readonly alarm: CloudwatchMetricAlarm;
+  /** What the alarm watches, for dashboards and reports built from the construct tree. */
+  public readonly spec: Readonly<ObjectiveAlarmProps>;
 
   constructor(scope: Construct, id: string, props: ObjectiveAlarmProps) {
     super(scope, id);
+    this.spec = props;
     const period = props.periodSeconds ?? 60;
     const evaluationPeriods = props.evaluationPeriods ?? 3;
     const datapointsToAlarm = props.datapointsToAlarm ?? evaluationPeriods;
