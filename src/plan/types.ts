@@ -1,0 +1,282 @@
+/**
+ * BackupPlan: what the planner decides for a requirements spec, and what constructs, runbooks, the CLI and
+ * verification render. Versioned (`planVersion`), serialised deterministically by `serializePlan`. Absent values
+ * are `null` (never missing keys) so every consumer sees one shape. Durations carry seconds and a human form.
+ *
+ * Stability: additive changes only within planVersion 1.
+ */
+import type {
+  Check,
+  Engine,
+  FailureScope,
+  LockMode,
+  RegionRole,
+  ReplicaStorageClass,
+  TransitionStorageClass,
+} from '../spec/types';
+
+export type { Check, Engine, FailureScope, LockMode, RegionRole, ReplicaStorageClass, TransitionStorageClass };
+
+export const PLAN_VERSION = 1 as const;
+
+export const MECHANISM_KINDS = [
+  'rds-pitr',
+  'multi-az',
+  'cross-region-backup-replication',
+  'read-replica',
+  'aurora-global-database',
+  'aurora-backtrack',
+  'aws-backup',
+  's3-versioning',
+  's3-replication',
+  's3-replication-rtc',
+  's3-object-lock',
+  's3-lifecycle',
+] as const;
+/** The mechanisms constructs know how to render. */
+export type MechanismKind = (typeof MECHANISM_KINDS)[number];
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A duration for programs (seconds) and people (`5m`, `35d`, `0s`). */
+export interface PlanDuration {
+  seconds: number;
+  human: string;
+}
+
+/** Design figures from the mechanism catalogue: conservative estimates, later measured by verification. */
+export interface DesignFigures {
+  rpo: PlanDuration;
+  rto: PlanDuration;
+  estimate: true;
+}
+
+/** One mechanism chosen for a store, with what it is for and why. */
+export interface PlannedMechanism {
+  kind: MechanismKind;
+  /** Region its resources live in (the DR region for cross-region replicas and copies). */
+  region: string;
+  /** Failure scopes it serves in this plan. */
+  scopes: FailureScope[];
+  design: DesignFigures;
+  /** Why the planner chose it (objective arithmetic or an explicit request). */
+  reason: string;
+  /** Where the design figures come from (see catalogue.ts). */
+  source: string;
+}
+
+/** The verdict for one failure scope of one store. */
+export interface ScopePlan {
+  scope: FailureScope;
+  /** Objectives after merging defaults; null where the spec sets none. */
+  objective: { rpo: PlanDuration | null; rto: PlanDuration | null };
+  /** Design figures of the mechanisms serving this scope (the best of them); null when none serves it. */
+  design: DesignFigures | null;
+  mechanisms: MechanismKind[];
+  /** True when the design figures meet every objective set for this scope (trivially true without objectives). */
+  met: boolean;
+  reason: string;
+}
+
+export type ComparisonOperator =
+  | 'GreaterThanThreshold'
+  | 'GreaterThanOrEqualToThreshold'
+  | 'LessThanThreshold'
+  | 'LessThanOrEqualToThreshold';
+export type TreatMissingData = 'breaching' | 'notBreaching' | 'ignore' | 'missing';
+export type AlarmStatistic = 'Maximum' | 'Minimum' | 'Average' | 'Sum' | 'SampleCount';
+
+/**
+ * An alarm the plan asks for. Field names match `ObjectiveAlarmProps` (constructs/alarm.ts) so a construct can
+ * pass them through and add `topics`.
+ */
+export interface AlarmPlan {
+  /** Stable id within the store (construct ids derive from it), e.g. `replica-lag`. */
+  id: string;
+  /** `<name>-<store id>-<id>`. */
+  alarmName: string;
+  /** Region the alarm and its metric live in. */
+  region: string;
+  namespace: string;
+  metricName: string;
+  /** Dimensions exactly as the metric is published. */
+  dimensions: Record<string, string>;
+  statistic: AlarmStatistic;
+  threshold: number;
+  /** Unit of the threshold, for readers (CloudWatch compares in the metric's unit). */
+  unit: 'Seconds' | 'Milliseconds' | 'Count';
+  comparisonOperator: ComparisonOperator;
+  periodSeconds: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  treatMissingData: TreatMissingData;
+  /** Why the alarm exists and which objective it guards; becomes the alarm description. */
+  description: string;
+}
+
+export interface Finding {
+  severity: Severity;
+  /** Stable code, e.g. `LB-S3-RPO-BELOW-RTC`; see FINDING_CODES in findings.ts. */
+  code: string;
+  /** Store id, or null for plan-wide findings. */
+  store: string | null;
+  scope: FailureScope | null;
+  message: string;
+  fix: string;
+}
+
+/** An AWS Backup rule (one per purpose) for a database. */
+export interface BackupRulePlan {
+  /** Stable rule name, e.g. `region-copy` or `long-term`. */
+  name: string;
+  /** EventBridge cron expression in UTC, e.g. `cron(0 5 * * ? *)`. */
+  scheduleExpression: string;
+  /** Hours between runs, for readers and the backup-age alarm. */
+  intervalHours: number;
+  /** Minutes within which the job must start / complete. */
+  startWindowMinutes: number;
+  completionWindowMinutes: number;
+  /** Days recovery points are kept in the primary-region vault. */
+  retentionDays: number;
+  /** Copy each recovery point to the DR-region vault. */
+  copyToDr: boolean;
+  /** Days copies are kept in the DR vault (null when not copied). */
+  drRetentionDays: number | null;
+}
+
+/** AWS Backup vault lock (applied to the vaults of both regions). */
+export interface VaultLockPlan {
+  mode: LockMode;
+  /** Compliance mode grace time in days (>= 3); null in governance mode. */
+  changeableForDays: number | null;
+  /** Smallest / largest retention any rule writes into the vaults (the lock's bounds). */
+  minRetentionDays: number;
+  maxRetentionDays: number;
+}
+
+export interface AwsBackupPlan {
+  rules: BackupRulePlan[];
+  lock: VaultLockPlan | null;
+}
+
+export interface ReadReplicaPlan {
+  /** 1-based index for same-region replicas (databaseNames().replica(n)); 0 for the DR replica (names.dr). */
+  index: number;
+  identifier: string;
+  region: string;
+  regionRole: RegionRole;
+  instanceClass: string;
+  /** Why it exists: requested in the spec, or added by the planner for an objective. */
+  reason: string;
+}
+
+export interface GlobalDatabasePlan {
+  globalClusterIdentifier: string;
+  secondaryClusterIdentifier: string;
+  secondaryRegion: string;
+  /** `rds.global_db_rpo` in seconds (aurora-postgresql, >= 20) when the planner enforces the RPO; else null. */
+  managedRpoSeconds: number | null;
+  /** Reader instances in the secondary cluster (0 = headless). */
+  secondaryInstances: number;
+}
+
+export interface VerificationPlan {
+  /** EventBridge schedule expression. */
+  scheduleExpression: string;
+  /** Longest gap between runs (upper bound for cron). */
+  interval: PlanDuration;
+  region: string;
+  regionRole: RegionRole;
+  /** Instance class of the temporary restore. */
+  restoreInstanceClass: string;
+  checks: Check[];
+  freshness: { table: string; column: string; maxLag: PlanDuration } | null;
+  maxLifetime: PlanDuration;
+  /** Prefix of temporary instance identifiers (naming.ts). */
+  instancePrefix: string;
+}
+
+export interface DatabaseNamesPlan {
+  primary: string;
+  dr: string;
+  finalSnapshot: string;
+  globalCluster: string;
+  verificationPrefix: string;
+}
+
+export interface DatabaseStorePlan {
+  kind: 'database';
+  id: string;
+  engine: Engine;
+  /** `instance` for RDS instances, `aurora` for Aurora clusters. */
+  family: 'instance' | 'aurora';
+  engineVersion: string | null;
+  instanceClass: string | null;
+  storageGb: number | null;
+  /** Adopted database: protect, do not create. */
+  existing: { identifier: string } | null;
+  names: DatabaseNamesPlan;
+  scopes: Record<FailureScope, ScopePlan>;
+  mechanisms: PlannedMechanism[];
+  /** RDS automated backups (always on). */
+  backup: { retentionDays: number; backupWindow: string; maintenanceWindow: string };
+  /** Multi-AZ deployment; for Aurora, a reader instance in a second AZ. */
+  multiAz: boolean;
+  readReplicas: ReadReplicaPlan[];
+  /** Cross-region automated backup replication (RDS instances). */
+  crossRegionBackupReplication: { region: string; retentionDays: number } | null;
+  globalDatabase: GlobalDatabasePlan | null;
+  /** Aurora MySQL backtrack window. */
+  backtrack: { windowSeconds: number; window: string } | null;
+  awsBackup: AwsBackupPlan | null;
+  alarms: AlarmPlan[];
+  verification: VerificationPlan | null;
+}
+
+export interface BucketTransitionPlan {
+  afterDays: number;
+  storageClass: TransitionStorageClass;
+}
+
+export interface BucketStorePlan {
+  kind: 'bucket';
+  id: string;
+  names: { source: string; replica: string };
+  scopes: Record<FailureScope, ScopePlan>;
+  mechanisms: PlannedMechanism[];
+  /** Days overwritten/deleted (noncurrent) versions are kept. */
+  retentionDays: number;
+  transitions: BucketTransitionPlan[];
+  objectLock: { mode: LockMode; days: number | null; years: number | null } | null;
+  replication: {
+    /** Replication rule id (the `RuleId` dimension of replication metrics). */
+    ruleId: string;
+    destinationRegion: string;
+    /** S3 Replication Time Control (15-minute design target). */
+    rtc: boolean;
+    replicaStorageClass: ReplicaStorageClass;
+  };
+  alarms: AlarmPlan[];
+}
+
+export type StorePlan = DatabaseStorePlan | BucketStorePlan;
+
+export interface BackupPlan {
+  planVersion: typeof PLAN_VERSION;
+  name: string;
+  environment: string;
+  regions: { primary: string; dr: string };
+  alerts: { emails: string[]; httpsEndpoints: string[]; topicArn: string | null };
+  tags: Record<string, string>;
+  network: {
+    primary: { vpcId: string; subnetIds: string[]; securityGroupIds: string[] };
+    dr: { vpcId: string; subnetIds: string[]; securityGroupIds: string[] };
+  };
+  /** Reminder that design figures are estimates until verification measures them. */
+  estimatesNote: string;
+  /** Stores sorted by id. */
+  stores: StorePlan[];
+  /** Sorted: errors, warnings, infos; then by store, scope, code. */
+  findings: Finding[];
+  summary: { errors: number; warnings: number; infos: number };
+}
