@@ -1,0 +1,74 @@
+/**
+ * Small validators for the handlers' JSON configuration (kept dependency-free so the bundles stay small). Each
+ * collects problems as `path: message` lines so a broken deployment reports every mistake at once.
+ */
+export class ConfigProblems {
+  readonly problems: string[] = [];
+
+  add(path: string, message: string): void {
+    this.problems.push(`${path}: ${message}`);
+  }
+
+  object(value: unknown, path: string): Record<string, unknown> | undefined {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.add(path, 'must be an object');
+      return undefined;
+    }
+    return value as Record<string, unknown>;
+  }
+
+  string(value: unknown, path: string, pattern?: RegExp, hint?: string): string {
+    if (typeof value !== 'string' || value.length === 0) {
+      this.add(path, 'must be a non-empty string');
+      return '';
+    }
+    if (pattern && !pattern.test(value)) this.add(path, hint ?? `must match ${pattern}`);
+    return value;
+  }
+
+  optionalString(value: unknown, path: string, pattern?: RegExp, hint?: string): string | undefined {
+    return value === undefined ? undefined : this.string(value, path, pattern, hint);
+  }
+
+  integer(value: unknown, path: string, min: number, max: number): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.add(path, `must be an integer from ${min} to ${max}`);
+      return min;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+      this.add(path, `must be one of ${allowed.join(', ')}`);
+      return allowed[0];
+    }
+    return value as T;
+  }
+
+  array(value: unknown, path: string): unknown[] {
+    if (!Array.isArray(value)) {
+      this.add(path, 'must be an array');
+      return [];
+    }
+    return value;
+  }
+
+  throwIfAny(what: string): void {
+    if (this.problems.length > 0) throw new Error(`${what} is invalid:\n  ${this.problems.join('\n  ')}`);
+  }
+}
+
+/** AWS region codes such as `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+export const REGION_HINT = 'must be an AWS region code such as eu-west-1';
+
+/** Parses JSON text with a message naming the variable it came from. */
+export function parseJson(text: string | undefined, variable: string): unknown {
+  if (text === undefined || text.trim() === '') throw new Error(`${variable} is not set`);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${variable} is not valid JSON: ${(error as Error).message}`);
+  }
+}
