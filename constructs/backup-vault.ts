@@ -1,0 +1,434 @@
+import { BackupPlan } from '@cdktf/provider-aws/lib/backup-plan';
+import { BackupSelection } from '@cdktf/provider-aws/lib/backup-selection';
+import { BackupVault as BackupVaultResource } from '@cdktf/provider-aws/lib/backup-vault';
+import { BackupVaultLockConfiguration } from '@cdktf/provider-aws/lib/backup-vault-lock-configuration';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Construct } from 'constructs';
+import { stackAccount } from './account';
+import { AlarmTopics, ObjectiveAlarm } from './alarm';
+
+/** A KMS key and the region it lives in (an `EncryptionKey` satisfies it). */
+export interface RegionalKey {
+  /** ARN of the customer-managed key. */
+  readonly keyArn: string;
+  /** Region of the key; RDS and AWS Backup only accept a key from the resource's own region. */
+  readonly region: string;
+}
+
+/** AWS Backup vault lock limits (AWS Backup Developer Guide, vault-lock). */
+export const VAULT_LOCK_LIMITS = {
+  /** Smallest `min_retention_days` AWS Backup accepts. */
+  minRetentionDays: 1,
+  /** Largest `max_retention_days` AWS Backup accepts (100 years). */
+  maxRetentionDays: 36_500,
+  /** Shortest grace period before a compliance-mode lock becomes immutable (72 hours). */
+  minChangeableForDays: 3,
+} as const;
+
+/** Days a recovery point must stay in cold storage before it may be deleted (AWS Backup Lifecycle API). */
+export const COLD_STORAGE_MINIMUM_DAYS = 90;
+
+/** Vault lock: recovery points cannot be deleted before `minRetentionDays`, even by the account root in compliance mode. */
+export interface VaultLockProps {
+  /**
+   * `governance` lets principals with `backup:DeleteBackupVaultLockConfiguration` remove the lock; `compliance`
+   * becomes immutable once `changeableForDays` have passed.
+   */
+  readonly mode: 'governance' | 'compliance';
+  /** Shortest retention a recovery point in the vault may have, at least 1 day. */
+  readonly minRetentionDays: number;
+  /** Longest retention a recovery point in the vault may have, at most 36500 days. @default no maximum */
+  readonly maxRetentionDays?: number;
+  /** Compliance mode only: days during which the lock can still be removed, at least 3 (72 hours). @default 3 */
+  readonly changeableForDays?: number;
+}
+
+/** Where and for how long the scheduled backups are copied, usually the DR region. */
+export interface BackupCopyProps {
+  /** Region of the destination vault. */
+  readonly region: string;
+  /** Customer-managed key of the destination vault, in `region`. */
+  readonly encryptionKey: RegionalKey;
+  /** Days the copies are kept. @default the source rule's `deleteAfterDays` */
+  readonly deleteAfterDays?: number;
+  /** Days before the copies move to cold storage (ignored by services without cold storage, e.g. RDS). @default never */
+  readonly coldStorageAfterDays?: number;
+}
+
+export interface BackupVaultProps {
+  /** Vault name, 2-50 letters, digits, '-' or '_'; the DR vault has the same name in its region. */
+  readonly vaultName: string;
+  /** Region of the source vault, the plan and the selection (the region of the protected resources). */
+  readonly region: string;
+  /** Customer-managed key of the source vault, in `region`. */
+  readonly encryptionKey: RegionalKey;
+  /** AWS Backup schedule expression (UTC). @default 'cron(0 5 ? * * *)' (daily at 05:00) */
+  readonly schedule?: string;
+  /** Days each recovery point is kept. */
+  readonly deleteAfterDays: number;
+  /** Days before recovery points move to cold storage (ignored by services without cold storage, e.g. RDS). @default never */
+  readonly coldStorageAfterDays?: number;
+  /** Minutes after the scheduled time a job may start before it is cancelled, at least 60. @default 60 */
+  readonly startWindowMinutes?: number;
+  /** Minutes a started job may run before it is cancelled, at least startWindowMinutes + 60. @default 1440 */
+  readonly completionWindowMinutes?: number;
+  /** Cross-region copy of every recovery point into a vault in another region. @default no copy */
+  readonly copy?: BackupCopyProps;
+  /** Vault lock applied to the source vault and to the copy vault. @default no lock */
+  readonly lock?: VaultLockProps;
+  /** ARNs of the resources backed up by this plan (RDS instances, Aurora clusters). */
+  readonly resourceArns: string[];
+  /** SNS topic per region for the failed-backup and failed-copy alarms. */
+  readonly alarmTopics: AlarmTopics;
+  /** Tags for every resource. @default none */
+  readonly tags?: Record<string, string>;
+}
+
+const VAULT_NAME_PATTERN = /^[a-zA-Z0-9_-]{2,50}$/;
+const IAM_ROLE_NAME_MAX = 64;
+
+/**
+ * Long-term retention with AWS Backup: a vault encrypted with a customer-managed key, an optional vault lock, a plan
+ * with one scheduled rule (lifecycle, optional cold storage, optional cross-region copy to a locked vault in the DR
+ * region), a selection by resource ARN with its own service role, and alarms on failed backup and copy jobs.
+ */
+export class BackupVault extends Construct {
+  /** The source vault. */
+  public readonly vault: BackupVaultResource;
+  /** The copy vault in the DR region, when `copy` is set. */
+  public readonly copyVault?: BackupVaultResource;
+  /** The backup plan. */
+  public readonly plan: BackupPlan;
+  /** The service role AWS Backup assumes to back up and restore the selected resources. */
+  public readonly role: IamRole;
+  /** Alarms on failed backup jobs and (with `copy`) failed copy jobs. */
+  public readonly alarms: ObjectiveAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: BackupVaultProps) {
+    super(scope, id);
+    validateBackupVaultProps(props);
+
+    const tags = props.tags;
+    const { partition } = stackAccount(this);
+
+    this.vault = this.createVault('vault', props.vaultName, props.region, props.encryptionKey, props.lock, tags);
+    if (props.copy) {
+      this.copyVault = this.createVault('copy-vault', props.vaultName, props.copy.region, props.copy.encryptionKey, props.lock, tags);
+    }
+
+    this.plan = new BackupPlan(this, 'plan', {
+      region: props.region,
+      name: props.vaultName,
+      rule: [
+        {
+          ruleName: 'scheduled',
+          targetVaultName: this.vault.name,
+          schedule: props.schedule ?? 'cron(0 5 ? * * *)',
+          startWindow: props.startWindowMinutes ?? 60,
+          completionWindow: props.completionWindowMinutes ?? 1440,
+          lifecycle: {
+            deleteAfter: props.deleteAfterDays,
+            coldStorageAfter: props.coldStorageAfterDays,
+          },
+          copyAction:
+            props.copy && this.copyVault
+              ? [
+                  {
+                    destinationVaultArn: this.copyVault.arn,
+                    lifecycle: {
+                      deleteAfter: props.copy.deleteAfterDays ?? props.deleteAfterDays,
+                      coldStorageAfter: props.copy.coldStorageAfterDays,
+                    },
+                  },
+                ]
+              : undefined,
+        },
+      ],
+      tags,
+    });
+
+    this.role = new IamRole(this, 'role', {
+      name: `${props.vaultName}-backup`,
+      description: `AWS Backup service role for vault ${props.vaultName}`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'backup.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+      tags,
+    });
+    for (const policy of ['AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForRestores']) {
+      new IamRolePolicyAttachment(this, `role-${policy}`, {
+        role: this.role.name,
+        policyArn: `arn:${partition}:iam::aws:policy/service-role/${policy}`,
+      });
+    }
+    // The keys delegate to IAM, so the role needs its own grant on the source key (snapshots of CMK-encrypted
+    // databases) and on the copy key (re-encryption in the destination region).
+    const keyArns = [props.encryptionKey.keyArn, ...(props.copy ? [props.copy.encryptionKey.keyArn] : [])];
+    new IamRolePolicy(this, 'role-kms', {
+      name: 'use-vault-keys',
+      role: this.role.name,
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'UseVaultAndSourceKeys',
+            Effect: 'Allow',
+            Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+            Resource: keyArns,
+          },
+          {
+            Sid: 'GrantKeysToAwsServices',
+            Effect: 'Allow',
+            Action: 'kms:CreateGrant',
+            Resource: keyArns,
+            Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+          },
+        ],
+      }),
+    });
+
+    new BackupSelection(this, 'selection', {
+      region: props.region,
+      // Selection names are per plan and limited to 50 characters, so a fixed name never collides or overflows.
+      name: 'protected-resources',
+      planId: this.plan.id,
+      iamRoleArn: this.role.arn,
+      resources: props.resourceArns,
+    });
+
+    this.alarms.push(
+      new ObjectiveAlarm(this, 'backup-jobs-failed', {
+        region: props.region,
+        alarmName: `${props.vaultName}-backup-jobs-failed`,
+        description: `An AWS Backup job into vault ${props.vaultName} failed: long-term retention is not being met.`,
+        namespace: 'AWS/Backup',
+        metricName: 'NumberOfBackupJobsFailed',
+        dimensions: { BackupVaultName: props.vaultName },
+        statistic: 'Sum',
+        threshold: 0,
+        periodSeconds: 300,
+        evaluationPeriods: 1,
+        // AWS Backup publishes job counts only when jobs run: no data means no failure.
+        treatMissingData: 'notBreaching',
+        topics: props.alarmTopics,
+        tags,
+      }),
+    );
+    if (props.copy) {
+      this.alarms.push(
+        new ObjectiveAlarm(this, 'copy-jobs-failed', {
+          region: props.region,
+          alarmName: `${props.vaultName}-copy-jobs-failed`,
+          description: `An AWS Backup copy from vault ${props.vaultName} to ${props.copy.region} failed: the DR copy is missing.`,
+          namespace: 'AWS/Backup',
+          metricName: 'NumberOfCopyJobsFailed',
+          dimensions: { BackupVaultName: props.vaultName },
+          statistic: 'Sum',
+          threshold: 0,
+          periodSeconds: 300,
+          evaluationPeriods: 1,
+          treatMissingData: 'notBreaching',
+          topics: props.alarmTopics,
+          tags,
+        }),
+      );
+    }
+  }
+
+  private createVault(
+    id: string,
+    name: string,
+    region: string,
+    key: RegionalKey,
+    lock: VaultLockProps | undefined,
+    tags: Record<string, string> | undefined,
+  ): BackupVaultResource {
+    const vault = new BackupVaultResource(this, id, {
+      region,
+      name,
+      kmsKeyArn: key.keyArn,
+      forceDestroy: false,
+      tags,
+      lifecycle: { preventDestroy: true },
+    });
+    if (lock) {
+      new BackupVaultLockConfiguration(this, `${id}-lock`, {
+        region,
+        backupVaultName: vault.name,
+        minRetentionDays: lock.minRetentionDays,
+        maxRetentionDays: lock.maxRetentionDays,
+        // Terraform expresses compliance mode as the presence of changeable_for_days.
+        changeableForDays: lock.mode === 'compliance' ? (lock.changeableForDays ?? VAULT_LOCK_LIMITS.minChangeableForDays) : undefined,
+        lifecycle: { preventDestroy: true },
+      });
+    }
+    return vault;
+  }
+}
+
+function isWholeNumber(value: number | undefined): value is number {
+  return value !== undefined && Number.isInteger(value);
+}
+
+/** Every problem with the props at once, each naming the prop and the limit. */
+export function backupVaultProblems(props: BackupVaultProps): string[] {
+  const problems: string[] = [];
+  if (!VAULT_NAME_PATTERN.test(props.vaultName)) {
+    problems.push(`vaultName: must be 2-50 letters, digits, '-' or '_' (AWS Backup limit), got '${props.vaultName}'`);
+  }
+  if (`${props.vaultName}-backup`.length > IAM_ROLE_NAME_MAX) {
+    problems.push(`vaultName: the backup role name '${props.vaultName}-backup' exceeds ${IAM_ROLE_NAME_MAX} characters (IAM limit)`);
+  }
+  if (props.encryptionKey.region !== props.region) {
+    problems.push(`encryptionKey: must be in region ${props.region} (the vault's region), got a key in ${props.encryptionKey.region}`);
+  }
+  if (!isWholeNumber(props.deleteAfterDays) || props.deleteAfterDays < 1) {
+    problems.push(`deleteAfterDays: must be a whole number of days >= 1, got ${props.deleteAfterDays}`);
+  }
+  problems.push(...coldStorageProblems('coldStorageAfterDays', props.coldStorageAfterDays, 'deleteAfterDays', props.deleteAfterDays));
+  const startWindow = props.startWindowMinutes ?? 60;
+  const completionWindow = props.completionWindowMinutes ?? 1440;
+  if (!isWholeNumber(startWindow) || startWindow < 60) {
+    problems.push(`startWindowMinutes: must be at least 60 minutes (AWS Backup limit), got ${startWindow}`);
+  }
+  if (!isWholeNumber(completionWindow) || completionWindow < startWindow + 60) {
+    problems.push(
+      `completionWindowMinutes: must be at least startWindowMinutes + 60 = ${startWindow + 60} minutes (AWS Backup limit), got ${completionWindow}`,
+    );
+  }
+  if (props.resourceArns.length === 0) {
+    problems.push('resourceArns: at least one resource ARN is required, otherwise the plan backs up nothing');
+  }
+  if (props.copy) {
+    if (props.copy.region === props.region) {
+      problems.push(`copy.region: must differ from region ${props.region}; a copy in the same region does not survive a regional outage`);
+    }
+    if (props.copy.encryptionKey.region !== props.copy.region) {
+      problems.push(
+        `copy.encryptionKey: must be in region ${props.copy.region} (the copy vault's region), got a key in ${props.copy.encryptionKey.region}`,
+      );
+    }
+    const copyDeleteAfter = props.copy.deleteAfterDays ?? props.deleteAfterDays;
+    if (!isWholeNumber(copyDeleteAfter) || copyDeleteAfter < 1) {
+      problems.push(`copy.deleteAfterDays: must be a whole number of days >= 1, got ${copyDeleteAfter}`);
+    }
+    problems.push(...coldStorageProblems('copy.coldStorageAfterDays', props.copy.coldStorageAfterDays, 'copy.deleteAfterDays', copyDeleteAfter));
+  }
+  if (props.lock) problems.push(...vaultLockProblems(props));
+  return problems;
+}
+
+function coldStorageProblems(coldName: string, cold: number | undefined, deleteName: string, deleteAfter: number): string[] {
+  if (cold === undefined) return [];
+  if (!isWholeNumber(cold) || cold < 1) return [`${coldName}: must be a whole number of days >= 1, got ${cold}`];
+  if (deleteAfter < cold + COLD_STORAGE_MINIMUM_DAYS) {
+    return [
+      `${deleteName}: must be at least ${coldName} + ${COLD_STORAGE_MINIMUM_DAYS} days (AWS Backup cold-storage minimum), got ${deleteAfter} with cold storage after ${cold}`,
+    ];
+  }
+  return [];
+}
+
+function vaultLockProblems(props: BackupVaultProps): string[] {
+  const lock = props.lock as VaultLockProps;
+  const problems: string[] = [];
+  const { minRetentionDays, maxRetentionDays } = lock;
+  if (!isWholeNumber(minRetentionDays) || minRetentionDays < VAULT_LOCK_LIMITS.minRetentionDays) {
+    problems.push(`lock.minRetentionDays: must be at least ${VAULT_LOCK_LIMITS.minRetentionDays} day (AWS Backup vault lock limit), got ${minRetentionDays}`);
+  }
+  if (maxRetentionDays !== undefined) {
+    if (!isWholeNumber(maxRetentionDays) || maxRetentionDays > VAULT_LOCK_LIMITS.maxRetentionDays) {
+      problems.push(
+        `lock.maxRetentionDays: must be at most ${VAULT_LOCK_LIMITS.maxRetentionDays} days (AWS Backup vault lock limit), got ${maxRetentionDays}`,
+      );
+    } else if (maxRetentionDays < minRetentionDays) {
+      problems.push(`lock.maxRetentionDays: must be >= lock.minRetentionDays (${minRetentionDays}), got ${maxRetentionDays}`);
+    }
+  }
+  if (lock.mode === 'compliance') {
+    const changeable = lock.changeableForDays ?? VAULT_LOCK_LIMITS.minChangeableForDays;
+    if (!isWholeNumber(changeable) || changeable < VAULT_LOCK_LIMITS.minChangeableForDays) {
+      problems.push(
+        `lock.changeableForDays: must be at least ${VAULT_LOCK_LIMITS.minChangeableForDays} days (72 hours, AWS Backup vault lock limit), got ${changeable}`,
+      );
+    }
+  } else if (lock.changeableForDays !== undefined) {
+    problems.push('lock.changeableForDays: only applies to compliance mode; a governance lock has no grace period');
+  }
+  // A locked vault rejects recovery points whose retention falls outside its bounds, so every backup would fail.
+  const retentions: [string, number][] = [['deleteAfterDays', props.deleteAfterDays]];
+  if (props.copy) retentions.push(['copy.deleteAfterDays', props.copy.deleteAfterDays ?? props.deleteAfterDays]);
+  for (const [name, days] of retentions) {
+    if (days < minRetentionDays) {
+      problems.push(`${name}: must be >= lock.minRetentionDays (${minRetentionDays}) or the locked vault rejects every recovery point, got ${days}`);
+    }
+    if (maxRetentionDays !== undefined && days > maxRetentionDays) {
+      problems.push(`${name}: must be <= lock.maxRetentionDays (${maxRetentionDays}) or the locked vault rejects every recovery point, got ${days}`);
+    }
+  }
+  return problems;
+}
+
+function validateBackupVaultProps(props: BackupVaultProps): void {
+  const problems = backupVaultProblems(props);
+  if (problems.length > 0) {
+    throw new Error(`BackupVault ${props.vaultName}:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** Long-term retention of one database through AWS Backup, as the database constructs take it. */
+export interface LongTermBackupOptions {
+  /** Days each recovery point is kept. */
+  readonly deleteAfterDays: number;
+  /** AWS Backup schedule expression (UTC). @default 'cron(0 5 ? * * *)' (daily at 05:00) */
+  readonly schedule?: string;
+  /** Days before recovery points move to cold storage (RDS and Aurora snapshots have none). @default never */
+  readonly coldStorageAfterDays?: number;
+  /** Copy every recovery point to a vault in the DR region. @default true when the database has a DR region */
+  readonly copyToDr?: boolean;
+  /** Days the DR copies are kept. @default deleteAfterDays */
+  readonly copyDeleteAfterDays?: number;
+  /** Vault lock on both vaults. @default no lock */
+  readonly lock?: VaultLockProps;
+  /** Minutes a job may wait to start, at least 60. @default 60 */
+  readonly startWindowMinutes?: number;
+  /** Minutes a started job may run, at least startWindowMinutes + 60. @default 1440 */
+  readonly completionWindowMinutes?: number;
+}
+
+/** The `BackupVault` props for one database: vault named after the database, copy into the DR region when it has one. */
+export function longTermBackupVaultProps(
+  options: LongTermBackupOptions,
+  database: {
+    vaultName: string;
+    region: string;
+    encryptionKey: RegionalKey;
+    dr?: { region: string; encryptionKey: RegionalKey };
+    resourceArn: string;
+    alarmTopics: AlarmTopics;
+    tags?: Record<string, string>;
+  },
+): BackupVaultProps {
+  const copyToDr = options.copyToDr ?? database.dr !== undefined;
+  return {
+    vaultName: database.vaultName,
+    region: database.region,
+    encryptionKey: database.encryptionKey,
+    schedule: options.schedule,
+    deleteAfterDays: options.deleteAfterDays,
+    coldStorageAfterDays: options.coldStorageAfterDays,
+    startWindowMinutes: options.startWindowMinutes,
+    completionWindowMinutes: options.completionWindowMinutes,
+    copy:
+      copyToDr && database.dr
+        ? { region: database.dr.region, encryptionKey: database.dr.encryptionKey, deleteAfterDays: options.copyDeleteAfterDays }
+        : undefined,
+    lock: options.lock,
+    resourceArns: [database.resourceArn],
+    alarmTopics: database.alarmTopics,
+    tags: database.tags,
+  };
+}

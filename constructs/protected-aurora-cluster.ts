@@ -1,0 +1,351 @@
+import { DataAwsRdsCluster } from '@cdktf/provider-aws/lib/data-aws-rds-cluster';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster';
+import { Construct } from 'constructs';
+import { DatabaseNames, databaseNames } from '../src/plan/naming';
+import { AlarmTopics, ObjectiveAlarm } from './alarm';
+import { BackupVault, LongTermBackupOptions, longTermBackupVaultProps, RegionalKey } from './backup-vault';
+import { auroraReplicaLagAlarm, globalReplicationLagAlarm, lagThresholdSeconds } from './database-alarms';
+import {
+  commonDatabaseProblems,
+  DEFAULT_BACKUP_WINDOW,
+  DEFAULT_MAINTENANCE_WINDOW,
+  DisasterRecoveryRegion,
+  ExistingDatabase,
+  identifierProblems,
+} from './protected-database';
+
+/** Aurora engines `ProtectedAuroraCluster` creates. */
+export type AuroraEngine = 'aurora-postgresql' | 'aurora-mysql';
+export const AURORA_ENGINES: readonly AuroraEngine[] = ['aurora-postgresql', 'aurora-mysql'];
+
+/** Aurora MySQL backtrack reaches at most 72 hours back. */
+export const MAX_BACKTRACK_WINDOW_SECONDS = 259_200;
+
+/** The secondary cluster of an Aurora global database, in the DR region. */
+export interface AuroraGlobalSecondaryProps {
+  /** Reader instances in the secondary cluster; 0 makes a headless secondary (storage only, cheapest). @default 0 */
+  readonly readerCount?: number;
+  /** Instance class of the secondary's readers. @default the primary's instanceClass */
+  readonly instanceClass?: string;
+}
+
+export interface ProtectedAuroraClusterProps {
+  /** Prefix of every physical name (the spec's `name`); names come from `databaseNames(stackName, databaseId)`. */
+  readonly stackName: string;
+  /** Stable id of the database; physical names derive from it, never from list positions. */
+  readonly databaseId: string;
+  /** Primary region. */
+  readonly region: string;
+  /** Aurora engine. */
+  readonly engine: AuroraEngine;
+  /** Engine version, e.g. '16.4' or '8.0.mysql_aurora.3.08.0'. Required unless `existing`. @default none */
+  readonly engineVersion?: string;
+  /** Instance class of the writer and readers, e.g. 'db.r7g.large'. Required unless `existing`. @default none */
+  readonly instanceClass?: string;
+  /** Readers next to the writer in the primary region (failover targets in other AZs). @default 1 */
+  readonly readerCount?: number;
+  /** Customer-managed key in the primary region for storage, the master secret and Performance Insights. */
+  readonly encryptionKey: RegionalKey;
+  /** Private subnets (two AZs or more) of the DB subnet group. Required unless `existing`. @default none */
+  readonly subnetIds?: string[];
+  /** Security groups of the cluster. Required unless `existing`. @default none */
+  readonly securityGroupIds?: string[];
+  /** Adopt an existing cluster instead of creating one. @default create a new cluster */
+  readonly existing?: ExistingDatabase;
+  /** Automated-backup (PITR) retention, 1-35 days. @default 7 */
+  readonly backupRetentionDays?: number;
+  /** Daily backup window, 'hh24:mi-hh24:mi' UTC, at least 30 minutes. @default '03:00-04:00' */
+  readonly backupWindow?: string;
+  /** Weekly maintenance window, 'ddd:hh24:mi-ddd:hh24:mi' UTC, not overlapping the backup window. @default 'sun:05:00-sun:06:00' */
+  readonly maintenanceWindow?: string;
+  /** Master user name; its password is generated and kept in Secrets Manager by RDS. @default 'dbadmin' */
+  readonly masterUsername?: string;
+  /** Name of the initial database. @default none */
+  readonly databaseName?: string;
+  /** DB cluster parameter group. @default the engine's default group */
+  readonly clusterParameterGroupName?: string;
+  /** Apply minor engine upgrades in the maintenance window. @default true */
+  readonly autoMinorVersionUpgrade?: boolean;
+  /** Performance Insights on every instance, encrypted with the region's key. @default false */
+  readonly performanceInsights?: boolean;
+  /** Aurora MySQL only: rewind in place up to this many seconds (at most 259200); set at creation only. @default 0 (off) */
+  readonly backtrackWindowSeconds?: number;
+  /** DR region for the global database secondary and AWS Backup copies. @default none */
+  readonly dr?: DisasterRecoveryRegion;
+  /** Aurora global database with a secondary cluster in `dr.region` (region RPO in seconds). @default none */
+  readonly globalDatabase?: AuroraGlobalSecondaryProps;
+  /** Long-term retention through AWS Backup (the only way past 35 days). @default none */
+  readonly longTermBackup?: LongTermBackupOptions;
+  /** SNS topic per region for every alarm. */
+  readonly alarmTopics: AlarmTopics;
+  /** Region-scope RPO in seconds; lag alarms fire at half of it. @default 300 */
+  readonly regionRpoSeconds?: number;
+  /** Tags for every resource. @default none */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * An Aurora cluster (PostgreSQL or MySQL compatible) with a writer and readers that cannot be lost by accident:
+ * encrypted with a customer-managed key, deletion protection, a deterministic final snapshot, automated backups kept
+ * after deletion, private instances, master password in Secrets Manager, `prevent_destroy`. Optionally backtrack
+ * (aurora-mysql), an Aurora global database with a secondary cluster in the DR region encrypted with the DR key
+ * (headless or with readers), AWS Backup for long retention, and lag alarms (the global lag alarm lives in the
+ * secondary region, where Aurora publishes the metric). With `existing`, the cluster is looked up, not created.
+ */
+export class ProtectedAuroraCluster extends Construct {
+  /** Physical names of this database's resources. */
+  public readonly names: DatabaseNames;
+  /** Identifier of the primary cluster. */
+  public readonly clusterIdentifier: string;
+  /** ARN of the primary cluster (AWS Backup selections, IAM policies). */
+  public readonly clusterArn: string;
+  /** The primary cluster, when Lifeboat creates it. */
+  public readonly cluster?: RdsCluster;
+  /** Writer (first) and readers of the primary cluster, when Lifeboat creates it. */
+  public readonly instances: RdsClusterInstance[] = [];
+  /** The global cluster, with `globalDatabase`. */
+  public readonly globalCluster?: RdsGlobalCluster;
+  /** The secondary cluster in the DR region, with `globalDatabase`. */
+  public readonly secondaryCluster?: RdsCluster;
+  /** Readers of the secondary cluster. */
+  public readonly secondaryInstances: RdsClusterInstance[] = [];
+  /** AWS Backup vault, plan and selection for long-term retention. */
+  public readonly longTermBackup?: BackupVault;
+  /** Every alarm guarding this database. */
+  public readonly alarms: ObjectiveAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ProtectedAuroraClusterProps) {
+    super(scope, id);
+    this.names = databaseNames(props.stackName, props.databaseId);
+    const problems = protectedAuroraClusterProblems(props, this.names);
+    if (problems.length > 0) {
+      throw new Error(`ProtectedAuroraCluster ${props.databaseId}:\n  ${problems.join('\n  ')}`);
+    }
+
+    const tags = props.tags;
+    const alarmContext = { topics: props.alarmTopics, tags };
+    const regionRpoSeconds = props.regionRpoSeconds ?? 300;
+    const lagThresholdMs = lagThresholdSeconds(regionRpoSeconds) * 1000;
+    const backupRetentionPeriod = props.backupRetentionDays ?? 7;
+    const preferredBackupWindow = props.backupWindow ?? DEFAULT_BACKUP_WINDOW;
+    const preferredMaintenanceWindow = props.maintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW;
+    const autoMinorVersionUpgrade = props.autoMinorVersionUpgrade ?? true;
+
+    if (props.existing) {
+      const existing = new DataAwsRdsCluster(this, 'existing', {
+        region: props.region,
+        clusterIdentifier: props.existing.identifier,
+      });
+      this.clusterIdentifier = props.existing.identifier;
+      this.clusterArn = existing.arn;
+    } else {
+      const subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
+        region: props.region,
+        name: this.names.primary,
+        description: `Private subnets of database ${props.databaseId}`,
+        subnetIds: props.subnetIds as string[],
+        tags,
+      });
+      this.cluster = new RdsCluster(this, 'cluster', {
+        region: props.region,
+        clusterIdentifier: this.names.primary,
+        engine: props.engine,
+        engineVersion: props.engineVersion,
+        dbSubnetGroupName: subnetGroup.name,
+        vpcSecurityGroupIds: props.securityGroupIds,
+        storageEncrypted: true,
+        kmsKeyId: props.encryptionKey.keyArn,
+        backupRetentionPeriod,
+        preferredBackupWindow,
+        preferredMaintenanceWindow,
+        deletionProtection: true,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: this.names.finalSnapshot,
+        deleteAutomatedBackups: false,
+        copyTagsToSnapshot: true,
+        manageMasterUserPassword: true,
+        masterUsername: props.masterUsername ?? 'dbadmin',
+        masterUserSecretKmsKeyId: props.encryptionKey.keyArn,
+        databaseName: props.databaseName,
+        dbClusterParameterGroupName: props.clusterParameterGroupName,
+        backtrackWindow: props.backtrackWindowSeconds,
+        tags,
+        lifecycle: {
+          preventDestroy: true,
+          // The global cluster attaches this cluster through source_db_cluster_identifier; without this Terraform
+          // would try to detach it on the next plan.
+          ignoreChanges: props.globalDatabase ? ['global_cluster_identifier'] : undefined,
+        },
+      });
+      this.clusterIdentifier = this.cluster.clusterIdentifier;
+      this.clusterArn = this.cluster.arn;
+
+      const instanceCount = 1 + (props.readerCount ?? 1);
+      for (let n = 1; n <= instanceCount; n++) {
+        const identifier = this.names.replica(n);
+        this.instances.push(
+          new RdsClusterInstance(this, `instance-${n}`, {
+            region: props.region,
+            identifier,
+            clusterIdentifier: this.cluster.id,
+            engine: props.engine,
+            instanceClass: props.instanceClass as string,
+            dbSubnetGroupName: subnetGroup.name,
+            publiclyAccessible: false,
+            autoMinorVersionUpgrade,
+            preferredMaintenanceWindow,
+            copyTagsToSnapshot: true,
+            ...performanceInsights(props.performanceInsights, props.encryptionKey),
+            tags,
+          }),
+        );
+        if (n > 1) {
+          this.alarms.push(
+            auroraReplicaLagAlarm(this, `instance-${n}-lag-alarm`, { region: props.region, identifier, thresholdMs: lagThresholdMs }, alarmContext),
+          );
+        }
+      }
+    }
+
+    if (props.globalDatabase) {
+      const dr = props.dr as DisasterRecoveryRegion;
+      // Created from the primary (source_db_cluster_identifier) so the same path serves new and existing clusters;
+      // engine, version and encryption come from the source, which the API requires in that case.
+      this.globalCluster = new RdsGlobalCluster(this, 'global-cluster', {
+        region: props.region,
+        globalClusterIdentifier: this.names.globalCluster,
+        sourceDbClusterIdentifier: this.clusterArn,
+        deletionProtection: true,
+        forceDestroy: false,
+        lifecycle: { preventDestroy: true },
+      });
+      const drSubnetGroup = new DbSubnetGroup(this, 'dr-subnet-group', {
+        region: dr.region,
+        name: this.names.dr,
+        description: `Private subnets of the global secondary of database ${props.databaseId}`,
+        subnetIds: dr.subnetIds as string[],
+        tags,
+      });
+      this.secondaryCluster = new RdsCluster(this, 'secondary-cluster', {
+        region: dr.region,
+        clusterIdentifier: this.names.dr,
+        engine: props.engine,
+        engineVersion: this.globalCluster.engineVersion,
+        globalClusterIdentifier: this.globalCluster.id,
+        dbSubnetGroupName: drSubnetGroup.name,
+        vpcSecurityGroupIds: dr.securityGroupIds,
+        // A cross-region encrypted secondary can only use a key of its own region.
+        storageEncrypted: true,
+        kmsKeyId: dr.encryptionKey.keyArn,
+        backupRetentionPeriod,
+        preferredBackupWindow,
+        preferredMaintenanceWindow,
+        deletionProtection: true,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: `${this.names.dr}-final`,
+        deleteAutomatedBackups: false,
+        copyTagsToSnapshot: true,
+        // No master user or managed password: a secondary inherits them and the API rejects both.
+        tags,
+        lifecycle: { preventDestroy: true, ignoreChanges: ['replication_source_identifier'] },
+        // A secondary can join only once the primary has a writer.
+        dependsOn: this.instances.length > 0 ? [this.instances[0]] : undefined,
+      });
+      for (let n = 1; n <= (props.globalDatabase.readerCount ?? 0); n++) {
+        const identifier = `${this.names.dr}-${n}`;
+        this.secondaryInstances.push(
+          new RdsClusterInstance(this, `secondary-instance-${n}`, {
+            region: dr.region,
+            identifier,
+            clusterIdentifier: this.secondaryCluster.id,
+            engine: props.engine,
+            instanceClass: (props.globalDatabase.instanceClass ?? props.instanceClass) as string,
+            dbSubnetGroupName: drSubnetGroup.name,
+            publiclyAccessible: false,
+            autoMinorVersionUpgrade,
+            preferredMaintenanceWindow,
+            copyTagsToSnapshot: true,
+            ...performanceInsights(props.performanceInsights, dr.encryptionKey),
+            tags,
+          }),
+        );
+      }
+      this.alarms.push(
+        globalReplicationLagAlarm(
+          this,
+          'global-lag-alarm',
+          { region: dr.region, clusterIdentifier: this.names.dr, thresholdMs: lagThresholdMs, regionRpoSeconds },
+          alarmContext,
+        ),
+      );
+    }
+
+    if (props.longTermBackup) {
+      this.longTermBackup = new BackupVault(
+        this,
+        'long-term-backup',
+        longTermBackupVaultProps(props.longTermBackup, {
+          vaultName: this.names.primary,
+          region: props.region,
+          encryptionKey: props.encryptionKey,
+          dr: props.dr,
+          resourceArn: this.clusterArn,
+          alarmTopics: props.alarmTopics,
+          tags,
+        }),
+      );
+    }
+  }
+}
+
+function performanceInsights(enabled: boolean | undefined, key: RegionalKey) {
+  return enabled ? { performanceInsightsEnabled: true, performanceInsightsKmsKeyId: key.keyArn } : { performanceInsightsEnabled: false };
+}
+
+/** Every problem with ProtectedAuroraCluster props, each naming the prop and the limit. */
+export function protectedAuroraClusterProblems(props: ProtectedAuroraClusterProps, names: DatabaseNames): string[] {
+  const problems = commonDatabaseProblems(props);
+  if (!AURORA_ENGINES.includes(props.engine)) {
+    problems.push(`engine: must be one of ${AURORA_ENGINES.join(', ')} (RDS instance engines use ProtectedDatabase), got '${props.engine}'`);
+  }
+  const readers = props.readerCount ?? 1;
+  if (props.existing) {
+    if (props.readerCount !== undefined) problems.push('readerCount: cannot be set on an existing cluster Lifeboat does not manage');
+    if (props.performanceInsights) problems.push('performanceInsights: cannot be changed on an existing cluster Lifeboat does not manage');
+    if (props.backtrackWindowSeconds) problems.push('backtrackWindowSeconds: backtrack can only be enabled when the cluster is created');
+  } else {
+    problems.push(...identifierProblems('databaseId', names.primary), ...identifierProblems('readerCount', names.replica(1 + readers)));
+    if (!props.engineVersion) problems.push('engineVersion: required when creating a cluster');
+    if (!props.instanceClass?.startsWith('db.')) problems.push(`instanceClass: required when creating a cluster and must start with 'db.', got '${props.instanceClass ?? ''}'`);
+    if (!Number.isInteger(readers) || readers < 0 || readers > 15) problems.push(`readerCount: must be a whole number from 0 to 15 (Aurora limit), got ${readers}`);
+    if ((props.subnetIds?.length ?? 0) < 2) problems.push('subnetIds: at least two private subnets in different AZs are required when creating a cluster');
+    if ((props.securityGroupIds?.length ?? 0) < 1) problems.push('securityGroupIds: at least one security group is required when creating a cluster');
+  }
+  const backtrack = props.backtrackWindowSeconds ?? 0;
+  if (backtrack !== 0) {
+    if (props.engine !== 'aurora-mysql') problems.push(`backtrackWindowSeconds: backtrack exists only for aurora-mysql, got engine ${props.engine}`);
+    if (!Number.isInteger(backtrack) || backtrack < 0 || backtrack > MAX_BACKTRACK_WINDOW_SECONDS) {
+      problems.push(`backtrackWindowSeconds: must be a whole number from 0 to ${MAX_BACKTRACK_WINDOW_SECONDS} seconds (72 hours, Aurora limit), got ${backtrack}`);
+    }
+    if (props.globalDatabase) problems.push('backtrackWindowSeconds: Aurora global databases do not support backtrack; choose one');
+  }
+  if (props.globalDatabase) {
+    const secondaryReaders = props.globalDatabase.readerCount ?? 0;
+    if (!props.dr) {
+      problems.push('globalDatabase: needs dr (the secondary region, its key, subnets and security groups)');
+    } else if ((props.dr.subnetIds?.length ?? 0) < 2 || (props.dr.securityGroupIds?.length ?? 0) < 1) {
+      problems.push(`dr.subnetIds / dr.securityGroupIds: the global secondary needs two or more private subnets and a security group in ${props.dr.region}`);
+    }
+    if (!Number.isInteger(secondaryReaders) || secondaryReaders < 0 || secondaryReaders > 15) {
+      problems.push(`globalDatabase.readerCount: must be a whole number from 0 to 15 (Aurora limit), got ${secondaryReaders}`);
+    }
+    if (secondaryReaders > 0 && !props.globalDatabase.instanceClass && !props.instanceClass) {
+      problems.push('globalDatabase.instanceClass: required when the primary is existing and the secondary has readers');
+    }
+    problems.push(...identifierProblems('globalDatabase', names.globalCluster), ...identifierProblems('globalDatabase', `${names.dr}-${Math.max(secondaryReaders, 1)}`));
+  }
+  return problems;
+}
