@@ -1,0 +1,12 @@
+export type { Finding, PolicyPack, PolicyRule, Severity, TerraformBody, TerraformDocument } from './types';
+export { POLICY_PACKS } from './types';
+export { ALL_RULES } from './rules';
+export { checkDocument, checkDocuments, selectRules } from './engine';
+export type { PolicyInput, PolicyOptions, PolicyReport, StackFinding, SuppressedFinding } from './engine';
+export { parseSuppressionFile, suppressionsInDocument } from './suppressions';
+export type { ParsedSuppressions, Suppression } from './suppressions';
+export { loadPolicyInputs, PolicyInputError } from './load';
+export { formatReportJson, formatReportTable } from './format';
+export { OBJECT_LOCK_REQUIRED_TAG } from './rules/s3-object-lock-when-required';
+export { DATA_BEARING_TYPES } from './rules/prevent-destroy';
+export { DESTRUCTIVE_RDS_ACTIONS } from './rules/iam-rds-destructive-conditioned';

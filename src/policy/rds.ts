@@ -1,0 +1,21 @@
+import { isNonEmptyString, resources, type BlockRef } from './document';
+import type { TerraformDocument } from './types';
+
+export function dbInstances(doc: TerraformDocument): BlockRef[] {
+  return resources(doc, 'aws_db_instance');
+}
+
+export function rdsClusters(doc: TerraformDocument): BlockRef[] {
+  return resources(doc, 'aws_rds_cluster');
+}
+
+/** A read replica (`replicate_source_db` set) inherits backups, snapshots and encryption rules from its source. */
+export function isReadReplica(instance: BlockRef): boolean {
+  return isNonEmptyString(instance.body.replicate_source_db);
+}
+
+/** A cross-region replica names its source by ARN; a same-region replica by identifier. */
+export function isCrossRegionReplica(instance: BlockRef): boolean {
+  const source = instance.body.replicate_source_db;
+  return typeof source === 'string' && (source.startsWith('arn:') || source.includes('.arn}'));
+}
