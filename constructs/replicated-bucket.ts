@@ -11,23 +11,16 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { AlarmTopics, ObjectiveAlarm } from './alarm';
+import {
+  REPLICA_STORAGE_CLASSES,
+  TRANSITION_STORAGE_CLASSES,
+  type ReplicaStorageClass,
+  type TransitionStorageClass,
+} from '../src/spec/types';
+import { AlarmTopics, ObjectiveAlarm, ObjectiveAlarmProps } from './alarm';
 import { EncryptionKey } from './encryption-key';
 
-/** Storage classes a lifecycle rule can move objects into. */
-export type TransitionStorageClass =
-  | 'STANDARD_IA'
-  | 'INTELLIGENT_TIERING'
-  | 'ONEZONE_IA'
-  | 'GLACIER_IR'
-  | 'GLACIER'
-  | 'DEEP_ARCHIVE';
-
-/**
- * Storage classes replicas may land in. Only classes readable without a restore: a DR copy in Glacier Flexible
- * Retrieval or Deep Archive needs hours before it can serve a single read.
- */
-export type ReplicaStorageClass = 'STANDARD' | 'STANDARD_IA' | 'INTELLIGENT_TIERING' | 'ONEZONE_IA' | 'GLACIER_IR';
+export type { ReplicaStorageClass, TransitionStorageClass };
 
 /** Object Lock retention mode. */
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
@@ -40,13 +33,21 @@ export interface StorageTransition {
   readonly afterDays: number;
 }
 
-/** Default Object Lock retention applied to every new object version on both buckets. */
+/** Default Object Lock retention applied to every new object version on both buckets; set exactly one of days, years. */
 export interface ObjectLockRetention {
   /** GOVERNANCE (removable with s3:BypassGovernanceRetention) or COMPLIANCE (nobody, not even root, can shorten it). */
   readonly mode: ObjectLockMode;
-  /** Default retention in days, 1 to `retentionDays`. */
-  readonly days: number;
+  /** Default retention in days, at most `retentionDays`. @default none (set `years`) */
+  readonly days?: number;
+  /** Default retention in years (365 days each for the comparison with `retentionDays`). @default none (set `days`) */
+  readonly years?: number;
 }
+
+/** An alarm on the replication of this bucket: ObjectiveAlarm props without topics and tags, plus a stable id. */
+export type ReplicationAlarm = Omit<ObjectiveAlarmProps, 'topics' | 'tags'> & {
+  /** Stable id (construct ids derive from it), e.g. `replication-latency`. */
+  readonly id: string;
+};
 
 export interface ReplicatedBucketProps {
   /** Region of the source bucket (and of the alarms, which must live where the replication metrics are published). */
@@ -67,7 +68,10 @@ export interface ReplicatedBucketProps {
   readonly replicaStorageClass?: ReplicaStorageClass;
   /** Lifecycle transitions on the source bucket, in increasing `afterDays`. @default none */
   readonly transitions?: StorageTransition[];
-  /** Lifecycle transitions on the replica bucket, starting from `replicaStorageClass`. @default `transitions` */
+  /**
+   * Lifecycle transitions on the replica bucket, starting from `replicaStorageClass`.
+   * @default `transitions` minus those into a class replicas already land in or below (e.g. STANDARD_IA for IA replicas)
+   */
   readonly replicaTransitions?: StorageTransition[];
   /** Object Lock default retention, enabled at creation on both buckets (cannot be added later). @default no Object Lock */
   readonly objectLock?: ObjectLockRetention;
@@ -79,6 +83,13 @@ export interface ReplicatedBucketProps {
   readonly replicaKey?: EncryptionKey;
   /** Name of the IAM role S3 assumes to replicate (at most 64 characters). @default `${sourceBucketName}-replication` */
   readonly replicationRoleName?: string;
+  /** Id of the replication rule, also the `RuleId` dimension of its metrics. @default REPLICATION_RULE_ID */
+  readonly replicationRuleId?: string;
+  /**
+   * The replication alarms, all in `sourceRegion` (where S3 publishes replication metrics).
+   * @default `ReplicationLatency` above `rpoSeconds` and `OperationsFailedReplication` above 0 (see `defaultReplicationAlarms`)
+   */
+  readonly alarms?: ReplicationAlarm[];
   /** SNS topic ARN per region; the alarms need one for `sourceRegion`. */
   readonly alarmTopics: AlarmTopics;
   /** Tags for the buckets, role, alarms and any key created here. @default none */
@@ -91,8 +102,9 @@ export const REPLICATION_RULE_ID = 'lifeboat-dr';
 export const RTC_MINUTES = 15;
 /** Lowest RPO any S3 replication mechanism is designed for (RTC's 15 minutes), in seconds. */
 export const MIN_BUCKET_RPO_SECONDS = RTC_MINUTES * 60;
-/** Longest Object Lock retention S3 accepts (100 years), in days. */
+/** Longest Object Lock retention S3 accepts (100 years), in days and in years. */
 export const MAX_OBJECT_LOCK_DAYS = 36_500;
+export const MAX_OBJECT_LOCK_YEARS = 100;
 /** S3 keeps objects at least this long before moving them to STANDARD_IA or ONEZONE_IA, and before moving on from them. */
 export const INFREQUENT_ACCESS_MIN_DAYS = 30;
 
@@ -112,13 +124,14 @@ const SUPPORTED_TRANSITIONS: Readonly<Record<string, readonly TransitionStorageC
   GLACIER: ['DEEP_ARCHIVE'],
   DEEP_ARCHIVE: [],
 };
-const REPLICA_STORAGE_CLASSES: readonly ReplicaStorageClass[] = [
-  'STANDARD',
-  'STANDARD_IA',
-  'INTELLIGENT_TIERING',
-  'ONEZONE_IA',
-  'GLACIER_IR',
-];
+/** Replication metrics S3 publishes per rule, with the SourceBucket, DestinationBucket and RuleId dimensions. */
+const REPLICATION_METRICS: ReadonlySet<string> = new Set([
+  'ReplicationLatency',
+  'BytesPendingReplication',
+  'OperationsPendingReplication',
+  'OperationsFailedReplication',
+]);
+const ALARM_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** The resources of one side (source or replica) of a replicated bucket. */
 export interface ProtectedBucketResources {
@@ -147,10 +160,8 @@ export class ReplicatedBucket extends Construct {
   public readonly replicationRole: IamRole;
   /** The replication configuration of the source bucket. */
   public readonly replication: S3BucketReplicationConfigurationA;
-  /** Alarm on `ReplicationLatency` above the RPO. */
-  public readonly latencyAlarm: ObjectiveAlarm;
-  /** Alarm on `OperationsFailedReplication` above zero. */
-  public readonly failedReplicationAlarm: ObjectiveAlarm;
+  /** The replication alarms, by alarm id. */
+  public readonly alarms: Readonly<Record<string, ObjectiveAlarm>>;
   /** Whether Replication Time Control is on. */
   public readonly replicationTimeControl: boolean;
 
@@ -159,11 +170,30 @@ export class ReplicatedBucket extends Construct {
     const replicationTimeControl = props.replicationTimeControl ?? props.rpoSeconds <= MIN_BUCKET_RPO_SECONDS;
     const replicaStorageClass = props.replicaStorageClass ?? 'STANDARD';
     const transitions = props.transitions ?? [];
-    const replicaTransitions = props.replicaTransitions ?? transitions;
+    const replicaTransitions = props.replicaTransitions ?? transitionsBelow(replicaStorageClass, transitions);
     const abortDays = props.abortIncompleteMultipartUploadDays ?? 7;
     const roleName = props.replicationRoleName ?? `${props.sourceBucketName}-replication`;
+    const ruleId = props.replicationRuleId ?? REPLICATION_RULE_ID;
+    const alarms =
+      props.alarms ??
+      defaultReplicationAlarms({
+        sourceRegion: props.sourceRegion,
+        sourceBucketName: props.sourceBucketName,
+        replicaBucketName: props.replicaBucketName,
+        rpoSeconds: props.rpoSeconds,
+        ruleId,
+      });
 
-    const problems = validate(props, { replicationTimeControl, replicaStorageClass, transitions, replicaTransitions, abortDays, roleName });
+    const problems = validate(props, {
+      replicationTimeControl,
+      replicaStorageClass,
+      transitions,
+      replicaTransitions,
+      abortDays,
+      roleName,
+      ruleId,
+      alarms,
+    });
     if (problems.length > 0) {
       throw new Error(`ReplicatedBucket ${this.node.path}:\n  ${problems.join('\n  ')}`);
     }
@@ -234,7 +264,7 @@ export class ReplicatedBucket extends Construct {
       role: this.replicationRole.arn,
       rule: [
         {
-          id: REPLICATION_RULE_ID,
+          id: ruleId,
           status: 'Enabled',
           // An empty filter selects every object and makes this a V2 rule, the only kind that replicates delete markers.
           filter: {},
@@ -258,42 +288,11 @@ export class ReplicatedBucket extends Construct {
       dependsOn: [this.source.versioning, this.replica.versioning, rolePolicy],
     });
 
-    const dimensions = {
-      SourceBucket: props.sourceBucketName,
-      DestinationBucket: props.replicaBucketName,
-      RuleId: REPLICATION_RULE_ID,
-    };
-    this.latencyAlarm = new ObjectiveAlarm(this, 'latency-alarm', {
-      region: props.sourceRegion,
-      alarmName: `${props.sourceBucketName}-replication-latency`,
-      description: `Replica ${props.replicaBucketName} is more than ${props.rpoSeconds} s behind ${props.sourceBucketName}: the region RPO is missed.`,
-      namespace: 'AWS/S3',
-      metricName: 'ReplicationLatency',
-      dimensions,
-      statistic: 'Maximum',
-      threshold: props.rpoSeconds,
-      periodSeconds: 60,
-      evaluationPeriods: 1,
-      // S3 publishes replication metrics only while there is something to replicate; AWS recommends `ignore`.
-      treatMissingData: 'ignore',
-      topics: props.alarmTopics,
-      tags: props.tags,
-    });
-    this.failedReplicationAlarm = new ObjectiveAlarm(this, 'failed-replication-alarm', {
-      region: props.sourceRegion,
-      alarmName: `${props.sourceBucketName}-replication-failed`,
-      description: `Objects of ${props.sourceBucketName} failed to replicate to ${props.replicaBucketName}; they have no DR copy until re-replicated (S3 Batch Replication).`,
-      namespace: 'AWS/S3',
-      metricName: 'OperationsFailedReplication',
-      dimensions,
-      statistic: 'Sum',
-      threshold: 0,
-      periodSeconds: 60,
-      evaluationPeriods: 1,
-      treatMissingData: 'notBreaching',
-      topics: props.alarmTopics,
-      tags: props.tags,
-    });
+    const byId: Record<string, ObjectiveAlarm> = {};
+    for (const { id: alarmId, ...alarm } of alarms) {
+      byId[alarmId] = new ObjectiveAlarm(this, `alarm-${alarmId}`, { ...alarm, topics: props.alarmTopics, tags: props.tags });
+    }
+    this.alarms = byId;
 
     const output = (suffix: string, value: string, description: string) =>
       new TerraformOutput(this, `${id}-${suffix}`, { value, description, staticId: true });
@@ -305,6 +304,79 @@ export class ReplicatedBucket extends Construct {
     output('replica-key-arn', replicaKey.keyArn, `KMS key encrypting the replica bucket of ${id}`);
     output('replication-role-arn', this.replicationRole.arn, `Role S3 assumes to replicate ${id}`);
   }
+}
+
+/** Inputs of {@link defaultReplicationAlarms}. */
+export interface ReplicationAlarmInputs {
+  /** Region of the source bucket. */
+  readonly sourceRegion: string;
+  /** Source bucket name (`SourceBucket` dimension). */
+  readonly sourceBucketName: string;
+  /** Replica bucket name (`DestinationBucket` dimension). */
+  readonly replicaBucketName: string;
+  /** Region RPO in seconds (the latency threshold). */
+  readonly rpoSeconds: number;
+  /** Replication rule id (`RuleId` dimension). */
+  readonly ruleId: string;
+}
+
+/**
+ * The two alarms every replicated bucket needs: `ReplicationLatency` (seconds, Maximum) above the RPO, and any
+ * `OperationsFailedReplication` (Sum). Both use the dimensions S3 really publishes, in the source region.
+ */
+export function defaultReplicationAlarms(inputs: ReplicationAlarmInputs): ReplicationAlarm[] {
+  const dimensions = {
+    SourceBucket: inputs.sourceBucketName,
+    DestinationBucket: inputs.replicaBucketName,
+    RuleId: inputs.ruleId,
+  };
+  return [
+    {
+      id: 'replication-latency',
+      region: inputs.sourceRegion,
+      alarmName: `${inputs.sourceBucketName}-replication-latency`,
+      description: `Replica ${inputs.replicaBucketName} is more than ${inputs.rpoSeconds} s behind ${inputs.sourceBucketName}: the region RPO is missed.`,
+      namespace: 'AWS/S3',
+      metricName: 'ReplicationLatency',
+      dimensions,
+      statistic: 'Maximum',
+      threshold: inputs.rpoSeconds,
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+      // S3 publishes replication metrics only while there is something to replicate; AWS recommends `ignore`.
+      treatMissingData: 'ignore',
+    },
+    {
+      id: 'replication-failed',
+      region: inputs.sourceRegion,
+      alarmName: `${inputs.sourceBucketName}-replication-failed`,
+      description: `Objects of ${inputs.sourceBucketName} failed to replicate to ${inputs.replicaBucketName}; they have no DR copy until re-replicated (S3 Batch Replication).`,
+      namespace: 'AWS/S3',
+      metricName: 'OperationsFailedReplication',
+      dimensions,
+      statistic: 'Sum',
+      threshold: 0,
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+      treatMissingData: 'notBreaching',
+    },
+  ];
+}
+
+/**
+ * The transitions that still make sense for objects that start in `initialClass`: moves into that class or a class
+ * S3 cannot reach from it are dropped (replicas written as STANDARD_IA need no STANDARD_IA transition).
+ */
+export function transitionsBelow(initialClass: string, transitions: StorageTransition[]): StorageTransition[] {
+  const kept: StorageTransition[] = [];
+  let current = initialClass;
+  for (const transition of transitions) {
+    if ((SUPPORTED_TRANSITIONS[current] ?? []).includes(transition.storageClass)) {
+      kept.push(transition);
+      current = transition.storageClass;
+    }
+  }
+  return kept;
 }
 
 /** Options of {@link stackBucketKey}. */
@@ -426,7 +498,12 @@ function protectedBucket(scope: Construct, options: ProtectedBucketOptions): Pro
     ? new S3BucketObjectLockConfigurationA(scope, 'object-lock', {
         region,
         bucket: bucket.id,
-        rule: { defaultRetention: { mode: options.objectLock.mode, days: options.objectLock.days } },
+        rule: {
+          defaultRetention: {
+            mode: options.objectLock.mode,
+            ...(options.objectLock.years !== undefined ? { years: options.objectLock.years } : { days: options.objectLock.days }),
+          },
+        },
       })
     : undefined;
   return { bucket, versioning, key: options.key, objectLock };
@@ -541,6 +618,8 @@ interface ResolvedDefaults {
   readonly replicaTransitions: StorageTransition[];
   readonly abortDays: number;
   readonly roleName: string;
+  readonly ruleId: string;
+  readonly alarms: ReplicationAlarm[];
 }
 
 function validate(props: ReplicatedBucketProps, resolved: ResolvedDefaults): string[] {
@@ -577,10 +656,12 @@ function validate(props: ReplicatedBucketProps, resolved: ResolvedDefaults): str
     );
   }
   if (!REPLICA_STORAGE_CLASSES.includes(resolved.replicaStorageClass as ReplicaStorageClass)) {
-    problems.push(
-      `replicaStorageClass: must be one of ${REPLICA_STORAGE_CLASSES.join(', ')} (readable without a restore), got '${resolved.replicaStorageClass}'`,
-    );
+    problems.push(`replicaStorageClass: must be one of ${REPLICA_STORAGE_CLASSES.join(', ')}, got '${resolved.replicaStorageClass}'`);
   }
+  if (!/^[\x20-\x7e]{1,255}$/.test(resolved.ruleId)) {
+    problems.push(`replicationRuleId: must be 1-255 printable ASCII characters (S3 limit), got '${resolved.ruleId}'`);
+  }
+  problems.push(...alarmProblems(props, resolved));
   if (!isWholeNumber(resolved.abortDays, 1)) {
     problems.push(`abortIncompleteMultipartUploadDays: must be a whole number of days, at least 1, got ${resolved.abortDays}`);
   }
@@ -594,15 +675,23 @@ function validate(props: ReplicatedBucketProps, resolved: ResolvedDefaults): str
     ...transitionProblems('replicaTransitions', resolved.replicaStorageClass, resolved.replicaTransitions, props.retentionDays),
   );
   if (props.objectLock) {
-    const { mode, days } = props.objectLock;
+    const { mode, days, years } = props.objectLock;
     if (mode !== 'GOVERNANCE' && mode !== 'COMPLIANCE') {
       problems.push(`objectLock.mode: must be GOVERNANCE or COMPLIANCE, got '${mode}'`);
     }
-    if (!isWholeNumber(days, 1, MAX_OBJECT_LOCK_DAYS)) {
-      problems.push(`objectLock.days: Object Lock needs a default retention of 1 to ${MAX_OBJECT_LOCK_DAYS} whole days, got ${days}`);
-    } else if (days > props.retentionDays) {
+    let lockDays: number | undefined;
+    if ((days === undefined) === (years === undefined)) {
+      problems.push(`objectLock: Object Lock needs a default retention: set exactly one of days or years`);
+    } else if (days !== undefined && !isWholeNumber(days, 1, MAX_OBJECT_LOCK_DAYS)) {
+      problems.push(`objectLock.days: must be a whole number from 1 to ${MAX_OBJECT_LOCK_DAYS} (S3 limit), got ${days}`);
+    } else if (years !== undefined && !isWholeNumber(years, 1, MAX_OBJECT_LOCK_YEARS)) {
+      problems.push(`objectLock.years: must be a whole number from 1 to ${MAX_OBJECT_LOCK_YEARS} (S3 limit), got ${years}`);
+    } else {
+      lockDays = days ?? (years as number) * 365;
+    }
+    if (lockDays !== undefined && lockDays > props.retentionDays) {
       problems.push(
-        `objectLock.days: the lock (${days} days) must not outlast retentionDays (${props.retentionDays}); locked versions could not be expired`,
+        `objectLock.${days !== undefined ? 'days' : 'years'}: the lock (${lockDays} days) must not outlast retentionDays (${props.retentionDays}); locked versions could not be expired`,
       );
     }
   }
@@ -617,6 +706,31 @@ function validate(props: ReplicatedBucketProps, resolved: ResolvedDefaults): str
       `alarmTopics: no SNS topic for ${props.sourceRegion}; replication alarms live in the source region and can only notify a topic there`,
     );
   }
+  return problems;
+}
+
+/** Alarms on replication metrics must use the dimensions S3 publishes and live in the source region, or never fire. */
+function alarmProblems(props: ReplicatedBucketProps, resolved: ResolvedDefaults): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const real = { SourceBucket: props.sourceBucketName, DestinationBucket: props.replicaBucketName, RuleId: resolved.ruleId };
+  resolved.alarms.forEach((alarm, index) => {
+    const at = `alarms[${index}]`;
+    if (!ALARM_ID.test(alarm.id)) problems.push(`${at}.id: must be 1-63 lowercase letters, digits or hyphens, got '${alarm.id}'`);
+    if (seen.has(alarm.id)) problems.push(`${at}.id: duplicate alarm id '${alarm.id}'`);
+    seen.add(alarm.id);
+    if (alarm.namespace !== 'AWS/S3' || !REPLICATION_METRICS.has(alarm.metricName)) return;
+    if (alarm.region !== props.sourceRegion) {
+      problems.push(`${at}.region: S3 publishes ${alarm.metricName} in the source region ${props.sourceRegion}, got ${alarm.region}`);
+    }
+    const dims = alarm.dimensions;
+    const keys = Object.keys(dims).sort().join(',');
+    if (keys !== 'DestinationBucket,RuleId,SourceBucket' || Object.entries(real).some(([k, v]) => dims[k] !== v)) {
+      problems.push(
+        `${at}.dimensions: ${alarm.metricName} is published with exactly ${JSON.stringify(real)}, got ${JSON.stringify(dims)}`,
+      );
+    }
+  });
   return problems;
 }
 
@@ -645,8 +759,8 @@ function transitionProblems(
     const at = `${prop}[${index}]`;
     const { storageClass, afterDays } = transition;
     const reachable = SUPPORTED_TRANSITIONS[fromClass] ?? [];
-    if (!(storageClass in SUPPORTED_TRANSITIONS) || storageClass === ('STANDARD' as string)) {
-      problems.push(`${at}.storageClass: must be one of ${SUPPORTED_TRANSITIONS.STANDARD.join(', ')}, got '${storageClass}'`);
+    if (!TRANSITION_STORAGE_CLASSES.includes(storageClass)) {
+      problems.push(`${at}.storageClass: must be one of ${TRANSITION_STORAGE_CLASSES.join(', ')}, got '${storageClass}'`);
     } else if (!reachable.includes(storageClass)) {
       problems.push(
         `${at}.storageClass: S3 lifecycle cannot move objects from ${fromClass} to ${storageClass} (supported: ${reachable.join(', ') || 'none'})`,

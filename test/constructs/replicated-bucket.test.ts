@@ -255,6 +255,15 @@ describe('ReplicatedBucket', () => {
       }
     });
 
+    it('set a lock in years as years, not converted to days', () => {
+      const out = synthBucket({ retentionDays: 3650, objectLock: { mode: 'COMPLIANCE', years: 7 } });
+      for (const side of ['source', 'replica']) {
+        expect(resource(out, 'aws_s3_bucket_object_lock_configuration', `assets_${side}_`).rule).toEqual({
+          default_retention: { mode: 'COMPLIANCE', years: 7 },
+        });
+      }
+    });
+
     it('have no Object Lock unless asked', () => {
       const out = synthBucket();
       expect(resourcesOfType(out, 'aws_s3_bucket_object_lock_configuration')).toEqual({});
@@ -307,6 +316,23 @@ describe('ReplicatedBucket', () => {
       expect(replica.noncurrent_version_transition).toEqual([{ noncurrent_days: 90, storage_class: 'DEEP_ARCHIVE' }]);
     });
 
+    it('skip on the replica the transitions its storage class already makes', () => {
+      const out = synthBucket({
+        retentionDays: 3650,
+        transitions: [
+          { storageClass: 'STANDARD_IA', afterDays: 30 },
+          { storageClass: 'GLACIER_IR', afterDays: 90 },
+          { storageClass: 'DEEP_ARCHIVE', afterDays: 365 },
+        ],
+        replicaStorageClass: 'STANDARD_IA',
+      });
+      expect(resource(out, 'aws_s3_bucket_lifecycle_configuration', 'assets_replica_').rule[0].transition).toEqual([
+        { days: 90, storage_class: 'GLACIER_IR' },
+        { days: 365, storage_class: 'DEEP_ARCHIVE' },
+      ]);
+      expect(resource(out, 'aws_s3_bucket_lifecycle_configuration', 'assets_source_').rule[0].transition).toHaveLength(3);
+    });
+
     it('place every resource of a side in that side\'s region', () => {
       const out = synthBucket({ objectLock: { mode: 'GOVERNANCE', days: 7 } });
       const regional = Object.entries(out.resource).flatMap(([type, byName]) =>
@@ -333,7 +359,7 @@ describe('ReplicatedBucket', () => {
       };
       const ruleId = resource(out, 'aws_s3_bucket_replication_configuration', 'assets_').rule[0].id;
       expect(ruleId).toBe(dimensions.RuleId);
-      expect(resource(out, 'aws_cloudwatch_metric_alarm', 'assets_latency-alarm')).toMatchObject({
+      expect(resource(out, 'aws_cloudwatch_metric_alarm', 'assets_alarm-replication-latency')).toMatchObject({
         region: SOURCE,
         namespace: 'AWS/S3',
         metric_name: 'ReplicationLatency',
@@ -344,7 +370,7 @@ describe('ReplicatedBucket', () => {
         alarm_actions: [topics[SOURCE]],
         treat_missing_data: 'ignore',
       });
-      expect(resource(out, 'aws_cloudwatch_metric_alarm', 'assets_failed-replication-alarm')).toMatchObject({
+      expect(resource(out, 'aws_cloudwatch_metric_alarm', 'assets_alarm-replication-failed')).toMatchObject({
         region: SOURCE,
         namespace: 'AWS/S3',
         metric_name: 'OperationsFailedReplication',
@@ -354,6 +380,50 @@ describe('ReplicatedBucket', () => {
         comparison_operator: 'GreaterThanThreshold',
         alarm_actions: [topics[SOURCE]],
       });
+    });
+  });
+
+  describe('alarms given explicitly', () => {
+    it('renders the given alarms and follows a custom rule id into the replication rule', () => {
+      const out = synthBucket({
+        replicationRuleId: 'documents-dr',
+        alarms: [
+          {
+            id: 'lag',
+            region: SOURCE,
+            alarmName: 'shop-documents-lag',
+            description: 'region RPO 1h',
+            namespace: 'AWS/S3',
+            metricName: 'ReplicationLatency',
+            dimensions: { SourceBucket: 'shop-assets-eu-west-1', DestinationBucket: 'shop-assets-eu-central-1', RuleId: 'documents-dr' },
+            threshold: 3600,
+          },
+        ],
+      });
+      expect(resource(out, 'aws_s3_bucket_replication_configuration', 'assets_').rule[0].id).toBe('documents-dr');
+      const alarms = Object.values(resourcesOfType(out, 'aws_cloudwatch_metric_alarm'));
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]).toMatchObject({ alarm_name: 'shop-documents-lag', threshold: 3600, dimensions: { RuleId: 'documents-dr' } });
+    });
+
+    it('refuses replication alarms whose dimensions or region S3 never publishes', () => {
+      const attempt = () =>
+        synthBucket({
+          alarms: [
+            {
+              id: 'failed',
+              region: DR,
+              alarmName: 'x',
+              description: 'x',
+              namespace: 'AWS/S3',
+              metricName: 'OperationsFailedReplication',
+              dimensions: { BucketName: 'shop-assets-eu-west-1' },
+              threshold: 0,
+            },
+          ],
+        });
+      expect(attempt).toThrow(/alarms\[0\].region: S3 publishes OperationsFailedReplication in the source region eu-west-1, got eu-central-1/);
+      expect(attempt).toThrow(/alarms\[0\].dimensions: OperationsFailedReplication is published with exactly \{"SourceBucket":"shop-assets-eu-west-1","DestinationBucket":"shop-assets-eu-central-1","RuleId":"lifeboat-dr"\}/);
     });
   });
 
@@ -405,7 +475,7 @@ describe('ReplicatedBucket', () => {
           replicaBucketName: 'xn--assets',
           retentionDays: 30,
           rpoSeconds: 300,
-          replicaStorageClass: 'DEEP_ARCHIVE' as never,
+          replicaStorageClass: 'REDUCED_REDUNDANCY' as never,
           abortIncompleteMultipartUploadDays: 0,
           objectLock: { mode: 'GOVERNANCE', days: 60 },
           replicationRoleName: 'r'.repeat(65),
@@ -415,7 +485,7 @@ describe('ReplicatedBucket', () => {
       expect(attempt).toThrow(/sourceBucketName: must be 3-63 lowercase letters, digits or hyphens/);
       expect(attempt).toThrow(/replicaBucketName: must not start with the reserved prefix 'xn--'/);
       expect(attempt).toThrow(/rpoSeconds: must be at least 900 \(S3 Replication Time Control's 15-minute design target/);
-      expect(attempt).toThrow(/replicaStorageClass: must be one of STANDARD, .*GLACIER_IR \(readable without a restore\), got 'DEEP_ARCHIVE'/);
+      expect(attempt).toThrow(/replicaStorageClass: must be one of STANDARD, .*DEEP_ARCHIVE, got 'REDUCED_REDUNDANCY'/);
       expect(attempt).toThrow(/abortIncompleteMultipartUploadDays: must be a whole number of days, at least 1, got 0/);
       expect(attempt).toThrow(/objectLock.days: the lock \(60 days\) must not outlast retentionDays \(30\)/);
       expect(attempt).toThrow(/replicationRoleName: IAM role names are at most 64 characters, got 65/);
@@ -423,8 +493,14 @@ describe('ReplicatedBucket', () => {
     });
 
     it('refuses Object Lock without a usable default retention', () => {
+      expect(() => synthBucket({ objectLock: { mode: 'COMPLIANCE' } })).toThrow(
+        /objectLock: Object Lock needs a default retention: set exactly one of days or years/,
+      );
       expect(() => synthBucket({ objectLock: { mode: 'COMPLIANCE', days: 0 } })).toThrow(
-        /objectLock.days: Object Lock needs a default retention of 1 to 36500 whole days, got 0/,
+        /objectLock.days: must be a whole number from 1 to 36500 \(S3 limit\), got 0/,
+      );
+      expect(() => synthBucket({ retentionDays: 3650, objectLock: { mode: 'COMPLIANCE', years: 11 } })).toThrow(
+        /objectLock.years: the lock \(4015 days\) must not outlast retentionDays \(3650\)/,
       );
       expect(() => synthBucket({ objectLock: { mode: 'LEGAL' as never, days: 1 } })).toThrow(
         /objectLock.mode: must be GOVERNANCE or COMPLIANCE, got 'LEGAL'/,
