@@ -272,6 +272,9 @@ export class ProtectedAuroraCluster extends Construct {
             tags,
           }),
         );
+        this.alarms.push(
+          auroraReplicaLagAlarm(this, `secondary-instance-${n}-lag-alarm`, { region: dr.region, identifier, thresholdMs: lagThresholdMs }, alarmContext),
+        );
       }
       this.alarms.push(
         globalReplicationLagAlarm(

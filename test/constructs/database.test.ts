@@ -7,7 +7,7 @@ afterAll(cleanupTestApps);
 
 const PRIMARY = 'eu-west-1';
 const DR = 'eu-central-1';
-const topics = { [PRIMARY]: `arn:aws:sns:${PRIMARY}:111122223333:alerts`, [DR]: `arn:aws:sns:${DR}:111122223333:alerts` };
+const topics: Record<string, string> = { [PRIMARY]: `arn:aws:sns:${PRIMARY}:111122223333:alerts`, [DR]: `arn:aws:sns:${DR}:111122223333:alerts` };
 const primaryKey = { keyArn: `arn:aws:kms:${PRIMARY}:111122223333:key/primary`, region: PRIMARY };
 const drKey = { keyArn: `arn:aws:kms:${DR}:111122223333:key/dr`, region: DR };
 const dr = { region: DR, encryptionKey: drKey, subnetIds: ['subnet-d1', 'subnet-d2'], securityGroupIds: ['sg-dr'] };
