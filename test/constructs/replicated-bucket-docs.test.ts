@@ -42,6 +42,8 @@ describe('docs/replicated-bucket.md example', () => {
     const file = path.join(workDir, 'example.ts');
     fs.writeFileSync(file, runnable);
     jest.isolateModules(() => {
+      // The example is a script: loading it runs app.synth().
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(file);
     });
     const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks/shop-storage/cdk.tf.json'), 'utf8'));
