@@ -15,9 +15,6 @@ import { parseProbeConfig, ProbeConfig } from '../../lambda/backup-age-probe/con
 const NOW = new Date('2026-03-01T12:00:00Z');
 const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
 
-const rdsMock = mockClient(RDSClient);
-const backupMock = mockClient(BackupClient);
-const cloudwatchMock = mockClient(CloudWatchClient);
 
 interface Snapshot {
   id: string;
@@ -45,16 +42,63 @@ class FakeAws {
     return (this.regions[name] ??= { instances: {}, clusters: {}, automatedBackups: [], vaults: {} });
   }
 
-  install(): void {
-    const wrap =
-      (command: string, answer: (region: string, input: any) => unknown) =>
-      async (input: any, getClient: () => { config: { region: () => Promise<string> } }) => {
-        const region = await getClient().config.region();
-        this.calls.push({ command, region, input });
-        const error = this.fault(command, region, input);
-        if (error) throw error;
-        return answer(region, input);
-      };
+  private readonly clients = new Map<string, unknown>();
+
+  /** Per-region clients, each mocked on its own instance so concurrent calls in different regions never mix. */
+  rdsClient = (region: string): RDSClient => this.client('rds', region, () => new RDSClient({ region }));
+  backupClient = (region: string): BackupClient => this.client('backup', region, () => new BackupClient({ region }));
+  cloudwatchClient = (region: string): CloudWatchClient => this.client('cloudwatch', region, () => new CloudWatchClient({ region }));
+
+  private client<C extends RDSClient | BackupClient | CloudWatchClient>(service: string, region: string, create: () => C): C {
+    const id = `${service}/${region}`;
+    if (!this.clients.has(id)) {
+      const client = create();
+      this.clients.set(id, client);
+      this.install(client, region);
+    }
+    return this.clients.get(id) as C;
+  }
+
+  private install(client: RDSClient | BackupClient | CloudWatchClient, clientRegion: string): void {
+    const wrap = (command: string, answer: (region: string, input: any) => unknown) => (input: any) => {
+      this.calls.push({ command, region: clientRegion, input });
+      const error = this.fault(command, clientRegion, input);
+      if (error) throw error;
+      return answer(clientRegion, input);
+    };
+    if (client instanceof CloudWatchClient) {
+      mockClient(client).on(PutMetricDataCommand).callsFake(
+        wrap('PutMetricData', (region, input) => {
+          for (const datum of input.MetricData) {
+            this.metrics.push({
+              region,
+              namespace: input.Namespace,
+              name: datum.MetricName,
+              value: datum.Value,
+              dimensions: Object.fromEntries(datum.Dimensions.map((d: any) => [d.Name, d.Value])),
+            });
+          }
+          return {};
+        }),
+      );
+      return;
+    }
+    if (client instanceof BackupClient) {
+      mockClient(client).on(ListRecoveryPointsByBackupVaultCommand).callsFake(
+        wrap('ListRecoveryPointsByBackupVault', (region, input) => {
+          const vault = this.region(region).vaults[input.BackupVaultName];
+          if (!vault) throw awsError('ResourceNotFoundException', `vault ${input.BackupVaultName} not found`);
+          const points = vault.filter((p) => !input.ByResourceArn || p.resourceArn === input.ByResourceArn);
+          const page = paginate(points, input.NextToken, input.MaxResults);
+          return {
+            RecoveryPoints: page.items.map((p) => ({ ResourceArn: p.resourceArn, Status: p.status, CreationDate: p.created })),
+            NextToken: page.next,
+          };
+        }),
+      );
+      return;
+    }
+    const rdsMock = mockClient(client);
     rdsMock.on(DescribeDBInstancesCommand).callsFake(
       wrap('DescribeDBInstances', (region, input) => {
         const instance = this.region(region).instances[input.DBInstanceIdentifier];
@@ -99,32 +143,6 @@ class FakeAws {
           .automatedBackups.filter((b) => b.identifier === input.DBInstanceIdentifier)
           .map((b) => ({ DBInstanceIdentifier: b.identifier, Status: b.status, RestoreWindow: b.latest ? { LatestTime: b.latest } : undefined })),
       })),
-    );
-    backupMock.on(ListRecoveryPointsByBackupVaultCommand).callsFake(
-      wrap('ListRecoveryPointsByBackupVault', (region, input) => {
-        const vault = this.region(region).vaults[input.BackupVaultName];
-        if (!vault) throw awsError('ResourceNotFoundException', `vault ${input.BackupVaultName} not found`);
-        const points = vault.filter((p) => !input.ByResourceArn || p.resourceArn === input.ByResourceArn);
-        const page = paginate(points, input.NextToken, input.MaxResults);
-        return {
-          RecoveryPoints: page.items.map((p) => ({ ResourceArn: p.resourceArn, Status: p.status, CreationDate: p.created })),
-          NextToken: page.next,
-        };
-      }),
-    );
-    cloudwatchMock.on(PutMetricDataCommand).callsFake(
-      wrap('PutMetricData', (region, input) => {
-        for (const datum of input.MetricData) {
-          this.metrics.push({
-            region,
-            namespace: input.Namespace,
-            name: datum.MetricName,
-            value: datum.Value,
-            dimensions: Object.fromEntries(datum.Dimensions.map((d: any) => [d.Name, d.Value])),
-          });
-        }
-        return {};
-      }),
     );
   }
 
@@ -210,6 +228,9 @@ function seed(fake: FakeAws): void {
 function probe(overrides: { config?: ProbeConfig } = {}): Promise<ProbeResult> {
   return createProbeHandler({
     config: overrides.config ?? config,
+    rds: aws.rdsClient,
+    backup: aws.backupClient,
+    cloudwatch: aws.cloudwatchClient,
     now: () => NOW,
     retry: { sleep: async () => undefined },
     logger: {
@@ -234,12 +255,8 @@ const HEALTHY = [
 ];
 
 beforeEach(() => {
-  rdsMock.reset();
-  backupMock.reset();
-  cloudwatchMock.reset();
   aws = new FakeAws();
   seed(aws);
-  aws.install();
   logLines = [];
 });
 
@@ -283,7 +300,7 @@ describe('backup-age-probe', () => {
   });
 
   it('keeps the primary metrics when only the DR region fails', async () => {
-    aws.fault = (command, region) => (region === 'eu-central-1' ? awsError('InternalFailure', 'boom', 500) : undefined);
+    aws.fault = (_command, region) => (region === 'eu-central-1' ? awsError('InternalFailure', 'boom', 500) : undefined);
     const result = await probe();
     expect(result.failures).toEqual(['orders/eu-central-1: InternalFailure: boom', 'metrics/eu-central-1: InternalFailure: boom']);
     expect(aws.publishedMetrics()).toEqual(HEALTHY.filter((m) => !m.includes('eu-central-1')));
