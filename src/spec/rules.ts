@@ -192,8 +192,15 @@ function checkDatabase(issues: Issues, db: Raw, path: string, name: string, prim
     }
   }
 
+  let drReplicas = 0;
   arr(db.readReplicas).forEach((raw, j) => {
     const region = str(obj(raw)?.region);
+    if (region !== undefined && (region === 'dr' || (region === dr && region !== primary))) {
+      drReplicas += 1;
+      if (drReplicas > 1) {
+        issues.add(`${path}.readReplicas.${j}.region`, 'at most one read replica in the DR region (it is the standby Lifeboat names <name>-<id>-dr)');
+      }
+    }
     if (region === undefined || region === 'primary' || region === 'dr') return;
     const rpath = `${path}.readReplicas.${j}.region`;
     if (!REGION_CODE.test(region)) issues.add(rpath, `must be "primary", "dr" or one of their region codes, not ${JSON.stringify(region)}`);
