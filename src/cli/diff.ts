@@ -1,0 +1,128 @@
+import { parseArgs } from 'node:util';
+import { errorText, openSession, targetFromUrl, type SqlSession } from '../checks/connection';
+import { diffDatabases, type DiffProgress } from '../fingerprint/diff';
+import { formatDiffReport } from '../fingerprint/format';
+
+/** Where `lifeboat diff` writes; tests pass collectors, the CLI passes the process streams. */
+export interface DiffOutput {
+  /** Report (stdout). */
+  out(text: string): void;
+  /** Errors and progress (stderr). */
+  err(text: string): void;
+  /** Whether to print progress (stderr is a terminal). */
+  progress: boolean;
+}
+
+const processOutput: DiffOutput = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  progress: Boolean(process.stderr.isTTY),
+};
+
+const EXIT_IDENTICAL = 0;
+const EXIT_DIFFERENT = 1;
+const EXIT_ERROR = 2;
+
+export const DIFF_SUMMARY = 'Compare the tables of two databases (e.g. a restore and its source) without moving the rows';
+
+export const DIFF_USAGE = `Usage: lifeboat diff --source <url> --target <url> [options]
+
+${DIFF_SUMMARY}.
+Per table: row counts, schema differences (columns, types, primary key), a fingerprint computed on each server,
+and, when rows differ, the differing primary keys (or key ranges) found by bisection. Each database is read in one
+consistent read-only snapshot. URLs: postgres://user:password@host:5432/db or mysql://... / mariadb://...
+(sslmode=require|verify-ca|verify-full and sslrootcert=<file> turn TLS on).
+
+Options:
+  --source <url>            Database to compare from (the reference)
+  --target <url>            Database to compare with it (e.g. the restore)
+  --tables <a,b>            Only these tables (schema.table or table); default: every table on either side
+  --format <table|json>     Output format (default: table)
+  --key-range-rows <N>      Key ranges of at most N rows are compared row by row, naming each key (default: 64)
+  --max-keys <N>            Differing keys listed per table before the rest are reported as ranges (default: 100)
+  -h, --help                Show this help
+
+Exit codes: 0 identical, 1 different, 2 error (connection, usage, unknown table).
+`;
+
+/** Masks the passwords of the given URLs, and the password part of any URL, in `text`. */
+export function redactCredentials(text: string, urls: (string | undefined)[]): string {
+  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:@/\s]*):[^@\s]*@/gi, '$1:***@');
+  for (const url of urls) {
+    if (!url) continue;
+    let password = '';
+    try {
+      password = decodeURIComponent(new URL(url).password);
+    } catch {
+      continue;
+    }
+    if (password.length === 0) continue;
+    for (const form of new Set([password, encodeURIComponent(password)])) out = out.split(form).join('***');
+  }
+  return out;
+}
+
+function positiveInteger(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`${option} must be a positive integer, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+function progressLine(event: DiffProgress): string {
+  return event.kind === 'table'
+    ? `diff: [${event.index}/${event.total}] ${event.table}\n`
+    : `diff:   ${event.table}: bisection round ${event.round}, ${event.ranges} differing range(s)\n`;
+}
+
+/** `lifeboat diff`: exit 0 when every table is identical, 1 when any differs, 2 on errors. */
+export async function runDiff(argv: string[], output: DiffOutput = processOutput): Promise<number> {
+  let source: string | undefined;
+  let target: string | undefined;
+  const sessions: SqlSession[] = [];
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        source: { type: 'string' },
+        target: { type: 'string' },
+        tables: { type: 'string' },
+        format: { type: 'string', default: 'table' },
+        'key-range-rows': { type: 'string' },
+        'max-keys': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      output.out(DIFF_USAGE);
+      return EXIT_IDENTICAL;
+    }
+    source = values.source;
+    target = values.target;
+    const problems: string[] = [];
+    if (!source) problems.push('--source <url> is required');
+    if (!target) problems.push('--target <url> is required');
+    if (values.format !== 'table' && values.format !== 'json') problems.push(`--format must be table or json, got ${JSON.stringify(values.format)}`);
+    if (problems.length > 0) throw new Error(`${problems.join('; ')}\n\n${DIFF_USAGE}`);
+    const keyRangeRows = positiveInteger(values['key-range-rows'], '--key-range-rows');
+    const maxKeys = positiveInteger(values['max-keys'], '--max-keys');
+    const tables = values.tables?.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+
+    const sourceTarget = targetFromUrl(source!);
+    const targetTarget = targetFromUrl(target!);
+    sessions.push(await openSession(sourceTarget, { readOnly: true }));
+    sessions.push(await openSession(targetTarget, { readOnly: true }));
+    const report = await diffDatabases(sessions[0], sessions[1], {
+      tables,
+      keyRangeRows,
+      maxKeys,
+      onProgress: output.progress ? (event) => output.err(progressLine(event)) : undefined,
+    });
+    output.out(values.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatDiffReport(report));
+    return report.identical ? EXIT_IDENTICAL : EXIT_DIFFERENT;
+  } catch (error) {
+    output.err(`lifeboat diff: ${redactCredentials(errorText(error), [source, target])}\n`);
+    return EXIT_ERROR;
+  } finally {
+    await Promise.all(sessions.map((s) => s.close()));
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * Narrows differing fingerprints down to primary-key ranges, then to keys, by bisection: each round splits every
+ * differing range into up to `factor` sub-ranges, folds each sub-range on both servers (one scan of the range per
+ * side, rows bucketed by a balanced CASE tree over the bounds), and keeps the sub-ranges whose folds differ. Ranges
+ * of at most `leafRows` rows are resolved by comparing per-row hashes. Only folds, keys and row hashes cross the
+ * network.
+ *
+ * Bounds: a dense integer key is split arithmetically between the range's min and max (both sides scan in
+ * parallel); any other key (text, uuid, composite, sparse integers) is split at exact quantiles computed by the side
+ * with more rows (row_number over the key order), then the other side folds by those bounds.
+ */
+import { dialectFor, isIntegerKey, type KeyRange, ParamList, rangeCondition, type Dialect } from './dialect';
+import { type Fold, toHex64 } from './fingerprint';
+import type { ColumnInfo, HashedColumn, KeyDifference, Localization, QuerySession, RangeDifference, TableName } from './types';
+
+/** One side of the comparison. */
+export interface Side {
+  session: QuerySession;
+  table: TableName;
+  /** Primary-key columns as this side declares them. */
+  keys: ColumnInfo[];
+}
+
+/** Limits of a localization. */
+export interface LocalizeOptions {
+  /** Sub-ranges per split. */
+  factor: number;
+  /** Ranges with at most this many rows on each side are compared row by row. */
+  leafRows: number;
+  /** Stop listing keys after this many; remaining differences are reported as ranges. */
+  maxKeys: number;
+  /** Stop splitting when more ranges than this differ; they are reported as ranges. */
+  maxRanges: number;
+  /** Called at the start of each round. */
+  onRound?: (round: number, ranges: number) => void;
+}
+
+interface PendingRange {
+  range: KeyRange;
+  sourceRows: number;
+  targetRows: number;
+  /** Child indexes from the root: sorting by path puts ranges (and the keys found in them) in key order. */
+  path: number[];
+}
+
+const EMPTY_FOLD: Fold = { rowCount: 0, xor: '0000000000000000', sum: '0' };
+
+function sameFold(a: Fold, b: Fold): boolean {
+  return a.rowCount === b.rowCount && a.xor === b.xor && a.sum === b.sum;
+}
+
+function foldOf(row: { n: unknown; x: unknown; s: unknown }): Fold {
+  return { rowCount: Number(row.n), xor: toHex64(String(row.x)), sum: String(row.s) };
+}
+
+/** Balanced CASE tree returning, for the row aliased t, the index of the bucket whose lower bound it reaches. */
+function bucketTree(dialect: Dialect, keys: ColumnInfo[], lowerBounds: string[][], params: ParamList): string {
+  const build = (lo: number, hi: number): string => {
+    if (lo === hi) return String(lo);
+    const mid = (lo + hi + 1) >> 1;
+    const below = dialect.compareKey(keys, 't', '<', lowerBounds[mid], params);
+    return `CASE WHEN ${below} THEN ${build(lo, mid - 1)} ELSE ${build(mid, hi)} END`;
+  };
+  return build(0, lowerBounds.length - 1);
+}
+
+/** Folds `range` of `side` into buckets starting at `lowerBounds[i]` (i >= 1; bucket 0 starts at the range start). */
+async function foldByBounds(side: Side, columns: HashedColumn[], range: KeyRange, lowerBounds: string[][]): Promise<Map<number, Fold>> {
+  const dialect = dialectFor(side.session.engine);
+  const params = new ParamList(side.session.engine);
+  const bucket = bucketTree(dialect, side.keys, lowerBounds, params);
+  const hash = dialect.rowHash(columns, 't');
+  const where = rangeCondition(dialect, side.keys, 't', range, params);
+  const sql = `SELECT q.b AS bucket, ${dialect.fold('q.h')} FROM (SELECT ${bucket} AS b, ${hash} AS h FROM ${dialect.qualified(side.table)} t WHERE ${where}) q GROUP BY q.b`;
+  const rows = await side.session.query<{ bucket: unknown; n: unknown; x: unknown; s: unknown }>(sql, params.values);
+  return new Map(rows.map((r) => [Number(r.bucket), foldOf(r)]));
+}
+
+/** Splits `range` of `side` (holding `rowCount` rows there) into up to `factor` equal buckets by key order. */
+async function splitAtQuantiles(
+  side: Side,
+  columns: HashedColumn[],
+  range: KeyRange,
+  rowCount: number,
+  factor: number,
+): Promise<{ lower: string[]; fold: Fold }[]> {
+  const dialect = dialectFor(side.session.engine);
+  // Parameters are added in the order their placeholders appear in the text, as MySQL's '?' requires.
+  const params = new ParamList(side.session.engine);
+  // Bucket of the i-th row (1-based) is floor((i-1) * factor / rowCount); a bucket's first row carries its bound.
+  const bucketOf = (rn: string): string => dialect.intDiv(`(${rn} - 1) * ${params.add(factor)}`, params.add(rowCount));
+  const bucket = bucketOf('w.rn');
+  const firstKey = side.keys
+    .map((c, i) => `CASE WHEN w.rn = 1 OR ${bucketOf('w.rn')} <> ${bucketOf('w.rn - 1')} THEN ${dialect.asText(`w.k${i}`, c)} END AS k${i}`)
+    .join(', ');
+  const order = side.keys.map((c) => `t.${dialect.quote(c.name)}`).join(', ');
+  const keyCols = side.keys.map((c, i) => `t.${dialect.quote(c.name)} AS k${i}`).join(', ');
+  const where = rangeCondition(dialect, side.keys, 't', range, params);
+  const inner = `SELECT row_number() OVER (ORDER BY ${order}) AS rn, ${dialect.rowHash(columns, 't')} AS h, ${keyCols} FROM ${dialect.qualified(side.table)} t WHERE ${where}`;
+  const middle = `SELECT ${bucket} AS b, w.h, ${firstKey} FROM (${inner}) w`;
+  const maxKeys = side.keys.map((_, i) => `MAX(q.k${i}) AS k${i}`).join(', ');
+  const sql = `SELECT q.b AS bucket, ${dialect.fold('q.h')}, ${maxKeys} FROM (${middle}) q GROUP BY q.b ORDER BY q.b`;
+  const rows = await side.session.query<Record<string, unknown>>(sql, params.values);
+  return rows.map((r) => ({
+    lower: side.keys.map((_, i) => String(r[`k${i}`])),
+    fold: foldOf(r as { n: unknown; x: unknown; s: unknown }),
+  }));
+}
+
+/** Smallest and largest key of `range` on `side` (single integer key), or undefined when empty. */
+async function integerBounds(side: Side, range: KeyRange): Promise<{ min: bigint; max: bigint } | undefined> {
+  const dialect = dialectFor(side.session.engine);
+  const params = new ParamList(side.session.engine);
+  const key = side.keys[0];
+  const column = `t.${dialect.quote(key.name)}`;
+  const where = rangeCondition(dialect, side.keys, 't', range, params);
+  const [row] = await side.session.query<{ lo: unknown; hi: unknown }>(
+    `SELECT ${dialect.asText(`MIN(${column})`, key)} AS lo, ${dialect.asText(`MAX(${column})`, key)} AS hi FROM ${dialect.qualified(side.table)} t WHERE ${where}`,
+    params.values,
+  );
+  if (!row || row.lo === null || row.lo === undefined) return undefined;
+  return { min: BigInt(String(row.lo)), max: BigInt(String(row.hi)) };
+}
+
+interface RowHash {
+  key: string[];
+  hash: string;
+}
+
+async function rowHashes(side: Side, columns: HashedColumn[], range: KeyRange): Promise<Map<string, RowHash>> {
+  const dialect = dialectFor(side.session.engine);
+  const params = new ParamList(side.session.engine);
+  const where = rangeCondition(dialect, side.keys, 't', range, params);
+  const keyCols = side.keys.map((c, i) => `${dialect.asText(`t.${dialect.quote(c.name)}`, c)} AS k${i}`).join(', ');
+  const order = side.keys.map((c) => `t.${dialect.quote(c.name)}`).join(', ');
+  const rows = await side.session.query<Record<string, unknown>>(
+    `SELECT ${keyCols}, ${dialect.hashText(dialect.rowHash(columns, 't'))} AS h FROM ${dialect.qualified(side.table)} t WHERE ${where} ORDER BY ${order}`,
+    params.values,
+  );
+  const out = new Map<string, RowHash>();
+  for (const r of rows) {
+    const key = side.keys.map((_, i) => String(r[`k${i}`]));
+    out.set(JSON.stringify(key), { key, hash: String(r.h) });
+  }
+  return out;
+}
+
+function keyRecord(keys: ColumnInfo[], values: string[] | null): Record<string, string> | null {
+  if (!values) return null;
+  return Object.fromEntries(keys.map((k, i) => [k.name, values[i]]));
+}
+
+async function compareRows(source: Side, target: Side, columns: HashedColumn[], range: KeyRange): Promise<KeyDifference[]> {
+  const [a, b] = await Promise.all([rowHashes(source, columns, range), rowHashes(target, columns, range)]);
+  const out: KeyDifference[] = [];
+  for (const [id, row] of a) {
+    const other = b.get(id);
+    if (!other) out.push({ key: keyRecord(source.keys, row.key)!, kind: 'missing-in-target' });
+    else if (other.hash !== row.hash) out.push({ key: keyRecord(source.keys, row.key)!, kind: 'changed' });
+  }
+  for (const [id, row] of b) {
+    if (!a.has(id)) out.push({ key: keyRecord(source.keys, row.key)!, kind: 'extra-in-target' });
+  }
+  return out;
+}
+
+/** Splits one differing range into sub-ranges and returns those that differ. */
+async function splitRange(source: Side, target: Side, columns: HashedColumn[], pending: PendingRange, factor: number): Promise<PendingRange[]> {
+  const larger = Math.max(pending.sourceRows, pending.targetRows);
+  const parts: { range: KeyRange; source: Fold; target: Fold }[] = [];
+  if (source.keys.length === 1 && isIntegerKey(source.session.engine, source.keys[0]) && isIntegerKey(target.session.engine, target.keys[0])) {
+    const [a, b] = await Promise.all([integerBounds(source, pending.range), integerBounds(target, pending.range)]);
+    if (!a && !b) return [];
+    const min = [a?.min, b?.min].filter((v): v is bigint => v !== undefined).reduce((x, y) => (x < y ? x : y));
+    const max = [a?.max, b?.max].filter((v): v is bigint => v !== undefined).reduce((x, y) => (x > y ? x : y));
+    const span = max - min + 1n;
+    // Dense keys: equal key intervals hold about equal row counts. Sparse keys fall through to quantiles.
+    if (span <= BigInt(larger) * 4n) {
+      const buckets = span < BigInt(factor) ? Number(span) : factor;
+      const lowerBounds: string[][] = [];
+      for (let i = 0; i < buckets; i += 1) lowerBounds.push([String(min + (span * BigInt(i)) / BigInt(buckets))]);
+      const [sf, tf] = await Promise.all([
+        foldByBounds(source, columns, pending.range, lowerBounds),
+        foldByBounds(target, columns, pending.range, lowerBounds),
+      ]);
+      for (let i = 0; i < buckets; i += 1) {
+        parts.push({
+          range: { lower: i === 0 ? pending.range.lower : lowerBounds[i], upper: i === buckets - 1 ? pending.range.upper : lowerBounds[i + 1] },
+          source: sf.get(i) ?? EMPTY_FOLD,
+          target: tf.get(i) ?? EMPTY_FOLD,
+        });
+      }
+      return differing(parts, pending.path);
+    }
+  }
+  const splitterIsSource = pending.sourceRows >= pending.targetRows;
+  const splitter = splitterIsSource ? source : target;
+  const other = splitterIsSource ? target : source;
+  const buckets = await splitAtQuantiles(splitter, columns, pending.range, larger, factor);
+  const lowerBounds = buckets.map((b) => b.lower);
+  const otherFolds = await foldByBounds(other, columns, pending.range, lowerBounds);
+  buckets.forEach((bucket, i) => {
+    const otherFold = otherFolds.get(i) ?? EMPTY_FOLD;
+    parts.push({
+      range: { lower: i === 0 ? pending.range.lower : bucket.lower, upper: i === buckets.length - 1 ? pending.range.upper : buckets[i + 1].lower },
+      source: splitterIsSource ? bucket.fold : otherFold,
+      target: splitterIsSource ? otherFold : bucket.fold,
+    });
+  });
+  return differing(parts, pending.path);
+}
+
+function differing(parts: { range: KeyRange; source: Fold; target: Fold }[], path: number[]): PendingRange[] {
+  return parts
+    .map((p, i) => ({ ...p, path: [...path, i] }))
+    .filter((p) => !sameFold(p.source, p.target))
+    .map((p) => ({ range: p.range, sourceRows: p.source.rowCount, targetRows: p.target.rowCount, path: p.path }));
+}
+
+function byPath(a: { path: number[] }, b: { path: number[] }): number {
+  for (let i = 0; i < Math.min(a.path.length, b.path.length); i += 1) {
+    if (a.path[i] !== b.path[i]) return a.path[i] - b.path[i];
+  }
+  return a.path.length - b.path.length;
+}
+
+/**
+ * Localizes the differences between `source` and `target` (same primary-key columns) whose whole-table folds are
+ * `sourceFold` and `targetFold`. Runs inside the callers' snapshots.
+ */
+export async function localize(
+  source: Side,
+  target: Side,
+  columns: HashedColumn[],
+  sourceFold: Fold,
+  targetFold: Fold,
+  options: LocalizeOptions,
+): Promise<Localization> {
+  let pending: PendingRange[] = [
+    { range: { lower: null, upper: null }, sourceRows: sourceFold.rowCount, targetRows: targetFold.rowCount, path: [] },
+  ];
+  const found: { path: number[]; keys: KeyDifference[] }[] = [];
+  let keyCount = 0;
+  const unresolved: PendingRange[] = [];
+  let rounds = 0;
+  while (pending.length > 0) {
+    rounds += 1;
+    options.onRound?.(rounds, pending.length);
+    const next: PendingRange[] = [];
+    for (const range of pending) {
+      if (keyCount >= options.maxKeys) {
+        unresolved.push(range);
+      } else if (Math.max(range.sourceRows, range.targetRows) <= options.leafRows) {
+        const keys = await compareRows(source, target, columns, range.range);
+        if (keyCount + keys.length > options.maxKeys) {
+          unresolved.push(range);
+        } else {
+          found.push({ path: range.path, keys });
+          keyCount += keys.length;
+        }
+      } else {
+        next.push(...(await splitRange(source, target, columns, range, options.factor)));
+      }
+    }
+    if (next.length > options.maxRanges) {
+      unresolved.push(...next);
+      break;
+    }
+    pending = next;
+  }
+  const toRange = (p: PendingRange): RangeDifference => ({
+    from: keyRecord(source.keys, p.range.lower),
+    to: keyRecord(source.keys, p.range.upper),
+    sourceRows: p.sourceRows,
+    targetRows: p.targetRows,
+  });
+  return {
+    status: unresolved.length === 0 ? 'complete' : 'truncated',
+    rounds,
+    keys: found.sort(byPath).flatMap((f) => f.keys),
+    ranges: unresolved.sort(byPath).map(toRange),
+  };
+}

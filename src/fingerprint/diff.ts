@@ -1,0 +1,229 @@
+/**
+ * `diffDatabases`: per table, row counts, schema differences, fingerprints over the common columns, and the keys or
+ * key ranges where rows differ. Each database is read in one consistent snapshot.
+ */
+import { localize, type Side } from './bisect';
+import { dialectFor } from './dialect';
+import { byCodeUnit, type Fold, foldRows, withSnapshot } from './fingerprint';
+import type {
+  ColumnInfo,
+  DiffReport,
+  HashedColumn,
+  QuerySession,
+  SchemaDifference,
+  TableDiff,
+  TableFingerprint,
+  TableName,
+  TableShape,
+} from './types';
+
+/** Progress of a diff, for a terminal. */
+export type DiffProgress =
+  | { kind: 'table'; table: string; index: number; total: number }
+  | { kind: 'round'; table: string; round: number; ranges: number };
+
+/** Options of `diffDatabases`. */
+export interface DiffOptions {
+  /** Tables to compare (`schema.table` or `table`); each must exist on at least one side. @default every table of either side */
+  tables?: string[];
+  /** Sub-ranges per bisection split (2 to 1024). @default 32 */
+  factor?: number;
+  /** Key ranges with at most this many rows are compared row by row, naming each differing key (1 to 100000). @default 64 */
+  keyRangeRows?: number;
+  /** Differing keys listed per table before the rest are reported as ranges (1 to 100000). @default 100 */
+  maxKeys?: number;
+  /** Differing ranges per bisection round before splitting stops and they are reported as ranges. @default 256 */
+  maxRanges?: number;
+  /** Receives progress events. @default none */
+  onProgress?: (event: DiffProgress) => void;
+}
+
+const LIMITS: { name: keyof DiffOptions; min: number; max: number; fallback: number }[] = [
+  { name: 'factor', min: 2, max: 1024, fallback: 32 },
+  { name: 'keyRangeRows', min: 1, max: 100_000, fallback: 64 },
+  { name: 'maxKeys', min: 1, max: 100_000, fallback: 100 },
+  { name: 'maxRanges', min: 1, max: 100_000, fallback: 256 },
+];
+
+function validated(options: DiffOptions): Record<'factor' | 'keyRangeRows' | 'maxKeys' | 'maxRanges', number> {
+  const problems: string[] = [];
+  const out: Record<string, number> = {};
+  for (const limit of LIMITS) {
+    const value = (options[limit.name] as number | undefined) ?? limit.fallback;
+    if (!Number.isInteger(value) || value < limit.min || value > limit.max) {
+      problems.push(`${limit.name} must be an integer from ${limit.min} to ${limit.max}, got ${value}`);
+    }
+    out[limit.name] = value;
+  }
+  if (problems.length > 0) throw new RangeError(`invalid diff options: ${problems.join('; ')}`);
+  return out as Record<'factor' | 'keyRangeRows' | 'maxKeys' | 'maxRanges', number>;
+}
+
+function sameFold(a: Fold, b: Fold): boolean {
+  return a.rowCount === b.rowCount && a.xor === b.xor && a.sum === b.sum;
+}
+
+function schemaDifference(source: TableShape, target: TableShape): SchemaDifference {
+  const targetColumns = new Map(target.columns.map((c) => [c.name, c]));
+  const sourceColumns = new Map(source.columns.map((c) => [c.name, c]));
+  const difference: SchemaDifference = {
+    onlyInSource: source.columns.filter((c) => !targetColumns.has(c.name)).map((c) => c.name).sort(byCodeUnit),
+    onlyInTarget: target.columns.filter((c) => !sourceColumns.has(c.name)).map((c) => c.name).sort(byCodeUnit),
+    typeChanges: source.columns
+      .filter((c) => targetColumns.has(c.name) && targetColumns.get(c.name)!.type !== c.type)
+      .map((c) => ({ column: c.name, source: c.type, target: targetColumns.get(c.name)!.type }))
+      .sort((a, b) => byCodeUnit(a.column, b.column)),
+  };
+  if (source.primaryKey.join('\u0000') !== target.primaryKey.join('\u0000')) {
+    difference.primaryKey = { source: source.primaryKey, target: target.primaryKey };
+  }
+  return difference;
+}
+
+function schemaDiffers(d: SchemaDifference): boolean {
+  return d.onlyInSource.length > 0 || d.onlyInTarget.length > 0 || d.typeChanges.length > 0 || d.primaryKey !== undefined;
+}
+
+/**
+ * Common columns, sorted by name, as each side hashes them. A column goes through its text form on both sides when
+ * its type differs between them or either side has no binary hash for it, so the two row hashes stay comparable.
+ */
+function commonColumns(source: TableShape, target: TableShape): { source: HashedColumn[]; target: HashedColumn[] } {
+  const targetColumns = new Map(target.columns.map((c) => [c.name, c]));
+  const sourceText = new Set(source.textOnlyColumns);
+  const targetText = new Set(target.textOnlyColumns);
+  const common = source.columns.filter((c) => targetColumns.has(c.name)).sort((a, b) => byCodeUnit(a.name, b.name));
+  const mode = (c: ColumnInfo): HashedColumn['hashedAs'] =>
+    c.type !== targetColumns.get(c.name)!.type || sourceText.has(c.name) || targetText.has(c.name) ? 'text' : 'native';
+  return {
+    source: common.map((c) => ({ name: c.name, type: c.type, hashedAs: mode(c) })),
+    target: common.map((c) => ({ name: c.name, type: targetColumns.get(c.name)!.type, hashedAs: mode(c) })),
+  };
+}
+
+function keyColumns(shape: TableShape): ColumnInfo[] {
+  return shape.primaryKey.map((name) => shape.columns.find((c) => c.name === name)!);
+}
+
+function fingerprintOf(session: QuerySession, shape: TableShape, columns: HashedColumn[], fold: Fold): TableFingerprint {
+  const dialect = dialectFor(session.engine);
+  return { version: 1, algorithm: dialect.algorithm, table: dialect.displayName(shape.table), columns, primaryKey: shape.primaryKey, ...fold };
+}
+
+function selectTables(
+  engineTables: { source: TableName[]; target: TableName[] },
+  display: (t: TableName) => string,
+  requested: string[] | undefined,
+): string[] {
+  const all = new Set([...engineTables.source, ...engineTables.target].map(display));
+  if (!requested) return [...all].sort(byCodeUnit);
+  const chosen = new Set<string>();
+  const problems: string[] = [];
+  for (const name of requested) {
+    const matches = name.includes('.') ? [...all].filter((t) => t === name) : [...all].filter((t) => t === name || t.endsWith(`.${name}`));
+    if (matches.length === 0) problems.push(`table ${name} exists in neither database`);
+    else if (matches.length > 1) problems.push(`table name ${name} is ambiguous (${matches.join(', ')}): qualify it with its schema`);
+    else chosen.add(matches[0]);
+  }
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return [...chosen].sort(byCodeUnit);
+}
+
+async function diffTable(
+  source: QuerySession,
+  target: QuerySession,
+  name: string,
+  sourceTable: TableName | undefined,
+  targetTable: TableName | undefined,
+  limits: ReturnType<typeof validated>,
+  onProgress: DiffOptions['onProgress'],
+): Promise<TableDiff> {
+  const dialect = dialectFor(source.engine);
+  const [sourceShape, targetShape] = await Promise.all([
+    sourceTable ? dialect.describe(source, sourceTable) : undefined,
+    targetTable ? dialect.describe(target, targetTable) : undefined,
+  ]);
+  if (!sourceShape || !targetShape) {
+    const present = (sourceShape ?? targetShape)!;
+    const session = sourceShape ? source : target;
+    const fold = await foldRows(session, present.table, [], []);
+    return {
+      table: name,
+      status: sourceShape ? 'missing-in-target' : 'missing-in-source',
+      ...(sourceShape ? { sourceRows: fold.rowCount } : { targetRows: fold.rowCount }),
+      comparedColumns: [],
+      notes: [sourceShape ? 'the table does not exist in the target' : 'the table exists only in the target'],
+    };
+  }
+  const schema = schemaDifference(sourceShape, targetShape);
+  const columns = commonColumns(sourceShape, targetShape);
+  const [sourceFold, targetFold] = await Promise.all([
+    foldRows(source, sourceShape.table, columns.source, []),
+    foldRows(target, targetShape.table, columns.target, []),
+  ]);
+  const rowsIdentical = sameFold(sourceFold, targetFold);
+  const notes: string[] = [];
+  const diff: TableDiff = {
+    table: name,
+    status: rowsIdentical && !schemaDiffers(schema) ? 'identical' : 'different',
+    sourceRows: sourceFold.rowCount,
+    targetRows: targetFold.rowCount,
+    schema,
+    comparedColumns: columns.source.map((c) => c.name),
+    rowsIdentical,
+    fingerprints: {
+      source: fingerprintOf(source, sourceShape, columns.source, sourceFold),
+      target: fingerprintOf(target, targetShape, columns.target, targetFold),
+    },
+    notes,
+  };
+  if (schema.onlyInSource.length > 0 || schema.onlyInTarget.length > 0) {
+    notes.push(`rows were compared on the ${columns.source.length} columns present on both sides`);
+  }
+  if (sourceShape.primaryKey.length === 0 && targetShape.primaryKey.length === 0) {
+    notes.push('the table has no primary key: compared by row count and fingerprint only; differing rows cannot be located');
+  } else if (schema.primaryKey) {
+    notes.push('the primary keys differ: compared by row count and fingerprint only; differing rows cannot be located');
+  } else if (!rowsIdentical) {
+    const sourceSide: Side = { session: source, table: sourceShape.table, keys: keyColumns(sourceShape) };
+    const targetSide: Side = { session: target, table: targetShape.table, keys: keyColumns(targetShape) };
+    // The row hash depends only on the column names and how each is hashed, which both sides share.
+    const localization = await localize(sourceSide, targetSide, columns.source, sourceFold, targetFold, {
+      factor: limits.factor,
+      leafRows: limits.keyRangeRows,
+      maxKeys: limits.maxKeys,
+      maxRanges: limits.maxRanges,
+      onRound: (round, ranges) => onProgress?.({ kind: 'round', table: name, round, ranges }),
+    });
+    diff.localization = localization;
+  }
+  return diff;
+}
+
+/**
+ * Compares every table (or `options.tables`) of two databases of the same server family. Each session is read in
+ * one consistent read-only snapshot for the whole run. Throws on connection or SQL errors and when a requested
+ * table exists on neither side.
+ */
+export async function diffDatabases(source: QuerySession, target: QuerySession, options: DiffOptions = {}): Promise<DiffReport> {
+  const limits = validated(options);
+  if (source.engine !== target.engine) {
+    throw new Error(
+      `the source is ${source.engine} and the target is ${target.engine}: fingerprints are computed by each server's own hash, so both must be the same server family`,
+    );
+  }
+  const dialect = dialectFor(source.engine);
+  return withSnapshot(source, () =>
+    withSnapshot(target, async () => {
+      const [sourceTables, targetTables] = await Promise.all([dialect.listTables(source), dialect.listTables(target)]);
+      const names = selectTables({ source: sourceTables, target: targetTables }, (t) => dialect.displayName(t), options.tables);
+      const tables: TableDiff[] = [];
+      for (const [index, name] of names.entries()) {
+        options.onProgress?.({ kind: 'table', table: name, index: index + 1, total: names.length });
+        const find = (list: TableName[]): TableName | undefined => list.find((t) => dialect.displayName(t) === name);
+        tables.push(await diffTable(source, target, name, find(sourceTables), find(targetTables), limits, options.onProgress));
+      }
+      return { identical: tables.every((t) => t.status === 'identical'), engine: source.engine, tables };
+    }),
+  );
+}
