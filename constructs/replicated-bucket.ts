@@ -102,8 +102,9 @@ export const REPLICATION_RULE_ID = 'lifeboat-dr';
 export const RTC_MINUTES = 15;
 /** Lowest RPO any S3 replication mechanism is designed for (RTC's 15 minutes), in seconds. */
 export const MIN_BUCKET_RPO_SECONDS = RTC_MINUTES * 60;
-/** Longest Object Lock retention S3 accepts (100 years), in days and in years. */
+/** Longest Object Lock retention S3 accepts (100 years), in days. */
 export const MAX_OBJECT_LOCK_DAYS = 36_500;
+/** Longest Object Lock retention S3 accepts, in years. */
 export const MAX_OBJECT_LOCK_YEARS = 100;
 /** S3 keeps objects at least this long before moving them to STANDARD_IA or ONEZONE_IA, and before moving on from them. */
 export const INFREQUENT_ACCESS_MIN_DAYS = 30;
@@ -111,7 +112,7 @@ export const INFREQUENT_ACCESS_MIN_DAYS = 30;
 const IAM_ROLE_NAME_MAX = 64;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
-const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '--x-s3', '.mrap'];
+const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '--x-s3'];
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const INFREQUENT_ACCESS: ReadonlySet<string> = new Set(['STANDARD_IA', 'ONEZONE_IA']);
 /** Lifecycle transitions S3 supports (the storage-class "waterfall"), from each class. */
