@@ -46,8 +46,13 @@ export interface ObjectiveAlarmProps {
   readonly tags?: Record<string, string>;
 }
 
-/** CloudWatch's 24-hour ceiling on period x evaluation periods for alarms. */
-const MAX_EVALUATION_SECONDS = 86_400;
+/**
+ * CloudWatch's ceiling on period x evaluation periods (PutMetricAlarm): 7 days, but only 1 day for periods under an
+ * hour. Staleness alarms of daily verifications need the longer window (no success within 2 days).
+ */
+const MAX_EVALUATION_SECONDS = 604_800;
+const MAX_EVALUATION_SECONDS_SHORT_PERIOD = 86_400;
+const LONG_PERIOD_SECONDS = 3_600;
 
 /**
  * A CloudWatch metric alarm guarding an objective, notifying the SNS topic of its own region. Every alarm Lifeboat
@@ -78,9 +83,10 @@ export class ObjectiveAlarm extends Construct {
     if (!(period === 10 || period === 30 || (period >= 60 && period % 60 === 0))) {
       problems.push(`periodSeconds: must be 10, 30 or a multiple of 60, got ${period}`);
     }
-    if (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1 || period * evaluationPeriods > MAX_EVALUATION_SECONDS) {
+    const maxEvaluation = period >= LONG_PERIOD_SECONDS ? MAX_EVALUATION_SECONDS : MAX_EVALUATION_SECONDS_SHORT_PERIOD;
+    if (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1 || period * evaluationPeriods > maxEvaluation) {
       problems.push(
-        `evaluationPeriods: periodSeconds x evaluationPeriods must be at most ${MAX_EVALUATION_SECONDS} s (CloudWatch limit), got ${period} x ${evaluationPeriods}`,
+        `evaluationPeriods: periodSeconds x evaluationPeriods must be at most ${maxEvaluation} s (CloudWatch limit), got ${period} x ${evaluationPeriods}`,
       );
     }
     if (!Number.isInteger(datapointsToAlarm) || datapointsToAlarm < 1 || datapointsToAlarm > evaluationPeriods) {

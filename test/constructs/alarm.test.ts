@@ -45,8 +45,8 @@ describe('ObjectiveAlarm', () => {
           metricName: 'X',
           dimensions: {},
           threshold: 1,
-          periodSeconds: 3600,
-          evaluationPeriods: 48,
+          periodSeconds: 300,
+          evaluationPeriods: 300,
           topics,
         });
       }),
