@@ -1,0 +1,97 @@
+import { Construct } from 'constructs';
+import { planBackups } from '../src/plan/planner';
+import type { BackupPlan, StorePlan } from '../src/plan/types';
+import type { Requirements } from '../src/spec/types';
+import { formatDuration } from '../src/spec/duration';
+import { AlertTopics } from './alert-topics';
+import { AlarmTopics, ObjectiveAlarm } from './alarm';
+import { replicatedBucketFromPlan } from './from-plan/bucket';
+import { DashboardStore, RecoveryDashboard } from './recovery-dashboard';
+
+export interface DisasterRecoveryProps {
+  /** The plan to render (from `planBackups`, or a reviewed `backup_plan.json`). Exactly one of plan/requirements. @default planned from `requirements` */
+  readonly plan?: BackupPlan;
+  /** Parsed requirements (`parseRequirements`/`loadRequirements`), planned here. @default none: `plan` is used */
+  readonly requirements?: Requirements;
+  /** Render the plan even when it has error findings (objectives AWS cannot meet). @default false */
+  readonly allowPlanErrors?: boolean;
+}
+
+/**
+ * Everything a backup plan chooses, in the right regions: the alert path (an encrypted SNS topic per region, or the
+ * spec's existing topic), protected buckets and databases, AWS Backup vaults, verification restores, probes, their
+ * alarms, and a dashboard that puts each store's objectives beside the live figures. Construct ids derive only from
+ * store ids, so reordering or adding stores never replaces another store's resources.
+ */
+export class DisasterRecovery extends Construct {
+  /** The rendered plan. */
+  public readonly plan: BackupPlan;
+  /** SNS topic ARN per region that every alarm notifies. */
+  public readonly alarmTopics: AlarmTopics;
+  /** The constructs created per store id. */
+  public readonly stores: ReadonlyMap<string, Construct>;
+
+  constructor(scope: Construct, id: string, props: DisasterRecoveryProps) {
+    super(scope, id);
+    if ((props.plan === undefined) === (props.requirements === undefined)) {
+      throw new Error(`DisasterRecovery ${this.node.path}: pass exactly one of 'plan' or 'requirements'`);
+    }
+    const plan = props.plan ?? planBackups(props.requirements as Requirements);
+    const errors = plan.findings.filter((finding) => finding.severity === 'error');
+    if (errors.length > 0 && !props.allowPlanErrors) {
+      throw new Error(
+        `DisasterRecovery ${this.node.path}: the plan has ${errors.length} error(s); AWS cannot meet these objectives as written:\n` +
+          errors.map((f) => `  ${f.code} ${f.store ?? ''}${f.scope ? `/${f.scope}` : ''}: ${f.message} Fix: ${f.fix}`).join('\n'),
+      );
+    }
+    this.plan = plan;
+
+    const tags = Object.keys(plan.tags).length > 0 ? { ...plan.tags } : undefined;
+    const regions = [plan.regions.primary, plan.regions.dr];
+    const existingTopicArns: Record<string, string> = {};
+    if (plan.alerts.topicArn) existingTopicArns[plan.alerts.topicArn.split(':')[3]] = plan.alerts.topicArn;
+    const alerts = new AlertTopics(this, 'alerts', {
+      regions,
+      namePrefix: plan.name,
+      emails: plan.alerts.emails,
+      httpsEndpoints: plan.alerts.httpsEndpoints,
+      existingTopicArns,
+      tags,
+    });
+    this.alarmTopics = alerts.topics;
+
+    const stores = new Map<string, Construct>();
+    for (const store of plan.stores) {
+      if (store.kind === 'bucket') {
+        stores.set(store.id, replicatedBucketFromPlan(this, plan, store, { alarmTopics: this.alarmTopics }));
+      }
+    }
+    this.stores = stores;
+
+    new RecoveryDashboard(this, 'dashboard', {
+      region: plan.regions.primary,
+      dashboardName: `${plan.name}-recovery`,
+      stores: plan.stores
+        .filter((store) => stores.has(store.id))
+        .map((store): DashboardStore => ({
+          storeId: store.id,
+          objectives: objectiveLines(store),
+          alarms: ObjectiveAlarm.findAll(stores.get(store.id) as Construct),
+        })),
+    });
+  }
+}
+
+function objectiveLines(store: StorePlan): string[] {
+  const human = (seconds: number | undefined) => (seconds === undefined ? '-' : formatDuration(seconds));
+  const lines = ['| scope | RPO | RTO | design RPO / RTO | met |', '|---|---|---|---|---|'];
+  for (const scope of ['az', 'region', 'corruption'] as const) {
+    const plan = store.scopes[scope];
+    if (plan.objective.rpo === null && plan.objective.rto === null) continue;
+    const design = plan.design ? `${plan.design.rpo.human} / ${plan.design.rto.human} (est.)` : '-';
+    lines.push(
+      `| ${scope} | ${human(plan.objective.rpo?.seconds)} | ${human(plan.objective.rto?.seconds)} | ${design} | ${plan.met ? 'yes' : '**no**'} |`,
+    );
+  }
+  return lines;
+}
