@@ -31,7 +31,11 @@ export interface SqlSession {
   readonly serverVersion: string;
   /** True once the connection failed or was destroyed; a broken session only rejects. */
   readonly broken: boolean;
-  /** Runs exactly one statement with engine-native placeholders; returns its rows ([] for statements without rows). */
+  /**
+   * Runs exactly one statement with engine-native placeholders; returns its rows ([] for statements without rows).
+   * Values: timestamps without zone as UTC Dates, PostgreSQL dates as 'YYYY-MM-DD', 64-bit integers as numbers when
+   * exact and as decimal strings otherwise, numeric/decimal as strings.
+   */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Sets the server-side statement timeout of the session (0 = none). */
   setStatementTimeout(ms: number): Promise<void>;
@@ -130,9 +134,18 @@ function parseNaiveTimestampAsUtc(text: string): Date | string {
   return date;
 }
 
+const PG_INT8 = 20;
+
+/** bigint (count(*) and friends) as a number when exact, otherwise the server's text: never a lossy number. */
+function parseInt8(text: string): number | string {
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : text;
+}
+
 const pgTypeParsers = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (format !== 'binary') {
+      if (oid === PG_INT8) return parseInt8;
       if (oid === PG_TIMESTAMP) return parseNaiveTimestampAsUtc;
       if (oid === PG_DATE) return (text: string) => text; // a calendar date has no time zone: keep 'YYYY-MM-DD'
     }
@@ -339,7 +352,11 @@ export async function openSession(target: ConnectionTarget, options: SessionOpti
       ? await openPostgres(target, options, connectTimeoutMs)
       : await openMysql(target, options, connectTimeoutMs);
   } catch (error) {
-    throw new ConnectionError(redact(`could not connect to ${where}: ${errorText(error)}`, target.password));
+    const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+    const text = errorText(error);
+    // Drivers word this differently ("timeout expired", "connect ETIMEDOUT"): say plainly what happened.
+    const hint = code === 'ETIMEDOUT' || /time(d)? ?out/i.test(text) ? ` (no answer within ${connectTimeoutMs} ms)` : '';
+    throw new ConnectionError(redact(`could not connect to ${where}: ${text}${hint}`, target.password));
   }
 }
 

@@ -71,7 +71,10 @@ export interface CheckResult {
   message: string;
   /** Wall-clock time the check took, in milliseconds (0 when it did not run). */
   durationMs: number;
-  /** The observed value: existence, row count, newest row time (ISO 8601) or the query's first value. */
+  /**
+   * What was observed: `true`/`false` (tableExists), the row count (rowCount), `{ newestRowTime, lagSeconds }`
+   * (freshness), the first value or the row count (sql); absent when the check could not observe anything.
+   */
   observed?: unknown;
 }
 
