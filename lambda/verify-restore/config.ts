@@ -57,7 +57,12 @@ export interface VerifyStoreConfig {
 export interface VerifyConfig {
   /** CloudWatch namespace of the published metrics, e.g. `Lifeboat`. */
   readonly namespace: string;
-  /** PEM bundle of the CAs that sign the restored instances' certificates. @default the RDS global bundle shipped with the handler */
+  /**
+   * PEM bundle of the CAs that sign the restored instances' certificates: the RDS global bundle
+   * (https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem, or the region's bundle). TLS is always
+   * required and verified; RDS CAs are not in Node.js's built-in store, so without this bundle checks fail to connect.
+   * @default Node.js built-in CAs
+   */
   readonly caBundlePem?: string;
   /** Time each check may take, in milliseconds. @default 30000 */
   readonly checkTimeoutMs?: number;

@@ -1,0 +1,155 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { runChecks } from '../../src/checks/run';
+import { RegionalClients, SDK_RETRY } from '../shared/clients';
+import { mapSettled } from '../shared/concurrency';
+import { createLogger, type Logger } from '../shared/log';
+import { publishMetrics } from '../shared/metrics';
+import { defaultSleep, type RetryOptions } from '../shared/retry';
+import { parseVerifyConfig, VERIFY_CONFIG_VARIABLE, type VerifyConfig } from './config';
+import { RdsGateway } from './rds';
+import { VerifyRunner, type RunnerDependencies, type StepResult } from './runner';
+
+export { VERIFY_METRICS } from './runner';
+
+/** EventBridge schedule input: start a run for one store. */
+export interface StartEvent {
+  readonly action: 'start';
+  readonly storeId: string;
+}
+
+/** Periodic safety net: advance every store's run, fail and delete expired runs, report strays. */
+export interface TickEvent {
+  readonly action: 'tick';
+}
+
+/** An RDS event delivered by EventBridge for a temporary instance or cluster. */
+export interface RdsEvent {
+  readonly source: 'aws.rds';
+  readonly 'detail-type': string;
+  readonly detail: { readonly SourceIdentifier?: string; readonly EventID?: string; readonly Date?: string; readonly SourceType?: string };
+}
+
+export type VerifyEvent = StartEvent | TickEvent | RdsEvent;
+
+/** The part of the Lambda context the handler uses. */
+export interface VerifyContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export interface VerifyResult {
+  readonly action: 'start' | 'tick' | 'event' | 'ignored';
+  readonly results: StepResult[];
+  /** Stores whose step threw (tick only); their state is unchanged and the next tick retries. */
+  readonly errors: { storeId: string; message: string }[];
+  /** Verification-looking resources left alone (tick only). */
+  readonly strays?: string[];
+}
+
+export interface VerifyHandlerDependencies {
+  /** Configuration. @default parsed from LIFEBOAT_VERIFY_CONFIG on first use */
+  readonly config?: VerifyConfig;
+  /** RDS client of the restore region. @default new RDSClient in AWS_REGION with adaptive retries */
+  readonly rds?: RDSClient;
+  /** CloudWatch client factory per region. @default new CloudWatchClient per region with adaptive retries */
+  readonly cloudwatch?: (region: string) => CloudWatchClient;
+  /** Clock. @default wall clock */
+  readonly now?: () => Date;
+  /** Waits (password polling, throttling backoff). @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Backoff for throttling errors on top of the SDK's retries. @default 5 attempts from 200 ms */
+  readonly retry?: RetryOptions;
+  /** Structured logger. @default JSON lines on stdout */
+  readonly logger?: Logger;
+}
+
+/** Stores advanced at the same time by a tick; RDS APIs are rate-limited per account and region. */
+export const TICK_CONCURRENCY = 4;
+
+function isRdsEvent(event: unknown): event is RdsEvent {
+  return event !== null && typeof event === 'object' && (event as { source?: unknown }).source === 'aws.rds';
+}
+
+/** Builds the handler; the exported `handler` uses real clients and the environment. */
+export function createVerifyHandler(deps: VerifyHandlerDependencies = {}): (event: VerifyEvent, context?: VerifyContext) => Promise<VerifyResult> {
+  const log = deps.logger ?? createLogger('verify-restore');
+  const sleep = deps.sleep ?? defaultSleep;
+  const now = deps.now ?? (() => new Date());
+  const cloudwatch = new RegionalClients(deps.cloudwatch ?? ((region) => new CloudWatchClient({ region, ...SDK_RETRY })));
+  const retry: RetryOptions = { sleep, ...deps.retry, onRetry: (error, attempt, delayMs) => log.warn('throttled', { error, attempt, delayMs }) };
+  let runner: VerifyRunner | undefined;
+
+  function getRunner(): VerifyRunner {
+    if (runner) return runner;
+    const config = deps.config ?? parseVerifyConfig(process.env[VERIFY_CONFIG_VARIABLE] ?? '');
+    if (!config.caBundlePem) {
+      log.warn('no-ca-bundle', { message: 'caBundlePem is not configured: TLS to restored instances is verified against Node.js built-in CAs only' });
+    }
+    const region = process.env.AWS_REGION;
+    // The handler reaches restored instances through its own VPC, so it can only verify restores in its own region.
+    const elsewhere = deps.rds || !region ? [] : config.stores.filter((store) => store.restoreRegion !== region);
+    if (elsewhere.length > 0) {
+      throw new Error(`${VERIFY_CONFIG_VARIABLE}: stores ${elsewhere.map((s) => s.storeId).join(', ')} restore outside this function's region ${region}`);
+    }
+    const rds = deps.rds ?? new RDSClient({ region, ...SDK_RETRY });
+    const runnerDeps: RunnerDependencies = {
+      config,
+      rds: new RdsGateway(rds, retry),
+      runChecks: (target, checks, options) => runChecks(target, [...checks], options),
+      publish: async (metrics) => {
+        const failures = await publishMetrics(cloudwatch, config.namespace, metrics, retry);
+        if (failures.length > 0) throw failures[0].error;
+      },
+      log,
+      now,
+      sleep,
+    };
+    runner = new VerifyRunner(runnerDeps);
+    return runner;
+  }
+
+  return async (event, context) => {
+    const remainingMs = () => context?.getRemainingTimeInMillis() ?? 15 * 60_000;
+    const active = getRunner();
+    if (isRdsEvent(event)) {
+      const identifier = event.detail?.SourceIdentifier ?? '';
+      const store = active.storeForIdentifier(identifier);
+      if (!store) {
+        log.debug('event-ignored', { identifier, eventId: event.detail?.EventID });
+        return { action: 'ignored', results: [], errors: [] };
+      }
+      log.info('rds-event', { storeId: store.storeId, identifier, eventId: event.detail?.EventID, date: event.detail?.Date });
+      return { action: 'event', results: [await active.advance(store, remainingMs)], errors: [] };
+    }
+    if (event && (event as StartEvent).action === 'start') {
+      const storeId = (event as StartEvent).storeId;
+      return { action: 'start', results: [await active.start(storeId)], errors: [] };
+    }
+    if (event && (event as TickEvent).action === 'tick') {
+      const stores = active.stores();
+      const settled = await mapSettled(stores, TICK_CONCURRENCY, (store) => active.advance(store, remainingMs));
+      const results: StepResult[] = [];
+      const errors: { storeId: string; message: string }[] = [];
+      settled.forEach((outcome, index) => {
+        if (outcome.status === 'fulfilled') results.push(outcome.value);
+        else {
+          const message = outcome.reason instanceof Error ? `${outcome.reason.name}: ${outcome.reason.message}` : String(outcome.reason);
+          log.error('advance-failed', { storeId: stores[index].storeId, error: outcome.reason });
+          errors.push({ storeId: stores[index].storeId, message });
+        }
+      });
+      const strays = await active.reportStrays();
+      return { action: 'tick', results, errors, strays };
+    }
+    log.warn('unknown-event', { keys: event && typeof event === 'object' ? Object.keys(event) : typeof event });
+    throw new Error('unrecognised event: expected {"action":"start","storeId":...}, {"action":"tick"} or an aws.rds event');
+  };
+}
+
+let defaultHandler: ((event: VerifyEvent, context?: VerifyContext) => Promise<VerifyResult>) | undefined;
+
+/** Lambda entry point. */
+export async function handler(event: VerifyEvent, context?: VerifyContext): Promise<VerifyResult> {
+  defaultHandler ??= createVerifyHandler();
+  return defaultHandler(event, context);
+}

@@ -1,0 +1,592 @@
+/**
+ * A small stateful fake of RDS and CloudWatch behind aws-sdk-client-mock, for the verification-restore handler.
+ *
+ * - Resources (DB instances, DB clusters) carry tags and statuses that advance with a fake clock: every transition
+ *   has a due time, and is applied (with an RDS event stamped at that due time) on the next call after it is due.
+ * - Every command and its input is recorded, together with the tags the target carried at call time, so tests can
+ *   assert that nothing untagged (and never a source) was modified or deleted.
+ * - Fault injection: `inject(command, fault)` runs before the command; returning an error throws it.
+ * - Password changes call `onPasswordChange`, so an end-to-end test can apply the new password to a real server.
+ */
+import {
+  AddTagsToResourceCommand,
+  CreateDBInstanceCommand,
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBInstancesCommand,
+  DescribeEventsCommand,
+  ModifyDBClusterCommand,
+  ModifyDBInstanceCommand,
+  RDSClient,
+  RDSServiceException,
+  RestoreDBClusterToPointInTimeCommand,
+  RestoreDBInstanceToPointInTimeCommand,
+  type DBCluster,
+  type DBInstance,
+  type Event,
+  type Tag,
+} from '@aws-sdk/client-rds';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
+
+export const FAKE_ACCOUNT = '123456789012';
+export const FAKE_REGION = 'eu-west-1';
+
+const MINUTE = 60_000;
+
+export class FakeClock {
+  constructor(private time: number) {}
+  now(): Date {
+    return new Date(this.time);
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+  readonly sleep = async (ms: number): Promise<void> => {
+    this.advance(ms);
+  };
+}
+
+/** Durations of the fake's transitions. */
+export interface FakeTimings {
+  /** Instance point-in-time restore until `available`. @default 20 min */
+  instanceRestoreMs: number;
+  /** Cluster point-in-time restore until `available`. @default 15 min */
+  clusterRestoreMs: number;
+  /** CreateDBInstance in a cluster until `available`. @default 8 min */
+  clusterInstanceCreateMs: number;
+  /** Master password change until applied. @default 30 s */
+  passwordResetMs: number;
+  /** Deletion until the resource disappears. @default 2 min */
+  deleteMs: number;
+}
+
+export interface FakeOptions {
+  start: Date;
+  timings?: Partial<FakeTimings>;
+  /** Endpoint every restored instance reports. @default localhost:5432 */
+  endpoint?: { host: string; port: number };
+  /** Master user name of every source and restored resource. @default lifeboat_admin */
+  masterUsername?: string;
+  /** Called when a password change applies (after `passwordResetMs`). */
+  onPasswordChange?: (username: string, password: string) => Promise<void>;
+}
+
+type Kind = 'instance' | 'cluster';
+
+interface Transition {
+  due: number;
+  to: string | 'gone';
+  events: { category: string; message: string }[];
+  password?: string;
+}
+
+interface FakeResource {
+  kind: Kind;
+  id: string;
+  arn: string;
+  status: string;
+  engine: string;
+  tags: Record<string, string>;
+  createdAt: Date;
+  masterUsername: string;
+  managedSecret: boolean;
+  /** Sources are the protected databases; writes to them are violations. */
+  source: boolean;
+  /** Latest restorable time lags the clock by this much (sources only). */
+  restorableLagMs?: number;
+  clusterId?: string;
+  transition?: Transition;
+  pendingPassword?: boolean;
+  /** What the restore ends in: `available` or a failure status such as `incompatible-restore`. */
+  restoreOutcome?: string;
+  input?: unknown;
+}
+
+export interface RecordedCall {
+  command: string;
+  input: any;
+  time: Date;
+  /** Tags of the resource the call writes to, as they were when the call arrived (undefined: none / not found). */
+  targetTags?: Record<string, string>;
+  /** The call was rejected (by the fake's validation or an injected fault). */
+  error?: string;
+}
+
+export interface RecordedMetric {
+  namespace: string;
+  name: string;
+  value: number;
+  unit?: string;
+  dimensions: Record<string, string>;
+}
+
+/** The EventBridge shape of an RDS event, as the handler receives it. */
+export interface FakeRdsEventBridgeEvent {
+  source: 'aws.rds';
+  'detail-type': 'RDS DB Instance Event' | 'RDS DB Cluster Event';
+  detail: { SourceIdentifier: string; SourceType: string; Date: string; Message: string; EventCategories: string[] };
+}
+
+export type Fault = (input: any, fake: FakeAws) => Error | undefined;
+
+export function rdsError(name: string, message = name, status = 400): Error {
+  return new RDSServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, message });
+}
+
+export function throttling(): Error {
+  return rdsError('Throttling', 'Rate exceeded');
+}
+
+/** A fault that fires `times` times (on calls matching `when`), then lets calls through. */
+export function failTimes(times: number, error: () => Error, when: (input: any, fake: FakeAws) => boolean = () => true): Fault {
+  let left = times;
+  return (input, fake) => {
+    if (left > 0 && when(input, fake)) {
+      left -= 1;
+      return error();
+    }
+    return undefined;
+  };
+}
+
+const WRITE_COMMANDS = new Set(['ModifyDBInstance', 'DeleteDBInstance', 'ModifyDBCluster', 'DeleteDBCluster', 'AddTagsToResource']);
+
+export class FakeAws {
+  readonly clock: FakeClock;
+  readonly rds: AwsStub<any, any, any>;
+  readonly cloudwatch: AwsStub<any, any, any>;
+  readonly calls: RecordedCall[] = [];
+  readonly metrics: RecordedMetric[] = [];
+  readonly rdsEvents: (Event & { Date: Date })[] = [];
+  /** Writes that reached an untagged resource or a source: must stay empty. */
+  readonly violations: string[] = [];
+  /** Commands the fake does not implement that the handler sent: must stay empty. */
+  readonly unsupported: string[] = [];
+  private readonly pendingBridgeEvents: FakeRdsEventBridgeEvent[] = [];
+  private readonly faults = new Map<string, Fault[]>();
+  private readonly instances = new Map<string, FakeResource>();
+  private readonly clusters = new Map<string, FakeResource>();
+  private readonly automatedBackups = new Map<string, { sourceId: string; status: string }>();
+  private readonly timings: FakeTimings;
+  private readonly endpoint: { host: string; port: number };
+
+  constructor(private readonly options: FakeOptions) {
+    this.clock = new FakeClock(options.start.getTime());
+    this.timings = {
+      instanceRestoreMs: 20 * MINUTE,
+      clusterRestoreMs: 15 * MINUTE,
+      clusterInstanceCreateMs: 8 * MINUTE,
+      passwordResetMs: 30_000,
+      deleteMs: 2 * MINUTE,
+      ...options.timings,
+    };
+    this.endpoint = options.endpoint ?? { host: 'localhost', port: 5432 };
+    this.rds = mockClient(RDSClient);
+    this.cloudwatch = mockClient(CloudWatchClient);
+    this.rds.onAnyCommand().callsFake((input: unknown) => {
+      this.unsupported.push(JSON.stringify(input));
+      throw rdsError('UnsupportedByFake');
+    });
+    this.handle(DescribeDBInstancesCommand, 'DescribeDBInstances', (input) => this.describeInstances(input));
+    this.handle(DescribeDBClustersCommand, 'DescribeDBClusters', (input) => this.describeClusters(input));
+    this.handle(DescribeDBInstanceAutomatedBackupsCommand, 'DescribeDBInstanceAutomatedBackups', (input) => this.describeAutomatedBackups(input));
+    this.handle(DescribeEventsCommand, 'DescribeEvents', (input) => this.describeEvents(input));
+    this.handle(RestoreDBInstanceToPointInTimeCommand, 'RestoreDBInstanceToPointInTime', (input) => this.restoreInstance(input));
+    this.handle(RestoreDBClusterToPointInTimeCommand, 'RestoreDBClusterToPointInTime', (input) => this.restoreCluster(input));
+    this.handle(CreateDBInstanceCommand, 'CreateDBInstance', (input) => this.createInstance(input));
+    this.handle(ModifyDBInstanceCommand, 'ModifyDBInstance', (input) => this.modify('instance', input.DBInstanceIdentifier, input));
+    this.handle(ModifyDBClusterCommand, 'ModifyDBCluster', (input) => this.modify('cluster', input.DBClusterIdentifier, input));
+    this.handle(DeleteDBInstanceCommand, 'DeleteDBInstance', (input) => this.deleteInstance(input));
+    this.handle(DeleteDBClusterCommand, 'DeleteDBCluster', (input) => this.deleteCluster(input));
+    this.handle(AddTagsToResourceCommand, 'AddTagsToResource', (input) => this.addTags(input));
+    this.cloudwatch.onAnyCommand().callsFake((input: unknown) => {
+      this.unsupported.push(JSON.stringify(input));
+      throw rdsError('UnsupportedByFake');
+    });
+    this.cloudwatch.on(PutMetricDataCommand).callsFake(async (input: any) => {
+      const error = this.runFaults('PutMetricData', input);
+      this.calls.push({ command: 'PutMetricData', input, time: this.clock.now(), ...(error ? { error: error.name } : {}) });
+      if (error) throw error;
+      for (const datum of input.MetricData ?? []) {
+        this.metrics.push({
+          namespace: input.Namespace,
+          name: datum.MetricName,
+          value: datum.Value,
+          unit: datum.Unit,
+          dimensions: Object.fromEntries((datum.Dimensions ?? []).map((d: { Name: string; Value: string }) => [d.Name, d.Value])),
+        });
+      }
+      return {};
+    });
+  }
+
+  /** Restores aws-sdk-client-mock's stubs; call in afterEach. */
+  restore(): void {
+    this.rds.restore();
+    this.cloudwatch.restore();
+  }
+
+  // ----------------------------------------------------------------------------------------------------- set-up
+
+  addSourceInstance(id: string, options: { engine?: string; restorableLagMs?: number; managedSecret?: boolean } = {}): void {
+    this.instances.set(id, this.resource('instance', id, 'available', options.engine ?? 'postgres', {}, { source: true, restorableLagMs: options.restorableLagMs ?? MINUTE, managedSecret: options.managedSecret ?? false }));
+  }
+
+  addSourceCluster(id: string, options: { engine?: string; restorableLagMs?: number } = {}): void {
+    this.clusters.set(id, this.resource('cluster', id, 'available', options.engine ?? 'aurora-postgresql', {}, { source: true, restorableLagMs: options.restorableLagMs ?? MINUTE, managedSecret: true }));
+  }
+
+  /** Replicated automated backups of `sourceId` in this region (cross-region automated backup replication). */
+  addAutomatedBackups(arn: string, sourceId: string, status = 'replicating'): void {
+    this.automatedBackups.set(arn, { sourceId, status });
+  }
+
+  /** Any other instance (e.g. an untagged one a person created under the verification prefix). */
+  addInstance(id: string, tags: Record<string, string>, status = 'available'): void {
+    this.instances.set(id, this.resource('instance', id, status, 'postgres', tags, { source: false }));
+  }
+
+  removeInstance(id: string): void {
+    this.instances.delete(id);
+  }
+
+  /** Makes the next restores of `id` end in `status` (e.g. `incompatible-restore`) or never finish (`creating`). */
+  readonly restoreOutcomes = new Map<string, string>();
+
+  inject(command: string, fault: Fault): void {
+    this.faults.set(command, [...(this.faults.get(command) ?? []), fault]);
+  }
+
+  // ---------------------------------------------------------------------------------------------------- queries
+
+  /** Instances and clusters carrying the verification tag (what must be gone at the end of every scenario). */
+  temporaryResources(): string[] {
+    return [...this.instances.values(), ...this.clusters.values()]
+      .filter((resource) => resource.tags['lifeboat:verification'] === 'true')
+      .map((resource) => `${resource.kind}:${resource.id}:${resource.status}`);
+  }
+
+  instanceIds(): string[] {
+    return [...this.instances.keys()].sort();
+  }
+
+  callsOf(command: string): RecordedCall[] {
+    return this.calls.filter((call) => call.command === command);
+  }
+
+  /** Takes the EventBridge events emitted since the last call, as an RDS event rule would deliver them. */
+  takeBridgeEvents(): FakeRdsEventBridgeEvent[] {
+    return this.pendingBridgeEvents.splice(0, this.pendingBridgeEvents.length);
+  }
+
+  pendingBridgeEventCount(): number {
+    return this.pendingBridgeEvents.length;
+  }
+
+  /** Applies every transition that is due now (normally done at the start of each call). */
+  async settle(): Promise<void> {
+    const now = this.clock.now().getTime();
+    for (const resource of [...this.clusters.values(), ...this.instances.values()]) {
+      const transition = resource.transition;
+      if (!transition || transition.due > now) continue;
+      resource.transition = undefined;
+      for (const event of transition.events) this.emit(resource, event.category, event.message, new Date(transition.due));
+      if (transition.password !== undefined) {
+        resource.pendingPassword = false;
+        await this.options.onPasswordChange?.(resource.masterUsername, transition.password);
+        // An instance in a cluster authenticates with the cluster's password.
+      }
+      if (transition.to === 'gone') {
+        (resource.kind === 'instance' ? this.instances : this.clusters).delete(resource.id);
+      } else {
+        resource.status = transition.to;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------- internals
+
+  private arn(kind: Kind, id: string): string {
+    return `arn:aws:rds:${FAKE_REGION}:${FAKE_ACCOUNT}:${kind === 'instance' ? 'db' : 'cluster'}:${id}`;
+  }
+
+  private resource(kind: Kind, id: string, status: string, engine: string, tags: Record<string, string>, extra: Partial<FakeResource>): FakeResource {
+    return { kind, id, arn: this.arn(kind, id), status, engine, tags: { ...tags }, createdAt: this.clock.now(), masterUsername: this.options.masterUsername ?? 'lifeboat_admin', managedSecret: false, source: false, ...extra };
+  }
+
+  private emit(resource: FakeResource, category: string, message: string, date: Date): void {
+    const sourceType = resource.kind === 'instance' ? 'db-instance' : 'db-cluster';
+    this.rdsEvents.push({ SourceIdentifier: resource.id, SourceType: sourceType, Message: message, EventCategories: [category], Date: date, SourceArn: resource.arn });
+    this.pendingBridgeEvents.push({
+      source: 'aws.rds',
+      'detail-type': resource.kind === 'instance' ? 'RDS DB Instance Event' : 'RDS DB Cluster Event',
+      detail: { SourceIdentifier: resource.id, SourceType: sourceType.toUpperCase().replace('-', '_'), Date: date.toISOString(), Message: message, EventCategories: [category] },
+    });
+  }
+
+  private runFaults(command: string, input: unknown): Error | undefined {
+    for (const fault of this.faults.get(command) ?? []) {
+      const error = fault(input, this);
+      if (error) return error;
+    }
+    return undefined;
+  }
+
+  private writeTarget(command: string, input: any): FakeResource | undefined {
+    switch (command) {
+      case 'ModifyDBInstance':
+      case 'DeleteDBInstance':
+        return this.instances.get(input.DBInstanceIdentifier);
+      case 'ModifyDBCluster':
+      case 'DeleteDBCluster':
+        return this.clusters.get(input.DBClusterIdentifier);
+      case 'AddTagsToResource':
+        return [...this.instances.values(), ...this.clusters.values()].find((resource) => resource.arn === input.ResourceName);
+      default:
+        return undefined;
+    }
+  }
+
+  private handle(command: any, name: string, run: (input: any) => unknown): void {
+    this.rds.on(command).callsFake(async (input: any) => {
+      await this.settle();
+      const target = WRITE_COMMANDS.has(name) ? this.writeTarget(name, input) : undefined;
+      const call: RecordedCall = { command: name, input, time: this.clock.now(), ...(target ? { targetTags: { ...target.tags } } : {}) };
+      this.calls.push(call);
+      if (target && (target.source || target.tags['lifeboat:verification'] !== 'true')) {
+        this.violations.push(`${name} on ${target.kind} ${target.id} (tags ${JSON.stringify(target.tags)}${target.source ? ', a SOURCE' : ''})`);
+      }
+      const fault = this.runFaults(name, input);
+      if (fault) {
+        call.error = fault.name;
+        throw fault;
+      }
+      try {
+        return await run(input);
+      } catch (error) {
+        call.error = (error as Error).name;
+        throw error;
+      }
+    });
+  }
+
+  private toInstance(resource: FakeResource): DBInstance {
+    const available = !['creating'].includes(resource.status) || resource.source;
+    return {
+      DBInstanceIdentifier: resource.id,
+      DBInstanceArn: resource.arn,
+      DBInstanceStatus: resource.status,
+      Engine: resource.engine,
+      MasterUsername: resource.masterUsername,
+      TagList: Object.entries(resource.tags).map(([Key, Value]) => ({ Key, Value })),
+      InstanceCreateTime: resource.createdAt,
+      ...(available ? { Endpoint: { Address: this.endpoint.host, Port: this.endpoint.port } } : {}),
+      ...(resource.restorableLagMs !== undefined ? { LatestRestorableTime: new Date(this.clock.now().getTime() - resource.restorableLagMs) } : {}),
+      ...(resource.managedSecret ? { MasterUserSecret: { SecretArn: `arn:aws:secretsmanager:${FAKE_REGION}:${FAKE_ACCOUNT}:secret:rds!db-${resource.id}`, SecretStatus: 'active' } } : {}),
+      ...(resource.pendingPassword ? { PendingModifiedValues: { MasterUserPassword: '****' } } : { PendingModifiedValues: {} }),
+      ...(resource.clusterId ? { DBClusterIdentifier: resource.clusterId } : {}),
+    };
+  }
+
+  private toCluster(resource: FakeResource): DBCluster {
+    return {
+      DBClusterIdentifier: resource.id,
+      DBClusterArn: resource.arn,
+      Status: resource.status,
+      Engine: resource.engine,
+      MasterUsername: resource.masterUsername,
+      TagList: Object.entries(resource.tags).map(([Key, Value]) => ({ Key, Value })),
+      ClusterCreateTime: resource.createdAt,
+      ...(resource.restorableLagMs !== undefined ? { LatestRestorableTime: new Date(this.clock.now().getTime() - resource.restorableLagMs) } : {}),
+      ...(resource.managedSecret ? { MasterUserSecret: { SecretArn: `arn:aws:secretsmanager:${FAKE_REGION}:${FAKE_ACCOUNT}:secret:rds!cluster-${resource.id}`, SecretStatus: 'active' } } : {}),
+      ...(resource.pendingPassword ? { PendingModifiedValues: { MasterUserPassword: '****' } } : {}),
+      DBClusterMembers: [...this.instances.values()].filter((i) => i.clusterId === resource.id).map((i) => ({ DBInstanceIdentifier: i.id, IsClusterWriter: true })),
+    };
+  }
+
+  private page<T>(items: T[], input: { Marker?: string; MaxRecords?: number }): { items: T[]; Marker?: string } {
+    const start = input.Marker ? Number(input.Marker) : 0;
+    const size = Math.min(input.MaxRecords ?? 100, 2); // tiny pages so the handler's pagination is exercised
+    const next = start + size;
+    return { items: items.slice(start, next), ...(next < items.length ? { Marker: String(next) } : {}) };
+  }
+
+  private describeInstances(input: any) {
+    if (input.DBInstanceIdentifier) {
+      const found = this.instances.get(input.DBInstanceIdentifier);
+      if (!found) throw rdsError('DBInstanceNotFoundFault', `DBInstance ${input.DBInstanceIdentifier} not found.`, 404);
+      return { DBInstances: [this.toInstance(found)] };
+    }
+    const { items, Marker } = this.page([...this.instances.values()].sort((a, b) => a.id.localeCompare(b.id)), input);
+    return { DBInstances: items.map((item) => this.toInstance(item)), ...(Marker ? { Marker } : {}) };
+  }
+
+  private describeClusters(input: any) {
+    if (input.DBClusterIdentifier) {
+      const found = this.clusters.get(input.DBClusterIdentifier);
+      if (!found) throw rdsError('DBClusterNotFoundFault', `DBCluster ${input.DBClusterIdentifier} not found.`, 404);
+      return { DBClusters: [this.toCluster(found)] };
+    }
+    const { items, Marker } = this.page([...this.clusters.values()].sort((a, b) => a.id.localeCompare(b.id)), input);
+    return { DBClusters: items.map((item) => this.toCluster(item)), ...(Marker ? { Marker } : {}) };
+  }
+
+  private describeAutomatedBackups(input: any) {
+    const backup = this.automatedBackups.get(input.DBInstanceAutomatedBackupsArn);
+    if (!backup) throw rdsError('DBInstanceAutomatedBackupNotFoundFault', 'not found', 404);
+    return {
+      DBInstanceAutomatedBackups: [
+        {
+          DBInstanceAutomatedBackupsArn: input.DBInstanceAutomatedBackupsArn,
+          DBInstanceIdentifier: backup.sourceId,
+          Status: backup.status,
+          RestoreWindow: { EarliestTime: new Date(this.clock.now().getTime() - 7 * 24 * 3600_000), LatestTime: new Date(this.clock.now().getTime() - 10 * MINUTE) },
+        },
+      ],
+    };
+  }
+
+  private describeEvents(input: any) {
+    const events = this.rdsEvents.filter(
+      (event) =>
+        (!input.SourceIdentifier || event.SourceIdentifier === input.SourceIdentifier) &&
+        (!input.SourceType || event.SourceType === input.SourceType) &&
+        (!input.StartTime || event.Date.getTime() >= input.StartTime.getTime()) &&
+        (!input.EndTime || event.Date.getTime() <= input.EndTime.getTime()),
+    );
+    const { items, Marker } = this.page(events, input);
+    return { Events: items, ...(Marker ? { Marker } : {}) };
+  }
+
+  private requestTags(tags: Tag[] | undefined): Record<string, string> {
+    return Object.fromEntries((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+  }
+
+  private checkRestoreTime(source: FakeResource | undefined, latest: Date, time: Date | undefined, useLatest: boolean | undefined): void {
+    if (useLatest && time) throw rdsError('InvalidParameterCombination', 'RestoreTime and UseLatestRestorableTime both given');
+    if (!useLatest && !time) throw rdsError('InvalidParameterCombination', 'RestoreTime or UseLatestRestorableTime required');
+    if (time && time.getTime() >= latest.getTime()) throw rdsError('InvalidRestoreFault', `restore time ${time.toISOString()} not before latest restorable time ${latest.toISOString()}${source ? ` of ${source.id}` : ''}`);
+  }
+
+  private restoreInstance(input: any) {
+    if (this.instances.has(input.TargetDBInstanceIdentifier)) throw rdsError('DBInstanceAlreadyExists', 'DB instance already exists');
+    let engine = 'postgres';
+    let latest: Date;
+    let source: FakeResource | undefined;
+    if (input.SourceDBInstanceAutomatedBackupsArn) {
+      const backup = this.automatedBackups.get(input.SourceDBInstanceAutomatedBackupsArn);
+      if (!backup) throw rdsError('DBInstanceAutomatedBackupNotFoundFault', 'automated backups not found', 404);
+      latest = new Date(this.clock.now().getTime() - 10 * MINUTE);
+    } else {
+      source = this.instances.get(input.SourceDBInstanceIdentifier);
+      if (!source || !source.source) throw rdsError('DBInstanceNotFoundFault', `DBInstance ${input.SourceDBInstanceIdentifier} not found.`, 404);
+      engine = source.engine;
+      latest = new Date(this.clock.now().getTime() - (source.restorableLagMs ?? 0));
+    }
+    this.checkRestoreTime(source, latest, input.RestoreTime, input.UseLatestRestorableTime);
+    const outcome = this.restoreOutcomes.get(input.TargetDBInstanceIdentifier) ?? 'available';
+    const resource = this.resource('instance', input.TargetDBInstanceIdentifier, 'creating', engine, this.requestTags(input.Tags), { input });
+    const due = this.clock.now().getTime() + this.timings.instanceRestoreMs;
+    if (outcome !== 'creating') {
+      resource.transition = {
+        due,
+        to: outcome,
+        events:
+          outcome === 'available'
+            ? [{ category: 'restoration', message: `Restored from DB instance ${input.SourceDBInstanceIdentifier ?? 'automated backups'} to ${resource.id}` }]
+            : [{ category: 'failure', message: `Restore failed: ${outcome}` }],
+      };
+    }
+    this.instances.set(resource.id, resource);
+    return { DBInstance: this.toInstance(resource) };
+  }
+
+  private restoreCluster(input: any) {
+    if (this.clusters.has(input.DBClusterIdentifier)) throw rdsError('DBClusterAlreadyExistsFault', 'DB cluster already exists');
+    const source = this.clusters.get(input.SourceDBClusterIdentifier);
+    if (!source || !source.source) throw rdsError('DBClusterNotFoundFault', `DBCluster ${input.SourceDBClusterIdentifier} not found.`, 404);
+    if (input.RestoreType !== 'full-copy') throw rdsError('InvalidParameterValue', 'the fake expects full-copy restores');
+    this.checkRestoreTime(source, new Date(this.clock.now().getTime() - (source.restorableLagMs ?? 0)), input.RestoreToTime, input.UseLatestRestorableTime);
+    const outcome = this.restoreOutcomes.get(input.DBClusterIdentifier) ?? 'available';
+    // A restored cluster keeps the source's Secrets Manager management of the master password.
+    const resource = this.resource('cluster', input.DBClusterIdentifier, 'creating', source.engine, this.requestTags(input.Tags), { input, managedSecret: source.managedSecret });
+    if (outcome !== 'creating') {
+      resource.transition = {
+        due: this.clock.now().getTime() + this.timings.clusterRestoreMs,
+        to: outcome,
+        events: outcome === 'available' ? [{ category: 'creation', message: 'DB cluster created' }] : [{ category: 'failure', message: `Restore failed: ${outcome}` }],
+      };
+    }
+    this.clusters.set(resource.id, resource);
+    return { DBCluster: this.toCluster(resource) };
+  }
+
+  private createInstance(input: any) {
+    if (this.instances.has(input.DBInstanceIdentifier)) throw rdsError('DBInstanceAlreadyExists', 'DB instance already exists');
+    const cluster = this.clusters.get(input.DBClusterIdentifier);
+    if (!cluster) throw rdsError('DBClusterNotFoundFault', 'cluster not found', 404);
+    if (cluster.status !== 'available') throw rdsError('InvalidDBClusterStateFault', `cluster is ${cluster.status}`);
+    if (input.Engine !== cluster.engine) throw rdsError('InvalidParameterCombination', `engine ${input.Engine} differs from the cluster's ${cluster.engine}`);
+    const resource = this.resource('instance', input.DBInstanceIdentifier, 'creating', cluster.engine, this.requestTags(input.Tags), { input, clusterId: cluster.id });
+    resource.masterUsername = cluster.masterUsername;
+    resource.transition = { due: this.clock.now().getTime() + this.timings.clusterInstanceCreateMs, to: 'available', events: [{ category: 'creation', message: 'DB instance created' }] };
+    this.instances.set(resource.id, resource);
+    return { DBInstance: this.toInstance(resource) };
+  }
+
+  private modify(kind: Kind, id: string, input: any) {
+    const resource = (kind === 'instance' ? this.instances : this.clusters).get(id);
+    if (!resource) throw rdsError(kind === 'instance' ? 'DBInstanceNotFoundFault' : 'DBClusterNotFoundFault', `${id} not found`, 404);
+    if (resource.status !== 'available') throw rdsError(kind === 'instance' ? 'InvalidDBInstanceStateFault' : 'InvalidDBClusterStateFault', `${id} is ${resource.status}`);
+    if (kind === 'instance' && resource.clusterId) throw rdsError('InvalidParameterCombination', 'the master password of an Aurora instance is set on its cluster');
+    if (input.MasterUserPassword !== undefined) {
+      if (resource.managedSecret && input.ManageMasterUserPassword !== false) {
+        throw rdsError('InvalidParameterCombination', 'the master password is managed by Secrets Manager: set ManageMasterUserPassword false to set MasterUserPassword');
+      }
+      if (input.ApplyImmediately !== true) throw rdsError('InvalidParameterCombination', 'the fake expects ApplyImmediately');
+      if (input.ManageMasterUserPassword === false) resource.managedSecret = false;
+      resource.status = 'resetting-master-credentials';
+      resource.pendingPassword = true;
+      resource.transition = { due: this.clock.now().getTime() + this.timings.passwordResetMs, to: 'available', events: [{ category: 'configuration change', message: 'Reset master credentials' }], password: input.MasterUserPassword };
+    }
+    return kind === 'instance' ? { DBInstance: this.toInstance(resource) } : { DBCluster: this.toCluster(resource) };
+  }
+
+  private deleteInstance(input: any) {
+    const resource = this.instances.get(input.DBInstanceIdentifier);
+    if (!resource) throw rdsError('DBInstanceNotFoundFault', `${input.DBInstanceIdentifier} not found`, 404);
+    if (resource.status === 'deleting') throw rdsError('InvalidDBInstanceStateFault', 'already deleting');
+    if (!resource.clusterId && input.SkipFinalSnapshot !== true && !input.FinalDBSnapshotIdentifier) {
+      throw rdsError('InvalidParameterCombination', 'FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is set');
+    }
+    resource.status = 'deleting';
+    resource.pendingPassword = false;
+    resource.transition = { due: this.clock.now().getTime() + this.timings.deleteMs, to: 'gone', events: [{ category: 'deletion', message: 'DB instance deleted' }] };
+    return { DBInstance: this.toInstance(resource) };
+  }
+
+  private deleteCluster(input: any) {
+    const resource = this.clusters.get(input.DBClusterIdentifier);
+    if (!resource) throw rdsError('DBClusterNotFoundFault', `${input.DBClusterIdentifier} not found`, 404);
+    if ([...this.instances.values()].some((instance) => instance.clusterId === resource.id)) {
+      throw rdsError('InvalidDBClusterStateFault', 'Cluster cannot be deleted, it still contains DB instances in non-deleting state.');
+    }
+    if (resource.status === 'deleting') throw rdsError('InvalidDBClusterStateFault', 'already deleting');
+    if (input.SkipFinalSnapshot !== true && !input.FinalDBSnapshotIdentifier) {
+      throw rdsError('InvalidParameterCombination', 'FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is set');
+    }
+    resource.status = 'deleting';
+    resource.transition = { due: this.clock.now().getTime() + this.timings.deleteMs, to: 'gone', events: [{ category: 'deletion', message: 'DB cluster deleted' }] };
+    return { DBCluster: this.toCluster(resource) };
+  }
+
+  private addTags(input: any) {
+    const resource = [...this.instances.values(), ...this.clusters.values()].find((candidate) => candidate.arn === input.ResourceName);
+    if (!resource) throw rdsError('DBInstanceNotFoundFault', `${input.ResourceName} not found`, 404);
+    Object.assign(resource.tags, this.requestTags(input.Tags));
+    return {};
+  }
+}
