@@ -45,28 +45,21 @@ export interface VaultLockProps {
   readonly changeableForDays?: number;
 }
 
-/** Where and for how long the scheduled backups are copied, usually the DR region. */
-export interface BackupCopyProps {
-  /** Region of the destination vault. */
+/** The vault in another region (usually the DR region) that rules copy their recovery points into. */
+export interface CopyVaultProps {
+  /** Region of the copy vault; must differ from the source region. */
   readonly region: string;
-  /** Customer-managed key of the destination vault, in `region`. */
+  /** Customer-managed key of the copy vault, in `region`. */
   readonly encryptionKey: RegionalKey;
-  /** Days the copies are kept. @default the source rule's `deleteAfterDays` */
-  readonly deleteAfterDays?: number;
-  /** Days before the copies move to cold storage (ignored by services without cold storage, e.g. RDS). @default never */
-  readonly coldStorageAfterDays?: number;
 }
 
-export interface BackupVaultProps {
-  /** Vault name, 2-50 letters, digits, '-' or '_'; the DR vault has the same name in its region. */
-  readonly vaultName: string;
-  /** Region of the source vault, the plan and the selection (the region of the protected resources). */
-  readonly region: string;
-  /** Customer-managed key of the source vault, in `region`. */
-  readonly encryptionKey: RegionalKey;
-  /** AWS Backup schedule expression (UTC). @default 'cron(0 5 ? * * *)' (daily at 05:00) */
-  readonly schedule?: string;
-  /** Days each recovery point is kept. */
+/** One scheduled AWS Backup rule. */
+export interface BackupRuleProps {
+  /** Rule name, unique in the plan, 1-50 letters, digits, '-', '_' or '.'. */
+  readonly name: string;
+  /** AWS Backup schedule expression (UTC), e.g. 'cron(0 5 * * ? *)'. */
+  readonly schedule: string;
+  /** Days each recovery point is kept in the source vault. */
   readonly deleteAfterDays: number;
   /** Days before recovery points move to cold storage (ignored by services without cold storage, e.g. RDS). @default never */
   readonly coldStorageAfterDays?: number;
@@ -74,8 +67,25 @@ export interface BackupVaultProps {
   readonly startWindowMinutes?: number;
   /** Minutes a started job may run before it is cancelled, at least startWindowMinutes + 60. @default 1440 */
   readonly completionWindowMinutes?: number;
-  /** Cross-region copy of every recovery point into a vault in another region. @default no copy */
-  readonly copy?: BackupCopyProps;
+  /** Copy each recovery point into the copy vault. @default true when the vault has `copyTo` */
+  readonly copyToCopyVault?: boolean;
+  /** Days the copies are kept. @default deleteAfterDays */
+  readonly copyDeleteAfterDays?: number;
+  /** Days before the copies move to cold storage. @default never */
+  readonly copyColdStorageAfterDays?: number;
+}
+
+export interface BackupVaultProps {
+  /** Vault name, 2-50 letters, digits, '-' or '_'; the copy vault has the same name in its region. */
+  readonly vaultName: string;
+  /** Region of the source vault, the plan and the selection (the region of the protected resources). */
+  readonly region: string;
+  /** Customer-managed key of the source vault, in `region`. */
+  readonly encryptionKey: RegionalKey;
+  /** Scheduled rules, at least one. */
+  readonly rules: BackupRuleProps[];
+  /** Vault in another region that rules copy into. @default no copy vault */
+  readonly copyTo?: CopyVaultProps;
   /** Vault lock applied to the source vault and to the copy vault. @default no lock */
   readonly lock?: VaultLockProps;
   /** ARNs of the resources backed up by this plan (RDS instances, Aurora clusters). */
@@ -87,65 +97,67 @@ export interface BackupVaultProps {
 }
 
 const VAULT_NAME_PATTERN = /^[a-zA-Z0-9_-]{2,50}$/;
+const RULE_NAME_PATTERN = /^[a-zA-Z0-9._-]{1,50}$/;
 const IAM_ROLE_NAME_MAX = 64;
+const DEFAULT_START_WINDOW_MINUTES = 60;
+const DEFAULT_COMPLETION_WINDOW_MINUTES = 1440;
 
 /**
  * Long-term retention with AWS Backup: a vault encrypted with a customer-managed key, an optional vault lock, a plan
- * with one scheduled rule (lifecycle, optional cold storage, optional cross-region copy to a locked vault in the DR
+ * with scheduled rules (lifecycle, optional cold storage, optional cross-region copy into a locked vault in another
  * region), a selection by resource ARN with its own service role, and alarms on failed backup and copy jobs.
  */
 export class BackupVault extends Construct {
   /** The source vault. */
   public readonly vault: BackupVaultResource;
-  /** The copy vault in the DR region, when `copy` is set. */
+  /** The copy vault in another region, when `copyTo` is set. */
   public readonly copyVault?: BackupVaultResource;
   /** The backup plan. */
   public readonly plan: BackupPlan;
   /** The service role AWS Backup assumes to back up and restore the selected resources. */
   public readonly role: IamRole;
-  /** Alarms on failed backup jobs and (with `copy`) failed copy jobs. */
+  /** Alarms on failed backup jobs and (when a rule copies) failed copy jobs. */
   public readonly alarms: ObjectiveAlarm[] = [];
 
   constructor(scope: Construct, id: string, props: BackupVaultProps) {
     super(scope, id);
-    validateBackupVaultProps(props);
+    const problems = backupVaultProblems(props);
+    if (problems.length > 0) {
+      throw new Error(`BackupVault ${props.vaultName}:\n  ${problems.join('\n  ')}`);
+    }
 
     const tags = props.tags;
     const { partition } = stackAccount(this);
 
     this.vault = this.createVault('vault', props.vaultName, props.region, props.encryptionKey, props.lock, tags);
-    if (props.copy) {
-      this.copyVault = this.createVault('copy-vault', props.vaultName, props.copy.region, props.copy.encryptionKey, props.lock, tags);
-    }
+    const copyTo = props.copyTo;
+    const copyVault = copyTo ? this.createVault('copy-vault', props.vaultName, copyTo.region, copyTo.encryptionKey, props.lock, tags) : undefined;
+    this.copyVault = copyVault;
+    const copies = (rule: BackupRuleProps) => copyVault !== undefined && (rule.copyToCopyVault ?? true);
 
     this.plan = new BackupPlan(this, 'plan', {
       region: props.region,
       name: props.vaultName,
-      rule: [
-        {
-          ruleName: 'scheduled',
-          targetVaultName: this.vault.name,
-          schedule: props.schedule ?? 'cron(0 5 ? * * *)',
-          startWindow: props.startWindowMinutes ?? 60,
-          completionWindow: props.completionWindowMinutes ?? 1440,
-          lifecycle: {
-            deleteAfter: props.deleteAfterDays,
-            coldStorageAfter: props.coldStorageAfterDays,
-          },
-          copyAction:
-            props.copy && this.copyVault
-              ? [
-                  {
-                    destinationVaultArn: this.copyVault.arn,
-                    lifecycle: {
-                      deleteAfter: props.copy.deleteAfterDays ?? props.deleteAfterDays,
-                      coldStorageAfter: props.copy.coldStorageAfterDays,
-                    },
+      rule: props.rules.map((rule) => ({
+        ruleName: rule.name,
+        targetVaultName: this.vault.name,
+        schedule: rule.schedule,
+        startWindow: rule.startWindowMinutes ?? DEFAULT_START_WINDOW_MINUTES,
+        completionWindow: rule.completionWindowMinutes ?? DEFAULT_COMPLETION_WINDOW_MINUTES,
+        lifecycle: { deleteAfter: rule.deleteAfterDays, coldStorageAfter: rule.coldStorageAfterDays },
+        copyAction:
+          copyVault && copies(rule)
+            ? [
+                {
+                  destinationVaultArn: copyVault.arn,
+                  lifecycle: {
+                    deleteAfter: rule.copyDeleteAfterDays ?? rule.deleteAfterDays,
+                    coldStorageAfter: rule.copyColdStorageAfterDays,
                   },
-                ]
-              : undefined,
-        },
-      ],
+                },
+              ]
+            : undefined,
+      })),
       tags,
     });
 
@@ -166,7 +178,7 @@ export class BackupVault extends Construct {
     }
     // The keys delegate to IAM, so the role needs its own grant on the source key (snapshots of CMK-encrypted
     // databases) and on the copy key (re-encryption in the destination region).
-    const keyArns = [props.encryptionKey.keyArn, ...(props.copy ? [props.copy.encryptionKey.keyArn] : [])];
+    const keyArns = [props.encryptionKey.keyArn, ...(copyTo ? [copyTo.encryptionKey.keyArn] : [])];
     new IamRolePolicy(this, 'role-kms', {
       name: 'use-vault-keys',
       role: this.role.name,
@@ -217,12 +229,13 @@ export class BackupVault extends Construct {
         tags,
       }),
     );
-    if (props.copy) {
+    if (copyTo && props.rules.some(copies)) {
       this.alarms.push(
         new ObjectiveAlarm(this, 'copy-jobs-failed', {
+          // Copy jobs run from the source vault, so their metrics carry the source vault and region.
           region: props.region,
           alarmName: `${props.vaultName}-copy-jobs-failed`,
-          description: `An AWS Backup copy from vault ${props.vaultName} to ${props.copy.region} failed: the DR copy is missing.`,
+          description: `An AWS Backup copy from vault ${props.vaultName} to ${copyTo.region} failed: the DR copy is missing.`,
           namespace: 'AWS/Backup',
           metricName: 'NumberOfCopyJobsFailed',
           dimensions: { BackupVaultName: props.vaultName },
@@ -285,39 +298,62 @@ export function backupVaultProblems(props: BackupVaultProps): string[] {
   if (props.encryptionKey.region !== props.region) {
     problems.push(`encryptionKey: must be in region ${props.region} (the vault's region), got a key in ${props.encryptionKey.region}`);
   }
-  if (!isWholeNumber(props.deleteAfterDays) || props.deleteAfterDays < 1) {
-    problems.push(`deleteAfterDays: must be a whole number of days >= 1, got ${props.deleteAfterDays}`);
-  }
-  problems.push(...coldStorageProblems('coldStorageAfterDays', props.coldStorageAfterDays, 'deleteAfterDays', props.deleteAfterDays));
-  const startWindow = props.startWindowMinutes ?? 60;
-  const completionWindow = props.completionWindowMinutes ?? 1440;
-  if (!isWholeNumber(startWindow) || startWindow < 60) {
-    problems.push(`startWindowMinutes: must be at least 60 minutes (AWS Backup limit), got ${startWindow}`);
-  }
-  if (!isWholeNumber(completionWindow) || completionWindow < startWindow + 60) {
-    problems.push(
-      `completionWindowMinutes: must be at least startWindowMinutes + 60 = ${startWindow + 60} minutes (AWS Backup limit), got ${completionWindow}`,
-    );
-  }
   if (props.resourceArns.length === 0) {
     problems.push('resourceArns: at least one resource ARN is required, otherwise the plan backs up nothing');
   }
-  if (props.copy) {
-    if (props.copy.region === props.region) {
-      problems.push(`copy.region: must differ from region ${props.region}; a copy in the same region does not survive a regional outage`);
+  if (props.copyTo) {
+    if (props.copyTo.region === props.region) {
+      problems.push(`copyTo.region: must differ from region ${props.region}; a copy in the same region does not survive a regional outage`);
     }
-    if (props.copy.encryptionKey.region !== props.copy.region) {
+    if (props.copyTo.encryptionKey.region !== props.copyTo.region) {
       problems.push(
-        `copy.encryptionKey: must be in region ${props.copy.region} (the copy vault's region), got a key in ${props.copy.encryptionKey.region}`,
+        `copyTo.encryptionKey: must be in region ${props.copyTo.region} (the copy vault's region), got a key in ${props.copyTo.encryptionKey.region}`,
       );
     }
-    const copyDeleteAfter = props.copy.deleteAfterDays ?? props.deleteAfterDays;
-    if (!isWholeNumber(copyDeleteAfter) || copyDeleteAfter < 1) {
-      problems.push(`copy.deleteAfterDays: must be a whole number of days >= 1, got ${copyDeleteAfter}`);
-    }
-    problems.push(...coldStorageProblems('copy.coldStorageAfterDays', props.copy.coldStorageAfterDays, 'copy.deleteAfterDays', copyDeleteAfter));
   }
-  if (props.lock) problems.push(...vaultLockProblems(props));
+  if (props.rules.length === 0) {
+    problems.push('rules: at least one rule is required, otherwise nothing is ever backed up');
+  }
+  const seen = new Set<string>();
+  props.rules.forEach((rule, index) => {
+    const at = `rules[${index}]`;
+    if (!RULE_NAME_PATTERN.test(rule.name)) {
+      problems.push(`${at}.name: must be 1-50 letters, digits, '-', '_' or '.' (AWS Backup limit), got '${rule.name}'`);
+    } else if (seen.has(rule.name)) {
+      problems.push(`${at}.name: '${rule.name}' is used by an earlier rule; rule names must be unique in a plan`);
+    }
+    seen.add(rule.name);
+    if (!rule.schedule.startsWith('cron(') && !rule.schedule.startsWith('rate(')) {
+      problems.push(`${at}.schedule: must be a cron(...) or rate(...) expression, got '${rule.schedule}'`);
+    }
+    if (!isWholeNumber(rule.deleteAfterDays) || rule.deleteAfterDays < 1) {
+      problems.push(`${at}.deleteAfterDays: must be a whole number of days >= 1, got ${rule.deleteAfterDays}`);
+    }
+    problems.push(...coldStorageProblems(`${at}.coldStorageAfterDays`, rule.coldStorageAfterDays, `${at}.deleteAfterDays`, rule.deleteAfterDays));
+    const startWindow = rule.startWindowMinutes ?? DEFAULT_START_WINDOW_MINUTES;
+    const completionWindow = rule.completionWindowMinutes ?? DEFAULT_COMPLETION_WINDOW_MINUTES;
+    if (!isWholeNumber(startWindow) || startWindow < 60) {
+      problems.push(`${at}.startWindowMinutes: must be at least 60 minutes (AWS Backup limit), got ${startWindow}`);
+    }
+    if (!isWholeNumber(completionWindow) || completionWindow < startWindow + 60) {
+      problems.push(
+        `${at}.completionWindowMinutes: must be at least startWindowMinutes + 60 = ${startWindow + 60} minutes (AWS Backup limit), got ${completionWindow}`,
+      );
+    }
+    if (rule.copyToCopyVault === true && !props.copyTo) {
+      problems.push(`${at}.copyToCopyVault: needs copyTo (the region and key of the copy vault)`);
+    }
+    if (props.copyTo && (rule.copyToCopyVault ?? true)) {
+      const copyDeleteAfter = rule.copyDeleteAfterDays ?? rule.deleteAfterDays;
+      if (!isWholeNumber(copyDeleteAfter) || copyDeleteAfter < 1) {
+        problems.push(`${at}.copyDeleteAfterDays: must be a whole number of days >= 1, got ${copyDeleteAfter}`);
+      }
+      problems.push(
+        ...coldStorageProblems(`${at}.copyColdStorageAfterDays`, rule.copyColdStorageAfterDays, `${at}.copyDeleteAfterDays`, copyDeleteAfter),
+      );
+    }
+  });
+  if (props.lock) problems.push(...vaultLockProblems(props, props.lock));
   return problems;
 }
 
@@ -332,8 +368,7 @@ function coldStorageProblems(coldName: string, cold: number | undefined, deleteN
   return [];
 }
 
-function vaultLockProblems(props: BackupVaultProps): string[] {
-  const lock = props.lock as VaultLockProps;
+function vaultLockProblems(props: BackupVaultProps, lock: VaultLockProps): string[] {
   const problems: string[] = [];
   const { minRetentionDays, maxRetentionDays } = lock;
   if (!isWholeNumber(minRetentionDays) || minRetentionDays < VAULT_LOCK_LIMITS.minRetentionDays) {
@@ -359,47 +394,32 @@ function vaultLockProblems(props: BackupVaultProps): string[] {
     problems.push('lock.changeableForDays: only applies to compliance mode; a governance lock has no grace period');
   }
   // A locked vault rejects recovery points whose retention falls outside its bounds, so every backup would fail.
-  const retentions: [string, number][] = [['deleteAfterDays', props.deleteAfterDays]];
-  if (props.copy) retentions.push(['copy.deleteAfterDays', props.copy.deleteAfterDays ?? props.deleteAfterDays]);
-  for (const [name, days] of retentions) {
-    if (days < minRetentionDays) {
-      problems.push(`${name}: must be >= lock.minRetentionDays (${minRetentionDays}) or the locked vault rejects every recovery point, got ${days}`);
+  props.rules.forEach((rule, index) => {
+    const retentions: [string, number][] = [[`rules[${index}].deleteAfterDays`, rule.deleteAfterDays]];
+    if (props.copyTo && (rule.copyToCopyVault ?? true)) {
+      retentions.push([`rules[${index}].copyDeleteAfterDays`, rule.copyDeleteAfterDays ?? rule.deleteAfterDays]);
     }
-    if (maxRetentionDays !== undefined && days > maxRetentionDays) {
-      problems.push(`${name}: must be <= lock.maxRetentionDays (${maxRetentionDays}) or the locked vault rejects every recovery point, got ${days}`);
+    for (const [name, days] of retentions) {
+      if (days < minRetentionDays) {
+        problems.push(`${name}: must be >= lock.minRetentionDays (${minRetentionDays}) or the locked vault rejects every recovery point, got ${days}`);
+      }
+      if (maxRetentionDays !== undefined && days > maxRetentionDays) {
+        problems.push(`${name}: must be <= lock.maxRetentionDays (${maxRetentionDays}) or the locked vault rejects every recovery point, got ${days}`);
+      }
     }
-  }
+  });
   return problems;
-}
-
-function validateBackupVaultProps(props: BackupVaultProps): void {
-  const problems = backupVaultProblems(props);
-  if (problems.length > 0) {
-    throw new Error(`BackupVault ${props.vaultName}:\n  ${problems.join('\n  ')}`);
-  }
 }
 
 /** Long-term retention of one database through AWS Backup, as the database constructs take it. */
 export interface LongTermBackupOptions {
-  /** Days each recovery point is kept. */
-  readonly deleteAfterDays: number;
-  /** AWS Backup schedule expression (UTC). @default 'cron(0 5 ? * * *)' (daily at 05:00) */
-  readonly schedule?: string;
-  /** Days before recovery points move to cold storage (RDS and Aurora snapshots have none). @default never */
-  readonly coldStorageAfterDays?: number;
-  /** Copy every recovery point to a vault in the DR region. @default true when the database has a DR region */
-  readonly copyToDr?: boolean;
-  /** Days the DR copies are kept. @default deleteAfterDays */
-  readonly copyDeleteAfterDays?: number;
+  /** Scheduled rules, at least one. Rules copy into the DR region when the database has one, unless they opt out. */
+  readonly rules: BackupRuleProps[];
   /** Vault lock on both vaults. @default no lock */
   readonly lock?: VaultLockProps;
-  /** Minutes a job may wait to start, at least 60. @default 60 */
-  readonly startWindowMinutes?: number;
-  /** Minutes a started job may run, at least startWindowMinutes + 60. @default 1440 */
-  readonly completionWindowMinutes?: number;
 }
 
-/** The `BackupVault` props for one database: vault named after the database, copy into the DR region when it has one. */
+/** The `BackupVault` props for one database: vault named after the database, copy vault in its DR region. */
 export function longTermBackupVaultProps(
   options: LongTermBackupOptions,
   database: {
@@ -412,20 +432,12 @@ export function longTermBackupVaultProps(
     tags?: Record<string, string>;
   },
 ): BackupVaultProps {
-  const copyToDr = options.copyToDr ?? database.dr !== undefined;
   return {
     vaultName: database.vaultName,
     region: database.region,
     encryptionKey: database.encryptionKey,
-    schedule: options.schedule,
-    deleteAfterDays: options.deleteAfterDays,
-    coldStorageAfterDays: options.coldStorageAfterDays,
-    startWindowMinutes: options.startWindowMinutes,
-    completionWindowMinutes: options.completionWindowMinutes,
-    copy:
-      copyToDr && database.dr
-        ? { region: database.dr.region, encryptionKey: database.dr.encryptionKey, deleteAfterDays: options.copyDeleteAfterDays }
-        : undefined,
+    rules: options.rules,
+    copyTo: database.dr ? { region: database.dr.region, encryptionKey: database.dr.encryptionKey } : undefined,
     lock: options.lock,
     resourceArns: [database.resourceArn],
     alarmTopics: database.alarmTopics,

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { DatabaseNames, databaseNames } from '../src/plan/naming';
 import { AlarmTopics, ObjectiveAlarm } from './alarm';
 import { BackupVault, LongTermBackupOptions, longTermBackupVaultProps, RegionalKey } from './backup-vault';
-import { auroraReplicaLagAlarm, globalReplicationLagAlarm, lagThresholdSeconds } from './database-alarms';
+import { auroraReplicaLagAlarm, globalReplicationLagAlarm, lagThresholdSeconds, PlannedAlarm, unmatchedPlannedAlarms } from './database-alarms';
 import {
   commonDatabaseProblems,
   DEFAULT_BACKUP_WINDOW,
@@ -81,6 +81,12 @@ export interface ProtectedAuroraClusterProps {
   readonly longTermBackup?: LongTermBackupOptions;
   /** SNS topic per region for every alarm. */
   readonly alarmTopics: AlarmTopics;
+  /**
+   * Alarms from the plan (`DatabaseStorePlan.alarms`). One in an AWS namespace replaces the derived alarm on the same
+   * metric, region and dimensions (the plan's name and threshold win); one matching nothing is an error; alarms in
+   * the `Lifeboat` namespace are left to the verification and probe constructs. @default none (derived alarms)
+   */
+  readonly plannedAlarms?: PlannedAlarm[];
   /** Region-scope RPO in seconds; lag alarms fire at half of it. @default 300 */
   readonly regionRpoSeconds?: number;
   /** Tags for every resource. @default none */
@@ -104,7 +110,7 @@ export class ProtectedAuroraCluster extends Construct {
   public readonly clusterArn: string;
   /** The primary cluster, when Lifeboat creates it. */
   public readonly cluster?: RdsCluster;
-  /** Writer (first) and readers of the primary cluster, when Lifeboat creates it. */
+  /** Writer (first, named like the cluster) and readers (named `replica(n)`) of the primary cluster, when Lifeboat creates it. */
   public readonly instances: RdsClusterInstance[] = [];
   /** The global cluster, with `globalDatabase`. */
   public readonly globalCluster?: RdsGlobalCluster;
@@ -126,7 +132,7 @@ export class ProtectedAuroraCluster extends Construct {
     }
 
     const tags = props.tags;
-    const alarmContext = { topics: props.alarmTopics, tags };
+    const alarmContext = { topics: props.alarmTopics, tags, planned: props.plannedAlarms, used: new Set<PlannedAlarm>() };
     const regionRpoSeconds = props.regionRpoSeconds ?? 300;
     const lagThresholdMs = lagThresholdSeconds(regionRpoSeconds) * 1000;
     const backupRetentionPeriod = props.backupRetentionDays ?? 7;
@@ -183,13 +189,17 @@ export class ProtectedAuroraCluster extends Construct {
       this.clusterIdentifier = this.cluster.clusterIdentifier;
       this.clusterArn = this.cluster.arn;
 
-      const instanceCount = 1 + (props.readerCount ?? 1);
-      for (let n = 1; n <= instanceCount; n++) {
-        const identifier = this.names.replica(n);
+      // The writer takes the cluster's own name (instance and cluster identifiers are separate namespaces) and
+      // readers take replica(n), so adding a reader never renames the writer and reader names match the plan's.
+      const members = [
+        { constructId: 'writer', identifier: this.names.primary, reader: false },
+        ...Array.from({ length: props.readerCount ?? 1 }, (_, i) => ({ constructId: `reader-${i + 1}`, identifier: this.names.replica(i + 1), reader: true })),
+      ];
+      for (const member of members) {
         this.instances.push(
-          new RdsClusterInstance(this, `instance-${n}`, {
+          new RdsClusterInstance(this, member.constructId, {
             region: props.region,
-            identifier,
+            identifier: member.identifier,
             clusterIdentifier: this.cluster.id,
             engine: props.engine,
             instanceClass: props.instanceClass as string,
@@ -202,9 +212,14 @@ export class ProtectedAuroraCluster extends Construct {
             tags,
           }),
         );
-        if (n > 1) {
+        if (member.reader) {
           this.alarms.push(
-            auroraReplicaLagAlarm(this, `instance-${n}-lag-alarm`, { region: props.region, identifier, thresholdMs: lagThresholdMs }, alarmContext),
+            auroraReplicaLagAlarm(
+              this,
+              `${member.constructId}-lag-alarm`,
+              { region: props.region, identifier: member.identifier, thresholdMs: lagThresholdMs },
+              alarmContext,
+            ),
           );
         }
       }
@@ -257,7 +272,7 @@ export class ProtectedAuroraCluster extends Construct {
       for (let n = 1; n <= (props.globalDatabase.readerCount ?? 0); n++) {
         const identifier = `${this.names.dr}-${n}`;
         this.secondaryInstances.push(
-          new RdsClusterInstance(this, `secondary-instance-${n}`, {
+          new RdsClusterInstance(this, `secondary-reader-${n}`, {
             region: dr.region,
             identifier,
             clusterIdentifier: this.secondaryCluster.id,
@@ -273,7 +288,7 @@ export class ProtectedAuroraCluster extends Construct {
           }),
         );
         this.alarms.push(
-          auroraReplicaLagAlarm(this, `secondary-instance-${n}-lag-alarm`, { region: dr.region, identifier, thresholdMs: lagThresholdMs }, alarmContext),
+          auroraReplicaLagAlarm(this, `secondary-reader-${n}-lag-alarm`, { region: dr.region, identifier, thresholdMs: lagThresholdMs }, alarmContext),
         );
       }
       this.alarms.push(
@@ -301,6 +316,11 @@ export class ProtectedAuroraCluster extends Construct {
         }),
       );
     }
+
+    const unmatched = unmatchedPlannedAlarms(alarmContext);
+    if (unmatched.length > 0) {
+      throw new Error(`ProtectedAuroraCluster ${props.databaseId}:\n  ${unmatched.join('\n  ')}`);
+    }
   }
 }
 
@@ -310,7 +330,7 @@ function performanceInsights(enabled: boolean | undefined, key: RegionalKey) {
 
 /** Every problem with ProtectedAuroraCluster props, each naming the prop and the limit. */
 export function protectedAuroraClusterProblems(props: ProtectedAuroraClusterProps, names: DatabaseNames): string[] {
-  const problems = commonDatabaseProblems(props);
+  const problems = commonDatabaseProblems({ ...props, vaultName: names.primary });
   if (!AURORA_ENGINES.includes(props.engine)) {
     problems.push(`engine: must be one of ${AURORA_ENGINES.join(', ')} (RDS instance engines use ProtectedDatabase), got '${props.engine}'`);
   }
@@ -320,7 +340,7 @@ export function protectedAuroraClusterProblems(props: ProtectedAuroraClusterProp
     if (props.performanceInsights) problems.push('performanceInsights: cannot be changed on an existing cluster Lifeboat does not manage');
     if (props.backtrackWindowSeconds) problems.push('backtrackWindowSeconds: backtrack can only be enabled when the cluster is created');
   } else {
-    problems.push(...identifierProblems('databaseId', names.primary), ...identifierProblems('readerCount', names.replica(1 + readers)));
+    problems.push(...identifierProblems('databaseId', names.primary), ...identifierProblems('readerCount', names.replica(Math.max(readers, 1))));
     if (!props.engineVersion) problems.push('engineVersion: required when creating a cluster');
     if (!props.instanceClass?.startsWith('db.')) problems.push(`instanceClass: required when creating a cluster and must start with 'db.', got '${props.instanceClass ?? ''}'`);
     if (!Number.isInteger(readers) || readers < 0 || readers > 15) problems.push(`readerCount: must be a whole number from 0 to 15 (Aurora limit), got ${readers}`);

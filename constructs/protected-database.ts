@@ -5,8 +5,8 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { Construct } from 'constructs';
 import { DatabaseNames, databaseNames, RDS_IDENTIFIER_MAX } from '../src/plan/naming';
 import { AlarmTopics, ObjectiveAlarm } from './alarm';
-import { BackupVault, LongTermBackupOptions, longTermBackupVaultProps, RegionalKey } from './backup-vault';
-import { freeStorageAlarm, lagThresholdSeconds, replicaLagAlarm } from './database-alarms';
+import { BackupVault, backupVaultProblems, LongTermBackupOptions, longTermBackupVaultProps, RegionalKey } from './backup-vault';
+import { freeStorageAlarm, lagThresholdSeconds, PlannedAlarm, replicaLagAlarm, unmatchedPlannedAlarms } from './database-alarms';
 
 export type { RegionalKey } from './backup-vault';
 
@@ -104,6 +104,12 @@ export interface ProtectedDatabaseProps {
   readonly longTermBackup?: LongTermBackupOptions;
   /** SNS topic per region for every alarm. */
   readonly alarmTopics: AlarmTopics;
+  /**
+   * Alarms from the plan (`DatabaseStorePlan.alarms`). One in an AWS namespace replaces the derived alarm on the same
+   * metric, region and dimensions (the plan's name and threshold win); one matching nothing is an error; alarms in
+   * the `Lifeboat` namespace are left to the verification and probe constructs. @default none (derived alarms)
+   */
+  readonly plannedAlarms?: PlannedAlarm[];
   /** Region-scope RPO in seconds; replica lag alarms fire at half of it. @default 300 */
   readonly regionRpoSeconds?: number;
   /** Tags for every resource. @default none */
@@ -150,7 +156,7 @@ export class ProtectedDatabase extends Construct {
     }
 
     const tags = props.tags;
-    const alarmContext = { topics: props.alarmTopics, tags };
+    const alarmContext = { topics: props.alarmTopics, tags, planned: props.plannedAlarms, used: new Set<PlannedAlarm>() };
     const regionRpoSeconds = props.regionRpoSeconds ?? 300;
     let allocatedStorageGb: number;
 
@@ -302,6 +308,11 @@ export class ProtectedDatabase extends Construct {
         }),
       );
     }
+
+    const unmatched = unmatchedPlannedAlarms(alarmContext);
+    if (unmatched.length > 0) {
+      throw new Error(`ProtectedDatabase ${props.databaseId}:\n  ${unmatched.join('\n  ')}`);
+    }
   }
 }
 
@@ -324,6 +335,7 @@ export function identifierProblems(prop: string, identifier: string): string[] {
 
 /** Problems shared by both database constructs: retention, windows, DR region and keys, long-term backup. */
 export function commonDatabaseProblems(props: {
+  vaultName: string;
   region: string;
   encryptionKey: RegionalKey;
   existing?: ExistingDatabase;
@@ -359,8 +371,17 @@ export function commonDatabaseProblems(props: {
       );
     }
   }
-  if (props.longTermBackup?.copyToDr && !props.dr) {
-    problems.push('longTermBackup.copyToDr: needs dr (the region and key of the copy vault)');
+  if (props.longTermBackup) {
+    // Checked here too so every problem surfaces at once, prefixed with the prop the user actually set.
+    const vaultProps = longTermBackupVaultProps(props.longTermBackup, {
+      vaultName: props.vaultName,
+      region: props.region,
+      encryptionKey: props.encryptionKey,
+      dr: props.dr,
+      resourceArn: 'arn:pending',
+      alarmTopics: props.alarmTopics,
+    });
+    problems.push(...backupVaultProblems(vaultProps).map((problem) => `longTermBackup.${problem}`));
   }
   const rpo = props.regionRpoSeconds ?? 300;
   if (!Number.isFinite(rpo) || rpo <= 0) {
@@ -371,7 +392,7 @@ export function commonDatabaseProblems(props: {
 
 /** Every problem with ProtectedDatabase props, each naming the prop and the limit. */
 export function protectedDatabaseProblems(props: ProtectedDatabaseProps, names: DatabaseNames): string[] {
-  const problems = commonDatabaseProblems(props);
+  const problems = commonDatabaseProblems({ ...props, vaultName: names.primary });
   if (!RDS_INSTANCE_ENGINES.includes(props.engine)) {
     problems.push(`engine: must be one of ${RDS_INSTANCE_ENGINES.join(', ')} (Aurora engines use ProtectedAuroraCluster), got '${props.engine}'`);
   }

@@ -66,10 +66,10 @@ describe('ProtectedAuroraCluster primary cluster', () => {
     });
   });
 
-  it('creates a private writer and readers named from the database id, with a lag alarm per reader', () => {
+  it('creates a private writer named like the cluster and readers named replica(n), with a lag alarm per reader', () => {
     const out = synthStack((stack) => new ProtectedAuroraCluster(stack, 'ledger', props({ readerCount: 2, regionRpoSeconds: 30 })));
     const instances = Object.values(resourcesOfType(out, 'aws_rds_cluster_instance'));
-    expect(instances.map((i) => i.identifier)).toEqual(['shop-ledger-1', 'shop-ledger-2', 'shop-ledger-3']);
+    expect(instances.map((i) => i.identifier).sort()).toEqual(['shop-ledger', 'shop-ledger-1', 'shop-ledger-2']);
     for (const instance of instances) {
       expect(instance).toMatchObject({
         region: PRIMARY,
@@ -80,12 +80,12 @@ describe('ProtectedAuroraCluster primary cluster', () => {
       });
     }
     expect(Object.values(resourcesOfType(out, 'aws_cloudwatch_metric_alarm')).map((a) => a.alarm_name)).toEqual([
+      'shop-ledger-1-aurora-replica-lag',
       'shop-ledger-2-aurora-replica-lag',
-      'shop-ledger-3-aurora-replica-lag',
     ]);
-    expect(alarmNamed(out, 'shop-ledger-2-aurora-replica-lag')).toMatchObject({
+    expect(alarmNamed(out, 'shop-ledger-1-aurora-replica-lag')).toMatchObject({
       metric_name: 'AuroraReplicaLag',
-      dimensions: { DBInstanceIdentifier: 'shop-ledger-2' },
+      dimensions: { DBInstanceIdentifier: 'shop-ledger-1' },
       threshold: 15_000,
       region: PRIMARY,
     });
@@ -136,7 +136,7 @@ describe('ProtectedAuroraCluster global database', () => {
       final_snapshot_identifier: 'shop-ledger-dr-final',
       delete_automated_backups: false,
       copy_tags_to_snapshot: true,
-      depends_on: [expect.stringMatching(/^aws_rds_cluster_instance\.ledger_instance-1_[0-9A-F]+$/)],
+      depends_on: [expect.stringMatching(/^aws_rds_cluster_instance\.ledger_writer_[0-9A-F]+$/)],
       lifecycle: { prevent_destroy: true, ignore_changes: ['replication_source_identifier'] },
     });
     for (const forbidden of ['master_username', 'master_password', 'manage_master_user_password', 'master_user_secret_kms_key_id']) {
@@ -193,7 +193,7 @@ describe('ProtectedAuroraCluster adopting an existing cluster', () => {
           encryptionKey: primaryKey,
           dr,
           globalDatabase: { readerCount: 1, instanceClass: 'db.r7g.large' },
-          longTermBackup: { deleteAfterDays: 365 },
+          longTermBackup: { rules: [{ name: 'long-term', schedule: 'cron(0 5 * * ? *)', deleteAfterDays: 365 }] },
           alarmTopics: topics,
         }),
     );

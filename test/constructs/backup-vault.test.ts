@@ -16,8 +16,8 @@ function props(overrides: Partial<BackupVaultProps> = {}): BackupVaultProps {
     vaultName: 'shop-billing',
     region: PRIMARY,
     encryptionKey: primaryKey,
-    deleteAfterDays: 2555,
-    copy: { region: DR, encryptionKey: drKey },
+    rules: [{ name: 'long-term', schedule: 'cron(0 5 1 * ? *)', deleteAfterDays: 2555 }],
+    copyTo: { region: DR, encryptionKey: drKey },
     resourceArns: [databaseArn],
     alarmTopics: topics,
     ...overrides,
@@ -49,29 +49,54 @@ describe('BackupVault', () => {
     });
   });
 
-  it('schedules a rule into the source vault with a lifecycle and a copy to the DR vault with its own lifecycle', () => {
+  it('schedules each rule into the source vault with its lifecycle, copying to the DR vault with its own lifecycle', () => {
     const out = synthStack(
       (stack) =>
         new BackupVault(
           stack,
           'billing-backup',
-          props({ schedule: 'cron(0 2 ? * * *)', deleteAfterDays: 400, coldStorageAfterDays: 30, copy: { region: DR, encryptionKey: drKey, deleteAfterDays: 200 } }),
+          props({
+            rules: [
+              { name: 'region-copy', schedule: 'cron(0 0/6 * * ? *)', deleteAfterDays: 35, startWindowMinutes: 60, completionWindowMinutes: 360 },
+              { name: 'long-term', schedule: 'cron(0 5 1 * ? *)', deleteAfterDays: 400, coldStorageAfterDays: 30, copyDeleteAfterDays: 200 },
+              { name: 'local-only', schedule: 'cron(0 3 ? * SUN *)', deleteAfterDays: 90, copyToCopyVault: false },
+            ],
+          }),
         ),
     );
     const [primaryVault] = vaultIn(out, PRIMARY);
     const [drVault] = vaultIn(out, DR);
+    const target = `\${aws_backup_vault.${primaryVault}.name}`;
+    const destination = `\${aws_backup_vault.${drVault}.arn}`;
     expect(onlyResource(out, 'aws_backup_plan')).toEqual({
       region: PRIMARY,
       name: 'shop-billing',
       rule: [
         {
-          rule_name: 'scheduled',
-          target_vault_name: `\${aws_backup_vault.${primaryVault}.name}`,
-          schedule: 'cron(0 2 ? * * *)',
+          rule_name: 'region-copy',
+          target_vault_name: target,
+          schedule: 'cron(0 0/6 * * ? *)',
+          start_window: 60,
+          completion_window: 360,
+          lifecycle: { delete_after: 35 },
+          copy_action: [{ destination_vault_arn: destination, lifecycle: { delete_after: 35 } }],
+        },
+        {
+          rule_name: 'long-term',
+          target_vault_name: target,
+          schedule: 'cron(0 5 1 * ? *)',
           start_window: 60,
           completion_window: 1440,
           lifecycle: { delete_after: 400, cold_storage_after: 30 },
-          copy_action: [{ destination_vault_arn: `\${aws_backup_vault.${drVault}.arn}`, lifecycle: { delete_after: 200 } }],
+          copy_action: [{ destination_vault_arn: destination, lifecycle: { delete_after: 200 } }],
+        },
+        {
+          rule_name: 'local-only',
+          target_vault_name: target,
+          schedule: 'cron(0 3 ? * SUN *)',
+          start_window: 60,
+          completion_window: 1440,
+          lifecycle: { delete_after: 90 },
         },
       ],
     });
@@ -110,8 +135,8 @@ describe('BackupVault', () => {
     ]);
   });
 
-  it('without a copy, creates one vault and no copy alarm', () => {
-    const out = synthStack((stack) => new BackupVault(stack, 'billing-backup', props({ copy: undefined })));
+  it('without a copy vault, creates one vault and no copy alarm', () => {
+    const out = synthStack((stack) => new BackupVault(stack, 'billing-backup', props({ copyTo: undefined })));
     expect(Object.keys(resourcesOfType(out, 'aws_backup_vault'))).toHaveLength(1);
     expect(onlyResource(out, 'aws_backup_plan').rule[0]).not.toHaveProperty('copy_action');
     expect(onlyResource(out, 'aws_cloudwatch_metric_alarm').metric_name).toBe('NumberOfBackupJobsFailed');
@@ -143,49 +168,62 @@ describe('BackupVault lock', () => {
     [{ mode: 'governance' as const, minRetentionDays: 1, changeableForDays: 5 }, 'lock.changeableForDays: only applies to compliance mode; a governance lock has no grace period'],
     [{ mode: 'governance' as const, minRetentionDays: 10, maxRetentionDays: 5 }, 'lock.maxRetentionDays: must be >= lock.minRetentionDays (10), got 5'],
   ])('rejects lock %j naming the limit', (lock, message) => {
-    expect(backupVaultProblems(props({ deleteAfterDays: 10, lock }))).toContain(message);
-    expect(() => synthStack((stack) => new BackupVault(stack, 'b', props({ deleteAfterDays: 10, lock })))).toThrow(message);
+    const rules = [{ name: 'r', schedule: 'cron(0 5 * * ? *)', deleteAfterDays: 10 }];
+    expect(backupVaultProblems(props({ rules, lock }))).toContain(message);
+    expect(() => synthStack((stack) => new BackupVault(stack, 'b', props({ rules, lock })))).toThrow(message);
   });
 
   it('rejects retentions a locked vault would refuse, for the rule and for the copy', () => {
     expect(
-      backupVaultProblems(props({ deleteAfterDays: 20, copy: { region: DR, encryptionKey: drKey, deleteAfterDays: 500 }, lock: { mode: 'governance', minRetentionDays: 30, maxRetentionDays: 365 } })),
+      backupVaultProblems(
+        props({
+          rules: [{ name: 'r', schedule: 'cron(0 5 * * ? *)', deleteAfterDays: 20, copyDeleteAfterDays: 500 }],
+          lock: { mode: 'governance', minRetentionDays: 30, maxRetentionDays: 365 },
+        }),
+      ),
     ).toEqual([
-      'deleteAfterDays: must be >= lock.minRetentionDays (30) or the locked vault rejects every recovery point, got 20',
-      'copy.deleteAfterDays: must be <= lock.maxRetentionDays (365) or the locked vault rejects every recovery point, got 500',
+      'rules[0].deleteAfterDays: must be >= lock.minRetentionDays (30) or the locked vault rejects every recovery point, got 20',
+      'rules[0].copyDeleteAfterDays: must be <= lock.maxRetentionDays (365) or the locked vault rejects every recovery point, got 500',
     ]);
   });
 });
 
 describe('BackupVault validation', () => {
-  it('enforces the 90-day cold-storage minimum, the windows, key regions and names, all at once', () => {
+  it('enforces the 90-day cold-storage minimum, the windows, key regions, names and copy target, all at once', () => {
     expect(
       backupVaultProblems(
         props({
           vaultName: 'shop billing',
           encryptionKey: drKey,
-          deleteAfterDays: 100,
-          coldStorageAfterDays: 30,
-          startWindowMinutes: 30,
-          completionWindowMinutes: 60,
-          copy: { region: PRIMARY, encryptionKey: drKey, coldStorageAfterDays: 20 },
+          rules: [
+            { name: 'r', schedule: 'cron(0 5 * * ? *)', deleteAfterDays: 100, coldStorageAfterDays: 30, startWindowMinutes: 30, completionWindowMinutes: 60, copyColdStorageAfterDays: 20 },
+            { name: 'r', schedule: 'daily', deleteAfterDays: 0 },
+          ],
+          copyTo: { region: PRIMARY, encryptionKey: drKey },
           resourceArns: [],
         }),
       ),
     ).toEqual([
       "vaultName: must be 2-50 letters, digits, '-' or '_' (AWS Backup limit), got 'shop billing'",
-      'encryptionKey: must be in region eu-west-1 (the vault\'s region), got a key in eu-central-1',
-      'deleteAfterDays: must be at least coldStorageAfterDays + 90 days (AWS Backup cold-storage minimum), got 100 with cold storage after 30',
-      'startWindowMinutes: must be at least 60 minutes (AWS Backup limit), got 30',
-      'completionWindowMinutes: must be at least startWindowMinutes + 60 = 90 minutes (AWS Backup limit), got 60',
+      "encryptionKey: must be in region eu-west-1 (the vault's region), got a key in eu-central-1",
       'resourceArns: at least one resource ARN is required, otherwise the plan backs up nothing',
-      'copy.region: must differ from region eu-west-1; a copy in the same region does not survive a regional outage',
-      "copy.encryptionKey: must be in region eu-west-1 (the copy vault's region), got a key in eu-central-1",
-      'copy.deleteAfterDays: must be at least copy.coldStorageAfterDays + 90 days (AWS Backup cold-storage minimum), got 100 with cold storage after 20',
+      'copyTo.region: must differ from region eu-west-1; a copy in the same region does not survive a regional outage',
+      "copyTo.encryptionKey: must be in region eu-west-1 (the copy vault's region), got a key in eu-central-1",
+      'rules[0].deleteAfterDays: must be at least rules[0].coldStorageAfterDays + 90 days (AWS Backup cold-storage minimum), got 100 with cold storage after 30',
+      'rules[0].startWindowMinutes: must be at least 60 minutes (AWS Backup limit), got 30',
+      'rules[0].completionWindowMinutes: must be at least startWindowMinutes + 60 = 90 minutes (AWS Backup limit), got 60',
+      'rules[0].copyDeleteAfterDays: must be at least rules[0].copyColdStorageAfterDays + 90 days (AWS Backup cold-storage minimum), got 100 with cold storage after 20',
+      "rules[1].name: 'r' is used by an earlier rule; rule names must be unique in a plan",
+      "rules[1].schedule: must be a cron(...) or rate(...) expression, got 'daily'",
+      'rules[1].deleteAfterDays: must be a whole number of days >= 1, got 0',
+      'rules[1].copyDeleteAfterDays: must be a whole number of days >= 1, got 0',
     ]);
   });
 
-  it('accepts exactly the 90-day gap', () => {
-    expect(backupVaultProblems(props({ deleteAfterDays: 120, coldStorageAfterDays: 30 }))).toEqual([]);
+  it('accepts exactly the 90-day gap, and refuses a rule that copies without a copy vault', () => {
+    expect(backupVaultProblems(props({ rules: [{ name: 'r', schedule: 'cron(0 5 * * ? *)', deleteAfterDays: 120, coldStorageAfterDays: 30 }] }))).toEqual([]);
+    expect(backupVaultProblems(props({ copyTo: undefined, rules: [{ name: 'r', schedule: 'cron(0 5 * * ? *)', deleteAfterDays: 7, copyToCopyVault: true }] }))).toEqual([
+      'rules[0].copyToCopyVault: needs copyTo (the region and key of the copy vault)',
+    ]);
   });
 });

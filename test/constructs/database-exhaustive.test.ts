@@ -20,8 +20,14 @@ const network = { subnetIds: ['subnet-p1', 'subnet-p2'], securityGroupIds: ['sg-
 
 const longTermOptions: Record<string, LongTermBackupOptions | undefined> = {
   none: undefined,
-  plain: { deleteAfterDays: 400 },
-  locked: { deleteAfterDays: 2555, lock: { mode: 'compliance', minRetentionDays: 2555 } },
+  plain: { rules: [{ name: 'region-copy', schedule: 'cron(0 0/6 * * ? *)', deleteAfterDays: 35 }] },
+  locked: {
+    rules: [
+      { name: 'region-copy', schedule: 'cron(0 0/6 * * ? *)', deleteAfterDays: 35 },
+      { name: 'long-term', schedule: 'cron(0 5 1 * ? *)', deleteAfterDays: 2555, coldStorageAfterDays: 90 },
+    ],
+    lock: { mode: 'compliance', minRetentionDays: 35, maxRetentionDays: 2555 },
+  },
 };
 const replicaOptions: Record<string, ReadReplicaProps[]> = {
   none: [],

@@ -223,7 +223,7 @@ describe('ProtectedDatabase adopting an existing instance', () => {
     );
 
   it('creates no database or subnet group, looks the instance up, and still protects it', () => {
-    const out = adopt({ backupReplicationRetentionDays: 10, readReplicas: [{ region: DR, instanceClass: 'db.r6g.large' }], longTermBackup: { deleteAfterDays: 400 } });
+    const out = adopt({ backupReplicationRetentionDays: 10, readReplicas: [{ region: DR, instanceClass: 'db.r6g.large' }], longTermBackup: { rules: [{ name: 'long-term', schedule: 'cron(0 5 * * ? *)', deleteAfterDays: 400 }] } });
     const instances = Object.values(resourcesOfType(out, 'aws_db_instance'));
     expect(instances.map((i) => i.identifier)).toEqual(['shop-legacy-dr']);
     // Only the DR replica's subnet group: the adopted instance keeps its own.
@@ -323,7 +323,7 @@ describe('resource addresses', () => {
   }
 
   it('depend only on the database id: adding and reordering other databases changes none of them', () => {
-    const orders = props({ dr, readReplicas: [{ region: DR }], backupReplicationRetentionDays: 7, longTermBackup: { deleteAfterDays: 400 } });
+    const orders = props({ dr, readReplicas: [{ region: DR }], backupReplicationRetentionDays: 7, longTermBackup: { rules: [{ name: 'long-term', schedule: 'cron(0 5 * * ? *)', deleteAfterDays: 400 }] } });
     const alone = synth((stack) => new ProtectedDatabase(stack, 'orders', orders));
     const crowded = synth((stack) => {
       new ProtectedDatabase(stack, 'billing', props({ databaseId: 'billing', engine: 'mysql' }));
@@ -334,5 +334,40 @@ describe('resource addresses', () => {
     expect(before.length).toBeGreaterThan(10);
     expect(addresses(crowded, 'orders_')).toEqual(before);
     expect(JSON.stringify(crowded.resource.aws_db_instance)).toContain('shop-billing');
+  });
+});
+
+describe('planned alarms', () => {
+  const plannedReplicaLag = {
+    alarmName: 'shop-orders-replica-lag',
+    region: DR,
+    namespace: 'AWS/RDS',
+    metricName: 'ReplicaLag',
+    dimensions: { DBInstanceIdentifier: 'shop-orders-dr' },
+    statistic: 'Maximum' as const,
+    threshold: 300,
+    comparisonOperator: 'GreaterThanThreshold' as const,
+    periodSeconds: 60,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: 'breaching' as const,
+    description: 'Cross-region replica shop-orders-dr lags more than the region RPO (5m)',
+  };
+  const verificationAlarm = { ...plannedReplicaLag, alarmName: 'shop-orders-data-lag', namespace: 'Lifeboat', metricName: 'DataLagSeconds', dimensions: { StoreId: 'orders' } };
+
+  it('replace the derived alarm on the same metric (plan name and threshold win) and leave Lifeboat metrics alone', () => {
+    const out = synth(
+      (stack) =>
+        new ProtectedDatabase(stack, 'orders', props({ dr, readReplicas: [{ region: DR }], plannedAlarms: [plannedReplicaLag, verificationAlarm] })),
+    );
+    const alarms = Object.values(resourcesOfType(out, 'aws_cloudwatch_metric_alarm'));
+    expect(alarms.map((a) => a.alarm_name).sort()).toEqual(['shop-orders-free-storage', 'shop-orders-replica-lag']);
+    expect(alarmNamed(out, 'shop-orders-replica-lag')).toMatchObject({ threshold: 300, region: DR, alarm_description: plannedReplicaLag.description });
+  });
+
+  it('refuse a planned AWS alarm that matches nothing the construct watches', () => {
+    expect(() => synth((stack) => new ProtectedDatabase(stack, 'orders', props({ plannedAlarms: [plannedReplicaLag] })))).toThrow(
+      /plannedAlarms: shop-orders-replica-lag \(AWS\/RDS ReplicaLag \{"DBInstanceIdentifier":"shop-orders-dr"\} in eu-central-1\) matches no metric/,
+    );
   });
 });
