@@ -1,27 +1,15 @@
 import { parseArgs } from 'node:util';
-import { errorText, openSession, targetFromUrl, type SqlSession } from '../checks/connection';
+import type { SqlSession } from '../checks/connection';
 import { diffDatabases, type DiffProgress } from '../fingerprint/diff';
 import { formatDiffReport } from '../fingerprint/format';
+import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
+import { processOutput, type CommandOutput } from './output';
 
-/** Where `lifeboat diff` writes; tests pass collectors, the CLI passes the process streams. */
-export interface DiffOutput {
-  /** Report (stdout). */
-  out(text: string): void;
-  /** Errors and progress (stderr). */
-  err(text: string): void;
-  /** Whether to print progress (stderr is a terminal). */
-  progress: boolean;
+/** Where `lifeboat diff` writes. */
+export interface DiffOutput extends CommandOutput {
+  /** Print progress to `err`. @default true when writing to the process streams and stderr is a terminal */
+  progress?: boolean;
 }
-
-const processOutput: DiffOutput = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-  progress: Boolean(process.stderr.isTTY),
-};
-
-const EXIT_IDENTICAL = 0;
-const EXIT_DIFFERENT = 1;
-const EXIT_ERROR = 2;
 
 export const DIFF_SUMMARY = 'Compare the tables of two databases (e.g. a restore and its source) without moving the rows';
 
@@ -68,6 +56,13 @@ function positiveInteger(value: string | undefined, option: string): number | un
   return Number(value);
 }
 
+function messageOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+    return (error as { message: string }).message;
+  }
+  return String(error);
+}
+
 function progressLine(event: DiffProgress): string {
   return event.kind === 'table'
     ? `diff: [${event.index}/${event.total}] ${event.table}\n`
@@ -76,6 +71,7 @@ function progressLine(event: DiffProgress): string {
 
 /** `lifeboat diff`: exit 0 when every table is identical, 1 when any differs, 2 on errors. */
 export async function runDiff(argv: string[], output: DiffOutput = processOutput): Promise<number> {
+  const progress = output.progress ?? (output === processOutput && Boolean(process.stderr.isTTY));
   let source: string | undefined;
   let target: string | undefined;
   const sessions: SqlSession[] = [];
@@ -94,7 +90,7 @@ export async function runDiff(argv: string[], output: DiffOutput = processOutput
     });
     if (values.help) {
       output.out(DIFF_USAGE);
-      return EXIT_IDENTICAL;
+      return EXIT_OK;
     }
     source = values.source;
     target = values.target;
@@ -107,6 +103,8 @@ export async function runDiff(argv: string[], output: DiffOutput = processOutput
     const maxKeys = positiveInteger(values['max-keys'], '--max-keys');
     const tables = values.tables?.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
 
+    // Loaded here so other commands do not pay for the database drivers at start-up.
+    const { openSession, targetFromUrl } = await import('../checks/connection');
     const sourceTarget = targetFromUrl(source!);
     const targetTarget = targetFromUrl(target!);
     sessions.push(await openSession(sourceTarget, { readOnly: true }));
@@ -115,13 +113,13 @@ export async function runDiff(argv: string[], output: DiffOutput = processOutput
       tables,
       keyRangeRows,
       maxKeys,
-      onProgress: output.progress ? (event) => output.err(progressLine(event)) : undefined,
+      onProgress: progress ? (event) => output.err(progressLine(event)) : undefined,
     });
     output.out(values.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatDiffReport(report));
-    return report.identical ? EXIT_IDENTICAL : EXIT_DIFFERENT;
+    return report.identical ? EXIT_OK : EXIT_FINDINGS;
   } catch (error) {
-    output.err(`lifeboat diff: ${redactCredentials(errorText(error), [source, target])}\n`);
-    return EXIT_ERROR;
+    output.err(`lifeboat diff: ${redactCredentials(messageOf(error), [source, target])}\n`);
+    return EXIT_INVALID;
   } finally {
     await Promise.all(sessions.map((s) => s.close()));
   }

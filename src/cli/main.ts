@@ -3,6 +3,7 @@
  * COMMANDS: a summary for the help screen and `run(argv) -> exit code` (see exit-codes.ts).
  */
 import { CHECK_SUMMARY, runCheck } from './check';
+import { DIFF_SUMMARY, runDiff } from './diff';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { processOutput, type CommandOutput } from './output';
 import { PLAN_SUMMARY, runPlan } from './plan';
@@ -21,6 +22,7 @@ export const COMMANDS: Record<string, Command> = {
   plan: { summary: PLAN_SUMMARY, run: runPlan },
   schema: { summary: SCHEMA_SUMMARY, run: runSchema },
   check: { summary: CHECK_SUMMARY, run: runCheck },
+  diff: { summary: DIFF_SUMMARY, run: runDiff },
 };
 
 export function mainUsage(): string {
