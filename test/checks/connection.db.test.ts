@@ -19,6 +19,34 @@ function foreignCaPem(): string {
   }
 }
 
+/**
+ * Runs `sql` through openSession in a separate Node process whose local time zone is `zone` (jest's sandbox does not
+ * pass TZ changes to the real process), and returns the first row as JSON plus that process's UTC offset.
+ */
+function queryInTimeZone(url: string, zone: string, sql: string): { row: Record<string, unknown>; offsetMinutes: number } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-tz-'));
+  try {
+    const script = path.join(dir, 'query.ts');
+    fs.writeFileSync(
+      script,
+      `import { openSession, targetFromUrl } from ${JSON.stringify(path.resolve(__dirname, '../../src/checks/connection'))};
+       (async () => {
+         const session = await openSession(targetFromUrl(process.env.URL!));
+         const [row] = await session.query(process.env.SQL!);
+         await session.close();
+         process.stdout.write(JSON.stringify({ row, offsetMinutes: new Date('2026-03-04T05:00:00Z').getTimezoneOffset() }));
+       })();`,
+    );
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script], {
+      env: { ...process.env, TZ: zone, URL: url, SQL: sql },
+      cwd: path.resolve(__dirname, '../..'),
+    });
+    return JSON.parse(out.toString());
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('openSession on PostgreSQL', () => {
   let db: TestDatabase;
   let session: SqlSession;
@@ -46,13 +74,22 @@ describe('openSession on PostgreSQL', () => {
     await expect(session.query('SELECT 1; SELECT 2')).rejects.toThrow(/multiple commands/);
   });
 
-  it('reads timestamps without time zone as UTC and dates as calendar dates', async () => {
-    const [row] = await session.query<{ naive: Date; zoned: Date; day: string }>(
-      "SELECT timestamp '2026-03-04 05:06:07.891' AS naive, timestamptz '2026-03-04 05:06:07+02' AS zoned, date '2026-03-04' AS day",
+  it('reads timestamps without time zone as UTC and dates as calendar dates, whatever the local zone', () => {
+    const { row, offsetMinutes } = queryInTimeZone(
+      db.url,
+      'America/New_York',
+      "SELECT timestamp '2026-03-04 05:06:07.891' AS naive, timestamptz '2026-03-04 05:06:07+02' AS zoned, date '2026-03-04' AS day, " +
+        'count(*) AS big, 9007199254740993::bigint AS huge',
     );
-    expect(row.naive.toISOString()).toBe('2026-03-04T05:06:07.891Z');
-    expect(row.zoned.toISOString()).toBe('2026-03-04T03:06:07.000Z');
-    expect(row.day).toBe('2026-03-04');
+    expect(offsetMinutes).toBe(300);
+    expect(row).toEqual({
+      naive: '2026-03-04T05:06:07.891Z',
+      zoned: '2026-03-04T03:06:07.000Z',
+      day: '2026-03-04',
+      // 64-bit integers: a number when exact, the exact text otherwise
+      big: 1,
+      huge: '9007199254740993',
+    });
   });
 
   it('undoes everything a read-only transaction did, settings included', async () => {
@@ -137,9 +174,10 @@ describeMysql('openSession on MariaDB', () => {
     await expect(session.query('SELECT 1; SELECT 2')).rejects.toThrow(/syntax/i);
   });
 
-  it('reads DATETIME as UTC', async () => {
-    const [row] = await session.query<{ at: Date }>('SELECT at FROM t WHERE id = ?', [1]);
-    expect(row.at.toISOString()).toBe('2026-03-04T05:06:07.891Z');
+  it('reads DATETIME as UTC, whatever the local zone', () => {
+    const { row, offsetMinutes } = queryInTimeZone(db.url, 'America/New_York', 'SELECT at FROM t WHERE id = 1');
+    expect(offsetMinutes).toBe(300);
+    expect(row).toEqual({ at: '2026-03-04T05:06:07.891Z' });
   });
 
   it('applies the statement timeout on the server (max_statement_time)', async () => {

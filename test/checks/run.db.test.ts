@@ -162,7 +162,8 @@ function suite(flavour: Flavour): void {
       ['three-orders', 3],
       ['no-orphans', 0],
       ['has-events', 2],
-      ['all-noted', report.results[8].observed],
+      // PostgreSQL answers a boolean; MariaDB has none and answers 1, which `expect: true` accepts.
+      ['all-noted', report.results[8].type === 'sql' && flavour === postgres ? true : 1],
       ['first-note', 'a'],
     ]);
     // The newest row across the freshness checks is the measured recovery point.
