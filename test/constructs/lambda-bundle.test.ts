@@ -1,0 +1,212 @@
+import 'cdktf/lib/testing/adapters/jest';
+import { execFileSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { BundledFunction, bundleHandler, handlerEntry, zipFiles } from '../../constructs/lambda-bundle';
+import { cleanupTestApps, onlyResource, resourcesOfType, synthStack } from '../support/synth';
+
+afterAll(cleanupTestApps);
+
+/** Reads a zip the way the format specifies (end record -> central directory -> local headers), inflating each entry. */
+function readZip(zip: Buffer): { name: string; data: Buffer; crc: number; date: number; time: number; mode: number }[] {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  let offset = zip.readUInt32LE(end + 16);
+  const entries = [];
+  for (let i = 0; i < count; i++) {
+    expect(zip.readUInt32LE(offset)).toBe(0x02014b50);
+    const method = zip.readUInt16LE(offset + 10);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const local = zip.readUInt32LE(offset + 42);
+    const name = zip.subarray(offset + 46, offset + 46 + nameLength).toString('utf8');
+    expect(zip.readUInt32LE(local)).toBe(0x04034b50);
+    const localNameLength = zip.readUInt16LE(local + 26);
+    const extraLength = zip.readUInt16LE(local + 28);
+    const compressedSize = zip.readUInt32LE(local + 18);
+    const start = local + 30 + localNameLength + extraLength;
+    const raw = zip.subarray(start, start + compressedSize);
+    entries.push({
+      name,
+      data: method === 8 ? zlib.inflateRawSync(raw) : raw,
+      crc: zip.readUInt32LE(offset + 16),
+      time: zip.readUInt16LE(offset + 12),
+      date: zip.readUInt16LE(offset + 14),
+      mode: zip.readUInt32LE(offset + 38) >>> 16,
+    });
+    offset += 46 + nameLength + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
+  }
+  return entries;
+}
+
+describe('zipFiles', () => {
+  it('writes a standard zip with fixed timestamps and permissions, the same bytes every time', () => {
+    const files = [{ name: 'index.js', data: Buffer.from('hello world') }];
+    const zip = zipFiles(files);
+    expect(zipFiles(files).equals(zip)).toBe(true);
+    const [entry] = readZip(zip);
+    expect(entry.name).toBe('index.js');
+    expect(entry.data.toString()).toBe('hello world');
+    // CRC-32 of "hello world" (IEEE 802.3), the check value every unzip tool verifies.
+    expect(entry.crc).toBe(0x0d4a1185);
+    expect({ date: entry.date, time: entry.time }).toEqual({ date: 0x21, time: 0 });
+    expect(entry.mode).toBe(0o100644);
+  });
+});
+
+describe('bundleHandler', () => {
+  it('bundles each handler once per process into a deterministic zip whose code loads in a fresh Node.js process', () => {
+    const first = bundleHandler({ entry: handlerEntry('backup-age-probe') });
+    expect(bundleHandler({ entry: handlerEntry('backup-age-probe') })).toBe(first);
+    const zip = fs.readFileSync(first.zipPath);
+    expect(zip.length).toBe(first.zipBytes);
+    expect(crypto.createHash('sha256').update(zip).digest('base64')).toBe(first.sourceCodeHash);
+    const [entry] = readZip(zip);
+    expect(entry.name).toBe('index.js');
+    expect(entry.data.length).toBe(first.codeBytes);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-bundle-test-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'index.js'), entry.data);
+      const exported = execFileSync(process.execPath, ['-e', `process.stdout.write(typeof require(${JSON.stringify(path.join(dir, 'index.js'))}).handler)`], {
+        encoding: 'utf8',
+        // The bundle must not reach back into the repository's node_modules.
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      expect(exported).toBe('function');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives the same source_code_hash in a fresh process (no timestamps, paths or randomness in the zip)', () => {
+    const here = bundleHandler({ entry: handlerEntry('backup-age-probe') });
+    const script = `const { bundleHandler, handlerEntry } = require(${JSON.stringify(path.resolve(__dirname, '../../constructs/lambda-bundle'))});
+process.stdout.write(bundleHandler({ entry: handlerEntry('backup-age-probe') }).sourceCodeHash);`;
+    const elsewhere = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..') });
+    expect(elsewhere).toBe(here.sourceCodeHash);
+  });
+
+  it('keeps the AWS SDK out of the bundle only when asked', () => {
+    const bundled = bundleHandler({ entry: handlerEntry('verify-replication') });
+    const external = bundleHandler({ entry: handlerEntry('verify-replication'), external: ['@aws-sdk/*'] });
+    expect(external.codeBytes).toBeLessThan(bundled.codeBytes / 4);
+    expect(external.sourceCodeHash).not.toBe(bundled.sourceCodeHash);
+  });
+});
+
+describe('BundledFunction', () => {
+  const base = {
+    region: 'eu-west-1',
+    functionName: 'shop-backup-age-probe',
+    description: 'probe',
+    handler: 'backup-age-probe' as const,
+    policyStatements: [{ Sid: 'Describe', Effect: 'Allow' as const, Action: ['rds:DescribeDBInstances'], Resource: ['*'] }],
+  };
+
+  it('deploys nodejs22.x on arm64 with the bundle hash, after its log group and policy, writing only its own logs', () => {
+    let fn: BundledFunction | undefined;
+    const out = synthStack((stack) => {
+      fn = new BundledFunction(stack, 'probe', { ...base, environment: { A: 'b' }, logRetentionDays: 90 });
+    });
+    const lambda = onlyResource(out, 'aws_lambda_function');
+    expect(lambda).toMatchObject({
+      region: 'eu-west-1',
+      function_name: 'shop-backup-age-probe',
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      source_code_hash: fn!.bundle.sourceCodeHash,
+      memory_size: 256,
+      timeout: 60,
+      environment: { variables: { A: 'b' } },
+    });
+    expect(lambda.filename).toMatch(/^assets\/.+\/backup-age-probe\.zip$/);
+    expect(lambda.vpc_config).toBeUndefined();
+    expect(lambda.reserved_concurrent_executions).toBeUndefined();
+    const logGroupName = Object.keys(resourcesOfType(out, 'aws_cloudwatch_log_group'))[0];
+    const policyName = Object.keys(resourcesOfType(out, 'aws_iam_role_policy'))[0];
+    expect(lambda.depends_on).toEqual([`aws_cloudwatch_log_group.${logGroupName}`, `aws_iam_role_policy.${policyName}`]);
+    expect(onlyResource(out, 'aws_cloudwatch_log_group')).toMatchObject({ name: '/aws/lambda/shop-backup-age-probe', retention_in_days: 90 });
+    const policy = JSON.parse(onlyResource(out, 'aws_iam_role_policy').policy);
+    expect(policy.Statement[0]).toEqual({
+      Sid: 'WriteOwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [
+        'arn:${data.aws_partition.lifeboat-partition.partition}:logs:eu-west-1:${data.aws_caller_identity.lifeboat-account.account_id}:log-group:/aws/lambda/shop-backup-age-probe:*',
+      ],
+    });
+    expect(policy.Statement.map((s: any) => s.Sid)).toEqual(['WriteOwnLogs', 'Describe']);
+    const trust = JSON.parse(onlyResource(out, 'aws_iam_role').assume_role_policy);
+    expect(trust.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.lifeboat-account.account_id}' } },
+      },
+    ]);
+  });
+
+  it('adds network-interface permissions and VPC placement only inside a VPC', () => {
+    const out = synthStack((stack) => {
+      new BundledFunction(stack, 'probe', { ...base, reservedConcurrency: 1, vpc: { subnetIds: ['subnet-a', 'subnet-b'], securityGroupIds: ['sg-1'] } });
+    });
+    const lambda = onlyResource(out, 'aws_lambda_function');
+    expect(lambda.vpc_config).toEqual({ subnet_ids: ['subnet-a', 'subnet-b'], security_group_ids: ['sg-1'] });
+    expect(lambda.reserved_concurrent_executions).toBe(1);
+    const policy = JSON.parse(onlyResource(out, 'aws_iam_role_policy').policy);
+    expect(policy.Statement.find((s: any) => s.Sid === 'ManageVpcNetworkInterfaces').Action).toContain('ec2:CreateNetworkInterface');
+  });
+
+  it('wires a schedule to the function with an invoke permission limited to that rule', () => {
+    const out = synthStack((stack) => {
+      const fn = new BundledFunction(stack, 'probe', base);
+      fn.addTrigger('schedule', { ruleName: 'shop-probe', description: 'x', scheduleExpression: 'rate(5 minutes)', input: { action: 'tick' } });
+    });
+    const ruleKey = Object.keys(resourcesOfType(out, 'aws_cloudwatch_event_rule'))[0];
+    expect(onlyResource(out, 'aws_cloudwatch_event_rule')).toMatchObject({ name: 'shop-probe', schedule_expression: 'rate(5 minutes)', region: 'eu-west-1' });
+    expect(onlyResource(out, 'aws_cloudwatch_event_target')).toMatchObject({ input: '{"action":"tick"}', rule: `\${aws_cloudwatch_event_rule.${ruleKey}.name}` });
+    expect(onlyResource(out, 'aws_lambda_permission')).toMatchObject({
+      principal: 'events.amazonaws.com',
+      action: 'lambda:InvokeFunction',
+      source_arn: `\${aws_cloudwatch_event_rule.${ruleKey}.arn}`,
+    });
+  });
+
+  it('reports every invalid prop at once', () => {
+    expect(() =>
+      synthStack((stack) => {
+        new BundledFunction(stack, 'bad', {
+          ...base,
+          functionName: 'a-function-name-long-enough-that-the-regional-role-name-overflows',
+          memorySize: 64,
+          timeoutSeconds: 901,
+          logRetentionDays: 10,
+          environment: { BIG: 'x'.repeat(5000) },
+        });
+      }),
+    ).toThrow(
+      /role name .* exceeds IAM's 64 characters[\s\S]*memorySize: must be a whole number of MB from 128 to 10240, got 64[\s\S]*timeoutSeconds: .*got 901[\s\S]*logRetentionDays: must be one of .*got 10[\s\S]*environment: 5003 bytes exceed/,
+    );
+    expect(() =>
+      synthStack((stack) => {
+        new BundledFunction(stack, 'probe', base).addTrigger('x', { ruleName: 'r', description: 'x', scheduleExpression: 'every day' });
+      }),
+    ).toThrow(/scheduleExpression: must be rate\(N unit\) or cron\(6 fields\), got 'every day'/);
+  });
+
+  it('synthesizes the same bytes twice, asset included', () => {
+    const build = () => {
+      const out = synthStack((stack) => {
+        new BundledFunction(stack, 'probe', base);
+      });
+      return JSON.stringify(out);
+    };
+    expect(build()).toBe(build());
+  });
+});
