@@ -82,7 +82,12 @@ export function checkedInstanceIdentifier(store: Pick<VerifyStoreConfig, 'identi
 function validateCheck(check: ConfigProblems, value: unknown, path: string): CheckSpec | undefined {
   const spec = check.object(value, path);
   if (!spec) return undefined;
-  const type = check.oneOf(spec.type, `${path}.type`, ['tableExists', 'rowCount', 'freshness', 'sql'] as const);
+  const types = ['tableExists', 'rowCount', 'freshness', 'sql'] as const;
+  if (!(types as readonly unknown[]).includes(spec.type)) {
+    check.add(`${path}.type`, `must be one of ${types.join(', ')}`);
+    return undefined;
+  }
+  const type = spec.type as (typeof types)[number];
   const optionalCount = (field: 'min' | 'max' | 'maxLagSeconds'): void => {
     const bound = spec[field];
     if (bound !== undefined && (typeof bound !== 'number' || !Number.isFinite(bound) || bound < 0)) {

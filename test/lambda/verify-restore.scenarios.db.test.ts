@@ -3,6 +3,10 @@
  * instances answer on the REAL test PostgreSQL, so the data checks really run. After every scenario: no temporary
  * resource left, no write to an untagged resource or a source, exactly the expected metrics, no password in the logs.
  */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Client } from 'pg';
 import { parseVerifyConfig, type VerifyConfig, type VerifyStoreConfig } from '../../lambda/verify-restore/config';
 import { verifyRestorePolicyStatements } from '../../lambda/verify-restore/iam';
@@ -423,6 +427,26 @@ describe('verify-restore fault table', () => {
       'ledger VerificationSucceeded=1',
     ]);
     expectCleanEnd(harness);
+  });
+
+  it('17. TLS: a CA that did not sign the server certificate fails the run (no fallback to plain text)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-other-ca-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+      const otherCa = fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8');
+      const target = newFake();
+      const parsed = parseVerifyConfig(JSON.stringify({ namespace: 'Lifeboat', caBundlePem: otherCa, stores: [instanceStore()] }));
+      allConfigs.push(parsed);
+      const harness = createHarness(target, parsed);
+      await harness.invoke({ action: 'start', storeId: 'orders' });
+      await harness.drive();
+      expect(metricsOf(target)).toEqual([`orders ChecksFailed=${CHECKS.length}`, `orders RestoreSeconds=${INSTANCE_RESTORE_SECONDS}`, 'orders VerificationSucceeded=0']);
+      const finished = harness.logs.map((line) => JSON.parse(line)).find((line) => line.event === 'verification-finished');
+      expect(finished).toMatchObject({ connected: false, error: expect.stringMatching(/certificate/i) });
+      expectCleanEnd(harness);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('IAM policy allows every RDS call the scenarios made (action, resource ARN and tag conditions)', () => {

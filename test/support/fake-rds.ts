@@ -488,7 +488,8 @@ export class FakeAws {
     }
     this.checkRestoreTime(source, latest, input.RestoreTime, input.UseLatestRestorableTime);
     const outcome = this.restoreOutcomes.get(input.TargetDBInstanceIdentifier) ?? 'available';
-    const resource = this.resource('instance', input.TargetDBInstanceIdentifier, 'creating', engine, this.requestTags(input.Tags), { input });
+    // Modelled conservatively: the restored instance keeps the source's Secrets Manager management of the password.
+    const resource = this.resource('instance', input.TargetDBInstanceIdentifier, 'creating', engine, this.requestTags(input.Tags), { input, managedSecret: source?.managedSecret ?? false });
     const due = this.clock.now().getTime() + this.timings.instanceRestoreMs;
     if (outcome !== 'creating') {
       resource.transition = {
