@@ -2,6 +2,7 @@ import { DataAwsRdsCluster } from '@cdktf/provider-aws/lib/data-aws-rds-cluster'
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster';
 import { Construct } from 'constructs';
 import { DatabaseNames, databaseNames } from '../src/plan/naming';
@@ -30,7 +31,15 @@ export interface AuroraGlobalSecondaryProps {
   readonly readerCount?: number;
   /** Instance class of the secondary's readers. @default the primary's instanceClass */
   readonly instanceClass?: string;
+  /**
+   * aurora-postgresql only: `rds.global_db_rpo` in seconds (at least 20), set in a cluster parameter group in both
+   * regions so commits wait whenever every secondary lags more than this. @default not enforced (the lag alarm watches)
+   */
+  readonly managedRpoSeconds?: number;
 }
+
+/** `rds.global_db_rpo` accepts no value below 20 seconds. */
+export const MIN_MANAGED_RPO_SECONDS = 20;
 
 export interface ProtectedAuroraClusterProps {
   /** Prefix of every physical name (the spec's `name`); names come from `databaseNames(stackName, databaseId)`. */
@@ -140,6 +149,19 @@ export class ProtectedAuroraCluster extends Construct {
     const preferredMaintenanceWindow = props.maintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW;
     const autoMinorVersionUpgrade = props.autoMinorVersionUpgrade ?? true;
 
+    const managedRpo = props.globalDatabase?.managedRpoSeconds;
+    const globalRpoParameters = (id: string, region: string, name: string) =>
+      managedRpo === undefined
+        ? undefined
+        : new RdsClusterParameterGroup(this, id, {
+            region,
+            name,
+            family: `aurora-postgresql${(props.engineVersion as string).split('.')[0]}`,
+            description: `rds.global_db_rpo = ${managedRpo} s for database ${props.databaseId}`,
+            parameter: [{ name: 'rds.global_db_rpo', value: String(managedRpo), applyMethod: 'immediate' }],
+            tags,
+          }).name;
+
     if (props.existing) {
       const existing = new DataAwsRdsCluster(this, 'existing', {
         region: props.region,
@@ -176,7 +198,7 @@ export class ProtectedAuroraCluster extends Construct {
         masterUsername: props.masterUsername ?? 'dbadmin',
         masterUserSecretKmsKeyId: props.encryptionKey.keyArn,
         databaseName: props.databaseName,
-        dbClusterParameterGroupName: props.clusterParameterGroupName,
+        dbClusterParameterGroupName: props.clusterParameterGroupName ?? globalRpoParameters('global-rpo-parameters', props.region, `${this.names.primary}-global-rpo`),
         backtrackWindow: props.backtrackWindowSeconds,
         tags,
         lifecycle: {
@@ -250,6 +272,8 @@ export class ProtectedAuroraCluster extends Construct {
         engine: props.engine,
         engineVersion: this.globalCluster.engineVersion,
         globalClusterIdentifier: this.globalCluster.id,
+        // The same RPO applies after a failover makes this cluster the primary.
+        dbClusterParameterGroupName: globalRpoParameters('dr-global-rpo-parameters', dr.region, `${this.names.dr}-global-rpo`),
         dbSubnetGroupName: drSubnetGroup.name,
         vpcSecurityGroupIds: dr.securityGroupIds,
         // A cross-region encrypted secondary can only use a key of its own region.
@@ -367,6 +391,15 @@ export function protectedAuroraClusterProblems(props: ProtectedAuroraClusterProp
     }
     if (secondaryReaders > 0 && !props.globalDatabase.instanceClass && !props.instanceClass) {
       problems.push('globalDatabase.instanceClass: required when the primary is existing and the secondary has readers');
+    }
+    const managedRpo = props.globalDatabase.managedRpoSeconds;
+    if (managedRpo !== undefined) {
+      if (props.engine !== 'aurora-postgresql') problems.push(`globalDatabase.managedRpoSeconds: rds.global_db_rpo exists only for aurora-postgresql, got engine ${props.engine}`);
+      if (!Number.isInteger(managedRpo) || managedRpo < MIN_MANAGED_RPO_SECONDS) {
+        problems.push(`globalDatabase.managedRpoSeconds: must be a whole number of seconds >= ${MIN_MANAGED_RPO_SECONDS} (rds.global_db_rpo limit), got ${managedRpo}`);
+      }
+      if (props.existing) problems.push('globalDatabase.managedRpoSeconds: needs the cluster parameter group Lifeboat sets on clusters it creates, not on an existing cluster');
+      if (props.clusterParameterGroupName) problems.push('globalDatabase.managedRpoSeconds: Lifeboat creates the cluster parameter group; do not also set clusterParameterGroupName');
     }
     problems.push(...identifierProblems('globalDatabase', names.globalCluster), ...identifierProblems('globalDatabase', `${names.dr}-${Math.max(secondaryReaders, 1)}`));
   }

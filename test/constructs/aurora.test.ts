@@ -159,6 +159,21 @@ describe('ProtectedAuroraCluster global database', () => {
     });
   });
 
+  it('enforces the RPO with rds.global_db_rpo in a cluster parameter group of each region (aurora-postgresql)', () => {
+    const out = global({ globalDatabase: { readerCount: 0, managedRpoSeconds: 30 } });
+    const groups = Object.entries(resourcesOfType(out, 'aws_rds_cluster_parameter_group'));
+    expect(groups.map(([, g]) => [g.region, g.name, g.family, g.parameter])).toEqual([
+      [DR, 'shop-ledger-dr-global-rpo', 'aurora-postgresql16', [{ name: 'rds.global_db_rpo', value: '30', apply_method: 'immediate' }]],
+      [PRIMARY, 'shop-ledger-global-rpo', 'aurora-postgresql16', [{ name: 'rds.global_db_rpo', value: '30', apply_method: 'immediate' }]],
+    ]);
+    const groupName = (region: string) => `\${aws_rds_cluster_parameter_group.${groups.find(([, g]) => g.region === region)?.[0]}.name}`;
+    expect(clusterNamed(out, 'shop-ledger').db_cluster_parameter_group_name).toBe(groupName(PRIMARY));
+    expect(clusterNamed(out, 'shop-ledger-dr').db_cluster_parameter_group_name).toBe(groupName(DR));
+    expect(() => global({ engine: 'aurora-mysql', globalDatabase: { managedRpoSeconds: 10 } })).toThrow(
+      /managedRpoSeconds: rds.global_db_rpo exists only for aurora-postgresql[\s\S]*must be a whole number of seconds >= 20 \(rds.global_db_rpo limit\), got 10/,
+    );
+  });
+
   it('allows a headless secondary', () => {
     const out = global({ globalDatabase: { readerCount: 0 } });
     expect(Object.values(resourcesOfType(out, 'aws_rds_cluster_instance')).filter((i) => i.region === DR)).toEqual([]);

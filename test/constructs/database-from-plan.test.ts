@@ -1,0 +1,141 @@
+import 'cdktf/lib/testing/adapters/jest';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  databaseFromPlan,
+  DatabasePlanOptions,
+  protectedAuroraClusterPropsFromPlan,
+  protectedDatabasePropsFromPlan,
+} from '../../constructs/from-plan/database';
+import { planBackups } from '../../src/plan/planner';
+import type { BackupPlan, DatabaseStorePlan } from '../../src/plan/types';
+import { parseRequirements } from '../../src/spec/requirements';
+import { cleanupTestApps, resourcesOfType, synthStack, TerraformJson } from '../support/synth';
+
+afterAll(cleanupTestApps);
+
+const example = JSON.parse(fs.readFileSync(path.join(__dirname, '../../examples/backup_requirements.json'), 'utf8'));
+const plan: BackupPlan = planBackups(parseRequirements(example));
+const PRIMARY = plan.regions.primary;
+const DR = plan.regions.dr;
+const options: DatabasePlanOptions = {
+  alarmTopics: { [PRIMARY]: `arn:aws:sns:${PRIMARY}:111122223333:a`, [DR]: `arn:aws:sns:${DR}:111122223333:a` },
+  primaryKey: { keyArn: `arn:aws:kms:${PRIMARY}:111122223333:key/p`, region: PRIMARY },
+  drKey: { keyArn: `arn:aws:kms:${DR}:111122223333:key/d`, region: DR },
+};
+
+function store(id: string): DatabaseStorePlan {
+  const found = plan.stores.find((s) => s.id === id);
+  if (!found || found.kind !== 'database') throw new Error(`no database store ${id} in the example plan`);
+  return found;
+}
+
+function withStore(id: string, change: (s: DatabaseStorePlan) => DatabaseStorePlan): BackupPlan {
+  return { ...plan, stores: plan.stores.map((s) => (s.id === id && s.kind === 'database' ? change(s) : s)) };
+}
+
+describe('database props from the example plan', () => {
+  it('maps an RDS store: names, windows, retention, Multi-AZ, backup replication, AWS Backup rules and lock', () => {
+    const billing = store('billing');
+    const props = protectedDatabasePropsFromPlan(plan, billing, options);
+    expect(props).toMatchObject({
+      stackName: 'shop',
+      databaseId: 'billing',
+      region: PRIMARY,
+      engine: 'mysql',
+      engineVersion: billing.engineVersion,
+      instanceClass: billing.instanceClass,
+      allocatedStorageGb: billing.storageGb,
+      multiAz: billing.multiAz,
+      backupRetentionDays: billing.backup.retentionDays,
+      backupWindow: billing.backup.backupWindow,
+      maintenanceWindow: billing.backup.maintenanceWindow,
+      subnetIds: plan.network.primary.subnetIds,
+      dr: { region: DR, encryptionKey: options.drKey, subnetIds: plan.network.dr.subnetIds },
+      backupReplicationRetentionDays: billing.crossRegionBackupReplication?.retentionDays,
+      tags: plan.tags,
+    });
+    const awsBackup = billing.awsBackup;
+    expect(awsBackup).not.toBeNull();
+    expect(props.longTermBackup).toEqual({
+      rules: awsBackup?.rules.map((r) => ({
+        name: r.name,
+        schedule: r.scheduleExpression,
+        startWindowMinutes: r.startWindowMinutes,
+        completionWindowMinutes: r.completionWindowMinutes,
+        deleteAfterDays: r.retentionDays,
+        copyToCopyVault: r.copyToDr,
+        copyDeleteAfterDays: r.drRetentionDays ?? undefined,
+      })),
+      lock: awsBackup?.lock
+        ? { mode: awsBackup.lock.mode, minRetentionDays: awsBackup.lock.minRetentionDays, maxRetentionDays: awsBackup.lock.maxRetentionDays, changeableForDays: awsBackup.lock.changeableForDays ?? undefined }
+        : undefined,
+    });
+  });
+
+  it('maps an Aurora store: global database as planned, readers for Multi-AZ', () => {
+    const ledger = store('ledger');
+    const props = protectedAuroraClusterPropsFromPlan(plan, ledger, options);
+    expect(props).toMatchObject({ engine: 'aurora-postgresql', databaseId: 'ledger', readerCount: ledger.multiAz ? 1 : 0 });
+    expect(props.globalDatabase).toEqual(
+      ledger.globalDatabase
+        ? { readerCount: ledger.globalDatabase.secondaryInstances, managedRpoSeconds: ledger.globalDatabase.managedRpoSeconds ?? undefined }
+        : undefined,
+    );
+  });
+
+  it('refuses to map a store with the other construct, and a plan whose names the constructs would not create', () => {
+    expect(() => protectedDatabasePropsFromPlan(plan, store('ledger'), options)).toThrow(/Aurora engine; use protectedAuroraClusterPropsFromPlan/);
+    expect(() => protectedAuroraClusterPropsFromPlan(plan, store('billing'), options)).toThrow(/not an Aurora engine/);
+    const renamed = withStore('billing', (s) => ({
+      ...s,
+      readReplicas: [{ index: 1, identifier: 'somewhere-else', region: PRIMARY, regionRole: 'primary', instanceClass: 'db.r6g.large', reason: 'test' }],
+    }));
+    expect(() => protectedDatabasePropsFromPlan(renamed, renamed.stores.find((s) => s.id === 'billing') as DatabaseStorePlan, options)).toThrow(
+      /plan replica somewhere-else should be named shop-billing-1/,
+    );
+  });
+});
+
+describe('databases synthesized from the example plan', () => {
+  const synth = (p: BackupPlan): TerraformJson =>
+    synthStack((stack) => {
+      for (const s of p.stores) if (s.kind === 'database') databaseFromPlan(stack, p, s, { alarmTopics: options.alarmTopics });
+    });
+
+  it('creates every planned database with the plan names, stack keys per region, and the plan alarm thresholds', () => {
+    const out = synth(plan);
+    const databases = plan.stores.filter((s): s is DatabaseStorePlan => s.kind === 'database');
+    const created = [
+      ...Object.values(resourcesOfType(out, 'aws_db_instance')).map((r) => r.identifier),
+      ...Object.values(resourcesOfType(out, 'aws_rds_cluster')).map((r) => r.cluster_identifier),
+    ];
+    for (const db of databases.filter((d) => d.existing === null)) expect(created).toContain(db.names.primary);
+    const keyAliases = Object.values(resourcesOfType(out, 'aws_kms_alias')).map((a) => a.name).sort();
+    expect(keyAliases).toEqual([`alias/shop-rds-${DR}`, `alias/shop-rds-${PRIMARY}`]);
+    const alarms = Object.values(resourcesOfType(out, 'aws_cloudwatch_metric_alarm'));
+    for (const db of databases) {
+      for (const planned of db.alarms.filter((a) => a.namespace.startsWith('AWS/'))) {
+        expect(alarms.filter((a) => a.alarm_name === planned.alarmName)).toEqual([
+          expect.objectContaining({ threshold: planned.threshold, region: planned.region, dimensions: planned.dimensions, metric_name: planned.metricName }),
+        ]);
+      }
+      // Lifeboat-namespace alarms belong to the verification and probe constructs, not to the database constructs.
+      for (const planned of db.alarms.filter((a) => a.namespace === 'Lifeboat')) {
+        expect(alarms.some((a) => a.alarm_name === planned.alarmName)).toBe(false);
+      }
+    }
+  });
+
+  it('keeps every address of one database when the plan gains another database', () => {
+    const extra: DatabaseStorePlan = { ...store('billing'), id: 'archive', names: { ...store('billing').names, primary: 'shop-archive', dr: 'shop-archive-dr', finalSnapshot: 'shop-archive-final', globalCluster: 'shop-archive-global' }, alarms: [] };
+    const before = synth(plan);
+    const after = synth({ ...plan, stores: [extra, ...plan.stores] });
+    const addressesOf = (json: TerraformJson, prefix: string) =>
+      Object.entries(json.resource).flatMap(([type, rs]) => Object.keys(rs).filter((n) => n.startsWith(prefix)).map((n) => `${type}.${n}`)).sort();
+    for (const id of ['billing_', 'ledger_', 'orders_']) {
+      expect(addressesOf(after, id)).toEqual(addressesOf(before, id));
+    }
+    expect(addressesOf(after, 'archive_').length).toBeGreaterThan(0);
+  });
+});
