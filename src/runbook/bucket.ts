@@ -1,0 +1,161 @@
+import type { BackupPlan, BucketStorePlan } from '../plan/types';
+import { alarmCommands, expectation, header, objectivesSection, variablesSection } from './common';
+import { restoreTimeText, type RestoreTimeText, type RunbookOptions } from './context';
+import { awsCommand, code, codeBlock, table } from './markdown';
+
+const s3api = (operation: string, options: Parameters<typeof awsCommand>[2], region: string) => awsCommand('s3api', operation, options, region);
+
+function resourcesSection(plan: BackupPlan, store: BucketStorePlan): string {
+  const rows: string[][] = [
+    ['Source bucket', code(store.names.source), plan.regions.primary],
+    ['Replica bucket', code(store.names.replica), store.replication.destinationRegion],
+    ['Replication rule', `${code(store.replication.ruleId)}${store.replication.rtc ? ', Replication Time Control (15 min)' : ''}, replica storage ${store.replication.replicaStorageClass}`, plan.regions.primary],
+    ['Previous versions kept', `${store.retentionDays} days`, 'both'],
+  ];
+  for (const transition of store.transitions) rows.push(['Transition', `${transition.storageClass} after ${transition.afterDays} days`, 'both']);
+  if (store.objectLock) {
+    const period = store.objectLock.years !== null ? `${store.objectLock.years} years` : `${store.objectLock.days ?? 0} days`;
+    rows.push(['Object Lock default retention', `${store.objectLock.mode}, ${period}`, 'both']);
+  }
+  return ['## Resources', '', table(['What', 'Name / setting', 'Region'], rows)].join('\n');
+}
+
+function assessSection(plan: BackupPlan, store: BucketStorePlan): string {
+  const primary = plan.regions.primary;
+  const replicaRegion = store.replication.destinationRegion;
+  const blocks = [
+    s3api('get-bucket-versioning', [['--bucket', store.names.source]], primary),
+    s3api(
+      'get-bucket-replication',
+      [['--bucket', store.names.source], ['--query', 'ReplicationConfiguration.Rules[].[ID,Status,Destination.Bucket]'], ['--output', 'table']],
+      primary,
+    ),
+    s3api('head-bucket', [['--bucket', store.names.replica]], replicaRegion),
+    '# Replication state of one object: COMPLETED, PENDING or FAILED',
+    s3api('head-object', [['--bucket', store.names.source], ['--key', '$KEY'], ['--query', '[VersionId,LastModified,ReplicationStatus]'], ['--output', 'text']], primary),
+    ...(store.objectLock ? [s3api('get-object-lock-configuration', [['--bucket', store.names.source]], primary)] : []),
+  ];
+  const alarms = alarmCommands(store.alarms);
+  return [
+    '## 1. Assess',
+    '',
+    codeBlock(blocks),
+    ...(alarms.length > 0 ? ['', 'Lifeboat alarms of this store, and the last three hours of the metrics behind them:', '', codeBlock(alarms)] : []),
+  ].join('\n');
+}
+
+function restoreVersionsSection(plan: BackupPlan, store: BucketStorePlan, time: RestoreTimeText): string {
+  const primary = plan.regions.primary;
+  const timeArgument = time.literal ? time.time : '$RESTORE_TIME';
+  return [
+    '## 2. Restore previous versions',
+    '',
+    expectation(store, 'corruption', `Versions older than ${store.retentionDays} days are gone`),
+    '',
+    'Overwritten and deleted objects keep their previous versions. Restoring copies the last good version over the ' +
+      'object, which makes it the current version again: nothing is deleted, the copy replicates like any write, ' +
+      'and Object Lock (if any) stays intact.',
+    '',
+    'One object:',
+    '',
+    codeBlock([
+      s3api(
+        'list-object-versions',
+        [
+          ['--bucket', store.names.source],
+          ['--prefix', '$KEY'],
+          ['--query', '[Versions[].[Key,VersionId,LastModified,IsLatest], DeleteMarkers[].[Key,VersionId,LastModified,IsLatest]]'],
+          ['--output', 'text'],
+        ],
+        primary,
+      ),
+      'export VERSION_ID="..."   # the last version before the damage, from the list above',
+      s3api(
+        'copy-object',
+        [['--bucket', store.names.source], ['--key', '$KEY'], ['--copy-source', `${store.names.source}/$KEY?versionId=$VERSION_ID`]],
+        primary,
+      ),
+    ]),
+    '',
+    `Every object under a prefix, as of ${time.literal ? code(time.time) : '`$RESTORE_TIME`'} (copy-object handles objects ` +
+      'up to 5 GB; download larger ones with `aws s3api get-object --version-id` and upload them again):',
+    '',
+    codeBlock([
+      'export PREFIX="path/to/damaged/"',
+      s3api('list-object-versions', [['--bucket', store.names.source], ['--prefix', '$PREFIX'], ['--output', 'json']], primary) + ' > versions.json',
+      `jq -r --arg t "${timeArgument}" '[.Versions[]? | select(.LastModified <= $t)] | group_by(.Key) | map(max_by(.LastModified)) | .[] | [.Key, (.Key | @uri), .VersionId] | @tsv' versions.json > restore-list.tsv`,
+      "while IFS=$(printf '\\t') read -r key encoded version; do",
+      `  aws s3api copy-object --bucket ${store.names.source} --key "$key" --copy-source "${store.names.source}/$encoded?versionId=$version" --region ${primary} >/dev/null && echo "restored $key"`,
+      'done < restore-list.tsv',
+    ]),
+  ].join('\n');
+}
+
+function replicaSection(store: BucketStorePlan): string {
+  const replicaRegion = store.replication.destinationRegion;
+  return [
+    '## 3. Fail over: read from the replica',
+    '',
+    expectation(
+      store,
+      'region',
+      store.replication.rtc
+        ? 'Replication Time Control replicates 99.99% of objects within 15 minutes; objects still pending at the outage are missing from the replica'
+        : 'Plain replication has no time bound; objects still pending at the outage are missing from the replica',
+    ),
+    '',
+    `Point readers at ${code(store.names.replica)} in ${code(replicaRegion)} (bucket name and region both change). ` +
+      'Writes made to the replica during the outage are not replicated back; step 4 copies them.',
+    '',
+    codeBlock([
+      s3api('head-bucket', [['--bucket', store.names.replica]], replicaRegion),
+      s3api('list-objects-v2', [['--bucket', store.names.replica], ['--prefix', '$PREFIX'], ['--max-items', '20'], ['--query', 'Contents[].[Key,LastModified]'], ['--output', 'text']], replicaRegion),
+    ]),
+  ].join('\n');
+}
+
+function failbackSection(plan: BackupPlan, store: BucketStorePlan, time: RestoreTimeText): string {
+  const primary = plan.regions.primary;
+  const replicaRegion = store.replication.destinationRegion;
+  return [
+    '## 4. Fail back',
+    '',
+    `When ${code(primary)} is healthy: S3 resumes replicating the objects that were pending. Copy back what was ` +
+      'written to the replica during the outage, then switch readers and writers back to the source bucket.',
+    '',
+    codeBlock([
+      `aws s3 sync s3://${store.names.replica} s3://${store.names.source} --source-region ${replicaRegion} --region ${primary} --exact-timestamps --dryrun`,
+      `aws s3 sync s3://${store.names.replica} s3://${store.names.source} --source-region ${replicaRegion} --region ${primary} --exact-timestamps`,
+    ]),
+    '',
+    `Replication is healthy again when the alarms of step 1 are OK and objects written after ${time.literal ? code(time.time) : 'the failback'} ` +
+      'show `ReplicationStatus` COMPLETED.',
+  ].join('\n');
+}
+
+/** The runbook of one bucket store, Markdown. */
+export function bucketRunbook(plan: BackupPlan, store: BucketStorePlan, options: RunbookOptions = {}): string {
+  const time = restoreTimeText(options);
+  const sections = [
+    header(plan, store, `bucket ${code(store.id)}`, options),
+    objectivesSection(plan, store),
+    resourcesSection(plan, store),
+    [
+      '## Which procedure',
+      '',
+      table(
+        ['Situation', 'Procedure'],
+        [
+          ['Objects overwritten or deleted by mistake, ransomware', '2. Restore previous versions'],
+          ['Region outage or source bucket unavailable', '3. Read from the replica, then 4 when the region is back'],
+        ],
+      ),
+    ].join('\n'),
+    variablesSection(time, ['export KEY="path/to/object"   # an object to inspect or restore']),
+    assessSection(plan, store),
+    restoreVersionsSection(plan, store, time),
+    replicaSection(store),
+    failbackSection(plan, store, time),
+  ];
+  return `${sections.join('\n\n')}\n`;
+}
