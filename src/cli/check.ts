@@ -12,21 +12,8 @@ import {
   type PolicyPack,
   type Suppression,
 } from '../policy';
-
-/** Where a command writes; tests pass collectors, the CLI passes the process streams. */
-export interface CommandOutput {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const processOutput: CommandOutput = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
-
-const EXIT_OK = 0;
-const EXIT_FINDINGS = 1;
-const EXIT_INVALID_INPUT = 2;
+import { EXIT_FINDINGS, EXIT_INVALID as EXIT_INVALID_INPUT, EXIT_OK } from './exit-codes';
+import { processOutput, type CommandOutput } from './output';
 
 export const CHECK_SUMMARY = 'Check synthesized Terraform JSON (cdk.tf.json or cdktf.out) against the policy packs';
 

@@ -7,6 +7,7 @@ import { DIFF_SUMMARY, runDiff } from './diff';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { processOutput, type CommandOutput } from './output';
 import { PLAN_SUMMARY, runPlan } from './plan';
+import { RUNBOOK_SUMMARY, runRunbook } from './runbook';
 import { SCHEMA_SUMMARY, runSchema } from './schema';
 import { VALIDATE_SUMMARY, runValidate } from './validate';
 
@@ -22,6 +23,7 @@ export const COMMANDS: Record<string, Command> = {
   plan: { summary: PLAN_SUMMARY, run: runPlan },
   schema: { summary: SCHEMA_SUMMARY, run: runSchema },
   check: { summary: CHECK_SUMMARY, run: runCheck },
+  runbook: { summary: RUNBOOK_SUMMARY, run: runRunbook },
   diff: { summary: DIFF_SUMMARY, run: runDiff },
 };
 

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
-import { runCheck, type CommandOutput } from '../../src/cli/check';
+import { runCheck } from '../../src/cli/check';
+import type { CommandOutput } from '../../src/cli/output';
 import { InsecureStack } from './fixtures/insecure-stack';
 import { CLEAN_FIXTURE, cleanDocument, resource } from './helpers';
 

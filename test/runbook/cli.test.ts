@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CommandOutput } from '../../src/cli/check';
+import type { CommandOutput } from '../../src/cli/output';
 import { runRunbook } from '../../src/cli/runbook';
 import { PLAN_FIXTURE } from './helpers';
 
