@@ -1,0 +1,181 @@
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { parseReplicationConfig, REPLICATION_CONFIG_VARIABLE, ReplicatedBucketConfig, ReplicationConfig } from '../lambda/verify-replication/config';
+import { stackAccount } from './account';
+import { AlarmTopics, ObjectiveAlarm } from './alarm';
+import { BundledFunction, IamStatement } from './lambda-bundle';
+
+/** One replicated bucket pair to check, with the keys that encrypt each side. */
+export interface ReplicationCheckBucket extends ReplicatedBucketConfig {
+  /** KMS key of the source bucket; reading checksums of SSE-KMS objects needs `kms:Decrypt`. @default no KMS permission */
+  readonly sourceKmsKeyArn?: string;
+  /** KMS key of the replica bucket. @default no KMS permission */
+  readonly replicaKmsKeyArn?: string;
+}
+
+export interface ReplicationCheckProps {
+  /** Region the function runs in. */
+  readonly region: string;
+  /** Prefix of every name (function `<prefix>-replica-check`, alarms `<prefix>-<store>-missing-replicas`), usually the stack name. */
+  readonly namePrefix: string;
+  /** The bucket pairs to check. */
+  readonly buckets: readonly ReplicationCheckBucket[];
+  /** SNS topic per region; every replica region needs one (the metrics and alarms live there). */
+  readonly alarmTopics: AlarmTopics;
+  /** CloudWatch namespace of the metrics. @default 'Lifeboat' */
+  readonly namespace?: string;
+  /** Minutes between runs, 5-1440; also the alarms' period. @default 15 */
+  readonly intervalMinutes?: number;
+  /** Days the function's logs are kept. @default 365 */
+  readonly logRetentionDays?: number;
+  /** Tags for every resource. @default none */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The replica check: a Lambda that periodically samples recent objects of each replicated bucket, compares version
+ * and checksum with the replica, and publishes `MissingReplicas` (alarm above 0) in the replica region. Missing
+ * data is breaching: a check that cannot run, or cannot read a bucket, alarms.
+ */
+export class ReplicationCheck extends Construct {
+  /** The check function. */
+  public readonly function: BundledFunction;
+  /** `MissingReplicas` alarms by store id. */
+  public readonly alarms: Record<string, ObjectiveAlarm> = {};
+
+  constructor(scope: Construct, id: string, props: ReplicationCheckProps) {
+    super(scope, id);
+    const interval = props.intervalMinutes ?? 15;
+    const namespace = props.namespace ?? 'Lifeboat';
+    const problems: string[] = [];
+    if (!Number.isInteger(interval) || interval < 5 || interval > 1440) {
+      problems.push(`intervalMinutes: must be a whole number from 5 to 1440, got ${interval}`);
+    }
+    if (props.buckets.length === 0) problems.push('buckets: needs at least one bucket pair');
+    props.buckets.forEach((bucket) => {
+      if (!props.alarmTopics[bucket.replicaRegion]) {
+        problems.push(`alarmTopics: no SNS topic for region ${bucket.replicaRegion} (bucket ${bucket.storeId}); alarms notify a topic in their own region`);
+      }
+    });
+    const config: ReplicationConfig = {
+      namespace,
+      buckets: props.buckets.map((bucket) => ({
+        storeId: bucket.storeId,
+        sourceBucket: bucket.sourceBucket,
+        sourceRegion: bucket.sourceRegion,
+        replicaBucket: bucket.replicaBucket,
+        replicaRegion: bucket.replicaRegion,
+        sampleSize: bucket.sampleSize,
+        minAgeSeconds: bucket.minAgeSeconds,
+        ...(bucket.maxListedKeys !== undefined ? { maxListedKeys: bucket.maxListedKeys } : {}),
+        ...(bucket.prefix !== undefined ? { prefix: bucket.prefix } : {}),
+      })),
+    };
+    // Validate with the handler's own parser now; bucket names that are Terraform references are checked as placeholders.
+    const placeholder = (name: string, side: string) => (Token.isUnresolved(name) ? `placeholder-${side}` : name);
+    try {
+      parseReplicationConfig(
+        JSON.stringify({
+          ...config,
+          buckets: config.buckets.map((bucket) => ({
+            ...bucket,
+            sourceBucket: placeholder(bucket.sourceBucket, 'source'),
+            replicaBucket: placeholder(bucket.replicaBucket, 'replica'),
+          })),
+        }),
+      );
+    } catch (error) {
+      problems.push(...(error as Error).message.split('\n').slice(1).map((line) => `handler configuration: ${line.trim()}`));
+    }
+    if (problems.length > 0) throw new Error(`ReplicationCheck ${props.namePrefix}:\n  ${problems.join('\n  ')}`);
+
+    this.function = new BundledFunction(this, 'check', {
+      region: props.region,
+      functionName: `${props.namePrefix}-replica-check`,
+      description: 'Lifeboat: compares recent objects of replicated buckets with their replicas',
+      handler: 'verify-replication',
+      policyStatements: replicationCheckPolicyStatements(stackAccount(this).partition, props.buckets, namespace),
+      environment: { [REPLICATION_CONFIG_VARIABLE]: JSON.stringify(config) },
+      memorySize: 256,
+      timeoutSeconds: Math.min(900, interval * 60 - 60),
+      // One run at a time: overlapping runs would double the HEAD traffic and prove nothing more.
+      reservedConcurrency: 1,
+      logRetentionDays: props.logRetentionDays,
+      tags: props.tags,
+    });
+    this.function.addTrigger('schedule', {
+      ruleName: `${props.namePrefix}-replica-check`,
+      description: `Runs the replica check every ${interval} minutes`,
+      scheduleExpression: `rate(${interval} minutes)`,
+    });
+
+    for (const bucket of props.buckets) {
+      this.alarms[bucket.storeId] = new ObjectiveAlarm(this, `${bucket.storeId}-missing-replicas`, {
+        region: bucket.replicaRegion,
+        alarmName: `${props.namePrefix}-${bucket.storeId}-missing-replicas`,
+        description: `Lifeboat: sampled objects of ${bucket.sourceBucket} older than ${bucket.minAgeSeconds} s are missing or different in ${bucket.replicaBucket}, or the check could not run (missing data).`,
+        namespace,
+        metricName: 'MissingReplicas',
+        dimensions: { StoreId: bucket.storeId },
+        statistic: 'Maximum',
+        threshold: 0,
+        comparisonOperator: 'GreaterThanThreshold',
+        periodSeconds: interval * 60,
+        evaluationPeriods: 1,
+        treatMissingData: 'breaching',
+        topics: props.alarmTopics,
+        tags: props.tags,
+      });
+    }
+  }
+}
+
+/**
+ * Exactly what the check calls: ListObjectsV2 on the source; HeadObject (s3:GetObject, and s3:GetObjectVersion for
+ * the versioned read of the replica) on both; s3:ListBucket on the replica too, so a missing replica answers 404
+ * rather than 403; kms:Decrypt through S3 only, because HeadObject returns checksums of SSE-KMS objects only to
+ * callers who may decrypt them.
+ */
+export function replicationCheckPolicyStatements(
+  partition: string,
+  buckets: readonly ReplicationCheckBucket[],
+  namespace: string,
+): IamStatement[] {
+  const sorted = (values: string[]) => [...new Set(values)].sort();
+  const s3 = (name: string) => `arn:${partition}:s3:::${name}`;
+  const statements: IamStatement[] = [
+    {
+      Sid: 'ListBothBuckets',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: sorted(buckets.flatMap((bucket) => [s3(bucket.sourceBucket), s3(bucket.replicaBucket)])),
+    },
+    {
+      Sid: 'HeadObjectsOnBothSides',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Resource: sorted(buckets.flatMap((bucket) => [`${s3(bucket.sourceBucket)}/*`, `${s3(bucket.replicaBucket)}/*`])),
+    },
+  ];
+  const keys = buckets.flatMap((bucket) => [
+    ...(bucket.sourceKmsKeyArn ? [{ key: bucket.sourceKmsKeyArn, region: bucket.sourceRegion }] : []),
+    ...(bucket.replicaKmsKeyArn ? [{ key: bucket.replicaKmsKeyArn, region: bucket.replicaRegion }] : []),
+  ]);
+  if (keys.length > 0) {
+    statements.push({
+      Sid: 'ReadChecksumsOfKmsEncryptedObjects',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: sorted(keys.map((entry) => entry.key)),
+      Condition: { StringEquals: { 'kms:ViaService': sorted(keys.map((entry) => `s3.${entry.region}.amazonaws.com`)) } },
+    });
+  }
+  statements.push({
+    Sid: 'PublishReplicationMetrics',
+    Effect: 'Allow',
+    Action: ['cloudwatch:PutMetricData'],
+    Resource: ['*'],
+    Condition: { StringEquals: { 'cloudwatch:namespace': namespace } },
+  });
+  return statements;
+}
