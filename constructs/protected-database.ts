@@ -247,7 +247,9 @@ export class ProtectedDatabase extends Construct {
         maxAllocatedStorage: props.maxAllocatedStorageGb,
         storageType: 'gp3',
         storageEncrypted: true,
-        kmsKeyId: key.keyArn,
+        // A same-region replica always uses its source's key (RDS rejects another); a cross-region replica can only
+        // use a key of its own region.
+        kmsKeyId: crossRegion ? key.keyArn : undefined,
         dbSubnetGroupName: subnetGroupName,
         vpcSecurityGroupIds: crossRegion ? dr.securityGroupIds : props.securityGroupIds,
         publiclyAccessible: false,

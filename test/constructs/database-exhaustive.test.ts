@@ -94,7 +94,8 @@ function auroraCases(): Case[] {
   };
   for (const engine of ['aurora-postgresql', 'aurora-mysql'] as AuroraEngine[]) {
     for (const mode of ['create', 'existing'] as const) {
-      for (const [globalName, globalDatabase] of Object.entries(globals)) {
+      const enforced = engine === 'aurora-postgresql' && mode === 'create' ? { 'managed-rpo': { readerCount: 1, managedRpoSeconds: 30 } } : {};
+      for (const [globalName, globalDatabase] of Object.entries({ ...globals, ...enforced })) {
         for (const [longTermName, longTermBackup] of Object.entries(longTermOptions)) {
           const backtracks = engine === 'aurora-mysql' && mode === 'create' && !globalDatabase ? [0, 86_400] : [0];
           for (const backtrackWindowSeconds of backtracks) {
@@ -160,7 +161,8 @@ function assertGuards(json: TerraformJson): void {
       skip_final_snapshot: false,
       final_snapshot_identifier: `${db.identifier}-final`,
       storage_encrypted: true,
-      kms_key_id: regionalKeyOf(db.region),
+      // A same-region replica inherits its source's key; everything else names the key of its own region.
+      kms_key_id: db.replicate_source_db && db.region === PRIMARY ? undefined : regionalKeyOf(db.region),
       publicly_accessible: false,
       delete_automated_backups: false,
       copy_tags_to_snapshot: true,

@@ -167,9 +167,11 @@ describe('ProtectedDatabase replicas and cross-region backups', () => {
     expect(instanceNamed(out, 'shop-orders-1')).toMatchObject({
       region: PRIMARY,
       replicate_source_db: expect.stringMatching(/^\$\{aws_db_instance\.orders_instance_[0-9A-F]+\.identifier\}$/),
-      kms_key_id: primaryKey.keyArn,
+      storage_encrypted: true,
       multi_az: false,
     });
+    // Same region: RDS encrypts the replica with the source's key and refuses another one.
+    expect(instanceNamed(out, 'shop-orders-1')).not.toHaveProperty('kms_key_id');
     expect(instanceNamed(out, 'shop-orders-2')).toMatchObject({ multi_az: true, instance_class: 'db.m7g.large' });
   });
 
