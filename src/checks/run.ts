@@ -228,17 +228,17 @@ function prepare(check: CheckSpec, index: number, dialect: SqlDialect, targetTim
       case 'rowCount': {
         const table = parseTableName(check.table);
         const name = `rowCount:${formatTableName(table)}`;
-        if (!validCount(check.min) || !validCount(check.max)) return invalid(name, 'min and max must be whole numbers >= 0');
-        if (check.min !== undefined && check.max !== undefined && check.min > check.max) {
-          return invalid(name, `min ${check.min} is greater than max ${check.max}`);
-        }
-        return { name, type, run: rowCount(dialect, table, check.min, check.max) };
+        const min = check.min ?? undefined;
+        const max = check.max ?? undefined;
+        if (!validCount(min) || !validCount(max)) return invalid(name, 'min and max must be whole numbers >= 0');
+        if (min !== undefined && max !== undefined && min > max) return invalid(name, `min ${min} is greater than max ${max}`);
+        return { name, type, run: rowCount(dialect, table, min, max) };
       }
       case 'freshness': {
         const table = parseTableName(check.table);
         const column = parseIdentifier(check.column, 'column');
         const name = `freshness:${formatTableName(table)}.${column}`;
-        const maxLag = check.maxLagSeconds;
+        const maxLag = check.maxLagSeconds ?? undefined;
         if (maxLag !== undefined && (typeof maxLag !== 'number' || !Number.isFinite(maxLag) || maxLag < 0)) {
           return invalid(name, 'maxLagSeconds must be a number of seconds >= 0');
         }

@@ -55,8 +55,10 @@ export type SqlExpectation =
  */
 export type CheckSpec =
   | { type: 'tableExists'; table: string }
-  | { type: 'rowCount'; table: string; min?: number; max?: number }
-  | { type: 'freshness'; table: string; column: string; maxLagSeconds?: number }
+  /** Inclusive bounds; null or absent means unbounded (null is how the resolved requirements spell "absent"). */
+  | { type: 'rowCount'; table: string; min?: number | null; max?: number | null }
+  /** Fails when the newest row is more than `maxLagSeconds` older than the target; null or absent: only measure. */
+  | { type: 'freshness'; table: string; column: string; maxLagSeconds?: number | null }
   | { type: 'sql'; name: string; sql: string; expect: SqlExpectation };
 
 /** Outcome of one check. */

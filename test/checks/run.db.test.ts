@@ -1,4 +1,6 @@
 import * as net from 'node:net';
+import * as path from 'node:path';
+import { loadRequirements } from '../../src/spec/requirements';
 import { openSession, targetFromUrl } from '../../src/checks/connection';
 import { runChecks } from '../../src/checks/run';
 import type { CheckReport, CheckSpec, ConnectionTarget } from '../../src/checks/types';
@@ -382,6 +384,52 @@ describe('runChecks on PostgreSQL', () => {
       expect(report).toMatchObject({ ok: false, connected: false, failed: 1 });
       expect(report.error).toMatch(/altnames/);
     });
+  });
+});
+
+describe('runChecks with the checks of the example requirements', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createPostgresDatabase('checks_spec');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('runs the resolved checks of examples/backup_requirements.json as they are (null bounds mean unbounded)', async () => {
+    const spec = loadRequirements(path.resolve(__dirname, '../../examples/backup_requirements.json'));
+    const verification = spec.databases.find((d) => d.id === 'orders')?.verification;
+    const checks: CheckSpec[] = verification?.checks ?? [];
+    expect(checks.map((c) => c.type)).toEqual(['tableExists', 'rowCount', 'sql']);
+    const target = targetFromUrl(db.url);
+
+    const before = await runChecks(target, checks);
+    expect(before.results.map((r) => r.ok)).toEqual([false, false, false]);
+
+    const admin = await openSession(target, { readOnly: false });
+    try {
+      await admin.query('CREATE TABLE public.orders (id int PRIMARY KEY)');
+      await admin.query('CREATE TABLE public.order_lines (id int PRIMARY KEY, order_id int)');
+      await admin.query('INSERT INTO public.orders VALUES (1), (2)');
+      await admin.query('INSERT INTO public.order_lines VALUES (1, 1), (2, 2)');
+    } finally {
+      await admin.close();
+    }
+    const seeded = await runChecks(target, checks);
+    expect(seeded.results.map((r) => [r.name, r.ok, r.message])).toEqual([
+      ['tableExists:public.orders', true, 'public.orders exists (table)'],
+      ['rowCount:public.orders', true, 'public.orders has 2 rows (expected at least 1)'],
+      ['no-orphan-lines', true, 'returned 0 rows (expected no rows)'],
+    ]);
+
+    const admin2 = await openSession(target, { readOnly: false });
+    try {
+      await admin2.query('INSERT INTO public.order_lines VALUES (3, 99)');
+    } finally {
+      await admin2.close();
+    }
+    const orphaned = await runChecks(target, checks);
+    expect(orphaned.results[2]).toMatchObject({ ok: false, message: 'returned 1 row (expected no rows)' });
   });
 });
 
