@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ALL_RULES, checkDocument, POLICY_PACKS, type TerraformDocument } from '../../src/policy';
 import { addResource, cleanDocument, dataSource, first, removeResource, resource } from './helpers';
 
@@ -456,5 +458,13 @@ describe.each(Object.entries(SEEDS))('rule %s', (ruleId, seeds) => {
       expect(found.fix.length).toBeGreaterThan(0);
       expect(found.constructPath).toMatch(/^lifeboat\//);
     }
+  });
+});
+
+describe('docs/policy.md', () => {
+  it('documents every rule', () => {
+    const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'policy.md'), 'utf8');
+    const documented = [...docs.matchAll(/^\| `([a-z0-9-]+)` \| ([a-z-]+) \| (error|warning) \|/gm)].map((match) => `${match[1]} ${match[2]} ${match[3]}`);
+    expect(documented.sort()).toEqual(ALL_RULES.map((rule) => `${rule.id} ${rule.pack} ${rule.severity}`).sort());
   });
 });
