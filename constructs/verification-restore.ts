@@ -1,0 +1,426 @@
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import type { CheckSpec, Engine } from '../src/checks/types';
+import { parseVerifyConfig, VERIFY_CONFIG_VARIABLE, VerifyConfig, VerifyStoreConfig } from '../lambda/verify-restore/config';
+import { verifyRestorePolicyStatements } from '../lambda/verify-restore/iam';
+import { stackAccount } from './account';
+import { AlarmTopics, ObjectiveAlarm } from './alarm';
+import { renderStoreAlarms, StoreAlarmSpec } from './backup-age-probe';
+import { BundledFunction, IamStatement } from './lambda-bundle';
+
+/** Default port of each engine; the security groups open exactly this port unless the store names another. */
+export const ENGINE_PORTS: Readonly<Record<Engine, number>> = {
+  postgres: 5432,
+  'aurora-postgresql': 5432,
+  mysql: 3306,
+  mariadb: 3306,
+  'aurora-mysql': 3306,
+};
+
+/** One protected database whose backups are restored and checked on a schedule. */
+export interface VerificationStore {
+  /** Stable store id: metric dimension, rule and alarm names. */
+  readonly storeId: string;
+  /** RDS DB instance or Aurora DB cluster. */
+  readonly kind: 'instance' | 'cluster';
+  /** Engine of the source. */
+  readonly engine: Engine;
+  /** DB instance or cluster identifier of the source, in the verification region (or the source of `sourceAutomatedBackupsArn`). */
+  readonly sourceIdentifier: string;
+  /** ARN of replicated automated backups to restore from in the DR region (instances only). @default restore from the source */
+  readonly sourceAutomatedBackupsArn?: string;
+  /** Instance class of the temporary instance. */
+  readonly instanceClass: string;
+  /** Database the checks connect to. */
+  readonly databaseName: string;
+  /** Port of the source (restores keep it). @default the engine's default port */
+  readonly port?: number;
+  /** Data checks run against the restored database. */
+  readonly checks: readonly CheckSpec[];
+  /** A run older than this is failed and deleted by the sweep (seconds). */
+  readonly maxLifetimeSeconds: number;
+  /** Prefix of the temporary identifiers (`databaseNames(...).verificationPrefix`). */
+  readonly identifierPrefix: string;
+  /** EventBridge schedule starting the runs, e.g. `rate(1 day)` or `cron(0 4 * * ? *)`. */
+  readonly scheduleExpression: string;
+  /** Longest gap between two scheduled runs (seconds); the staleness alarm fires after twice this without success. */
+  readonly scheduleIntervalSeconds: number;
+  /** Alarm when the measured restore time exceeds this RTO (seconds). @default no restore-time alarm */
+  readonly rtoSeconds?: number;
+  /** Alarm when the measured data lag exceeds this RPO (seconds). @default no data-lag alarm */
+  readonly rpoSeconds?: number;
+  /** KMS key encrypting the source (or its replicated backups); restoring an encrypted database needs a grant on it. @default none */
+  readonly sourceKmsKeyArn?: string;
+  /** Alarms to create instead of the defaults derived from the fields above (e.g. the plan's). @default derived */
+  readonly alarms?: readonly StoreAlarmSpec[];
+}
+
+export interface VerificationRestoreProps {
+  /** Verification region: the function, the temporary instances and the alarms live here. */
+  readonly region: string;
+  /** Prefix of every name (function, rules, security groups, subnet group, alarms), usually the stack name. */
+  readonly namePrefix: string;
+  /** VPC of the verification subnets. */
+  readonly vpcId: string;
+  /** Private subnets (at least two, in two AZs: an RDS subnet group needs them) for the function and the restores. */
+  readonly subnetIds: readonly string[];
+  /** The databases to verify; all restore in `region`. */
+  readonly stores: readonly VerificationStore[];
+  /** SNS topic per region; `region` needs one. */
+  readonly alarmTopics: AlarmTopics;
+  /** CloudWatch namespace of the metrics. @default 'Lifeboat' */
+  readonly namespace?: string;
+  /**
+   * Create interface endpoints for RDS and CloudWatch in the subnets, for VPCs without a NAT route. Leave false when
+   * the VPC already has them with private DNS (a second one would conflict). @default false
+   */
+  readonly createVpcEndpoints?: boolean;
+  /** Where the function may open HTTPS connections when no endpoints are created (the AWS APIs through NAT). @default '0.0.0.0/0' */
+  readonly apiEgressCidr?: string;
+  /** Function memory (MB); checks parse result sets in memory. @default 512 */
+  readonly memorySize?: number;
+  /** Function timeout (s); one invocation runs the checks of one restored database. @default 300 */
+  readonly timeoutSeconds?: number;
+  /** Days the function's logs are kept. @default 365 */
+  readonly logRetentionDays?: number;
+  /** Tags for every resource. @default none */
+  readonly tags?: Record<string, string>;
+}
+
+/** Minutes between safety-net ticks (advance runs whose RDS events were missed, sweep expired runs). */
+export const TICK_MINUTES = 5;
+/** CloudWatch alarm limits used by the staleness alarm. */
+const DAY_SECONDS = 86_400;
+const MAX_EVALUATION_SECONDS = 7 * DAY_SECONDS;
+const PLACEHOLDER_SECURITY_GROUP = 'sg-00000000000000000';
+
+/** Period and evaluation periods of the verification alarms for a schedule interval. */
+export function verificationAlarmWindow(intervalSeconds: number): { periodSeconds: number; staleEvaluationPeriods: number } {
+  const period = Math.min(DAY_SECONDS, Math.ceil(intervalSeconds / 60) * 60);
+  return { periodSeconds: period, staleEvaluationPeriods: Math.ceil((2 * intervalSeconds) / period) };
+}
+
+/** The default alarms of a store: failed, stale (missing data breaching), restore time above RTO, data lag above RPO. */
+export function defaultVerificationAlarms(store: VerificationStore, namePrefix: string, region: string, namespace: string): StoreAlarmSpec[] {
+  const { periodSeconds, staleEvaluationPeriods } = verificationAlarmWindow(store.scheduleIntervalSeconds);
+  const base = { region, namespace, dimensions: { StoreId: store.storeId }, periodSeconds };
+  const name = (id: string) => `${namePrefix}-${store.storeId}-${id}`;
+  const alarms: StoreAlarmSpec[] = [
+    {
+      ...base,
+      id: 'verification-stale',
+      alarmName: name('verification-stale'),
+      description: `No successful verification restore of ${store.storeId} within twice its schedule (${2 * store.scheduleIntervalSeconds} s): recoverability is no longer proven.`,
+      metricName: 'VerificationSucceeded',
+      statistic: 'Sum',
+      threshold: 1,
+      comparisonOperator: 'LessThanThreshold',
+      evaluationPeriods: staleEvaluationPeriods,
+      datapointsToAlarm: staleEvaluationPeriods,
+      // No datapoint at all means the schedule, the function or the restore is broken.
+      treatMissingData: 'breaching',
+    },
+    {
+      ...base,
+      id: 'verification-failed',
+      alarmName: name('verification-failed'),
+      description: `A verification restore of ${store.storeId} failed: restore, connection or data checks.`,
+      metricName: 'VerificationSucceeded',
+      statistic: 'Minimum',
+      threshold: 1,
+      comparisonOperator: 'LessThanThreshold',
+      evaluationPeriods: 1,
+      treatMissingData: 'notBreaching',
+    },
+  ];
+  if (store.rtoSeconds !== undefined) {
+    alarms.push({
+      ...base,
+      id: 'restore-time',
+      alarmName: name('restore-time'),
+      description: `Measured restore time of ${store.storeId} exceeds its RTO of ${store.rtoSeconds} s.`,
+      metricName: 'RestoreSeconds',
+      statistic: 'Maximum',
+      threshold: store.rtoSeconds,
+      comparisonOperator: 'GreaterThanThreshold',
+      evaluationPeriods: 1,
+      treatMissingData: 'notBreaching',
+    });
+  }
+  if (store.rpoSeconds !== undefined) {
+    alarms.push({
+      ...base,
+      id: 'data-lag',
+      alarmName: name('data-lag'),
+      description: `Measured data lag of the restored ${store.storeId} exceeds its RPO of ${store.rpoSeconds} s.`,
+      metricName: 'DataLagSeconds',
+      statistic: 'Maximum',
+      threshold: store.rpoSeconds,
+      comparisonOperator: 'GreaterThanThreshold',
+      evaluationPeriods: 1,
+      treatMissingData: 'notBreaching',
+    });
+  }
+  return alarms;
+}
+
+/**
+ * Scheduled verification restores for every database verified in one region: one re-entrant Lambda (reserved
+ * concurrency 1) in the region's private subnets, a security group for it and one for the restored instances that
+ * ONLY the Lambda can reach, a DB subnet group for the restores, least-privilege IAM (tag-conditioned, from the
+ * handler's own statement list), EventBridge rules (a schedule per store, RDS events of the temporary resources, a
+ * 5-minute tick) and the alarms: failed, stale, restore time above RTO, data lag above RPO.
+ *
+ * Network requirement: the function calls the RDS and CloudWatch APIs from inside the VPC, so the subnets need a
+ * NAT route or interface endpoints (`createVpcEndpoints`).
+ */
+export class VerificationRestore extends Construct {
+  /** The verification function. */
+  public readonly function: BundledFunction;
+  /** Security group of the function. */
+  public readonly functionSecurityGroup: SecurityGroup;
+  /** Security group of the restored instances (reachable only from the function's group). */
+  public readonly restoredSecurityGroup: SecurityGroup;
+  /** Subnet group the restores use. */
+  public readonly subnetGroup: DbSubnetGroup;
+  /** Alarms by `<storeId>/<alarm id>`. */
+  public readonly alarms: Record<string, ObjectiveAlarm> = {};
+  /** The handler configuration deployed (with Terraform references for the security group). */
+  public readonly config: VerifyConfig;
+
+  constructor(scope: Construct, id: string, props: VerificationRestoreProps) {
+    super(scope, id);
+    const namespace = props.namespace ?? 'Lifeboat';
+    const prefix = props.namePrefix;
+    const problems: string[] = [];
+    if (!/^[a-z][a-z0-9-]{0,30}$/.test(prefix)) {
+      problems.push(`namePrefix: must be 1-31 lowercase letters, digits or hyphens starting with a letter, got '${prefix}'`);
+    }
+    if (props.subnetIds.length < 2) problems.push(`subnetIds: an RDS subnet group needs at least 2 subnets (in 2 AZs), got ${props.subnetIds.length}`);
+    if (props.stores.length === 0) problems.push('stores: needs at least one store');
+    if (!props.alarmTopics[props.region]) problems.push(`alarmTopics: no SNS topic for region ${props.region}`);
+    props.stores.forEach((store, index) => {
+      const path = `stores[${index}]`;
+      if (!Number.isInteger(store.scheduleIntervalSeconds) || store.scheduleIntervalSeconds < 3600) {
+        problems.push(`${path}.scheduleIntervalSeconds: must be a whole number of at least 3600 (a restore takes tens of minutes), got ${store.scheduleIntervalSeconds}`);
+      } else if (2 * store.scheduleIntervalSeconds > MAX_EVALUATION_SECONDS) {
+        problems.push(`${path}.scheduleIntervalSeconds: twice the interval must fit CloudWatch's 7-day alarm window, got ${store.scheduleIntervalSeconds} s`);
+      }
+      if (store.maxLifetimeSeconds >= store.scheduleIntervalSeconds) {
+        problems.push(`${path}.maxLifetimeSeconds: must be shorter than the schedule interval (${store.scheduleIntervalSeconds} s) so a run ends before the next starts`);
+      }
+      for (const field of ['rtoSeconds', 'rpoSeconds'] as const) {
+        const value = store[field];
+        if (value !== undefined && (!Number.isFinite(value) || value <= 0)) problems.push(`${path}.${field}: must be a positive number, got ${value}`);
+      }
+      if (`${prefix}-verify-${store.storeId}`.length > 64) {
+        problems.push(`${path}.storeId: rule name ${prefix}-verify-${store.storeId} exceeds EventBridge's 64 characters`);
+      }
+    });
+
+    const portOf = (store: VerificationStore) => store.port ?? ENGINE_PORTS[store.engine];
+    const storeConfigs = (securityGroupId: string, placeholders: boolean): VerifyStoreConfig[] =>
+      props.stores.map((store) => ({
+        storeId: store.storeId,
+        kind: store.kind,
+        engine: store.engine,
+        sourceIdentifier: store.sourceIdentifier,
+        restoreRegion: props.region,
+        ...(store.sourceAutomatedBackupsArn !== undefined
+          ? {
+              sourceAutomatedBackupsArn:
+                placeholders && Token.isUnresolved(store.sourceAutomatedBackupsArn)
+                  ? `arn:aws:rds:${props.region}:000000000000:auto-backup:ab-placeholder`
+                  : store.sourceAutomatedBackupsArn,
+            }
+          : {}),
+        instanceClass: store.instanceClass,
+        subnetGroupName: subnetGroupName(prefix),
+        securityGroupIds: [securityGroupId],
+        databaseName: store.databaseName,
+        port: portOf(store),
+        checks: store.checks,
+        maxLifetimeSeconds: store.maxLifetimeSeconds,
+        identifierPrefix: store.identifierPrefix,
+      }));
+    // Validate the handler configuration now, with the handler's own parser, instead of at the first 4 a.m. run.
+    try {
+      parseVerifyConfig(JSON.stringify({ namespace, stores: storeConfigs(PLACEHOLDER_SECURITY_GROUP, true) }));
+    } catch (error) {
+      problems.push(...(error as Error).message.split('\n').slice(1).map((line) => `handler configuration: ${line.trim()}`));
+    }
+    if (problems.length > 0) throw new Error(`VerificationRestore ${prefix} (${props.region}):\n  ${problems.join('\n  ')}`);
+
+    const tags = props.tags;
+    this.subnetGroup = new DbSubnetGroup(this, 'subnets', {
+      region: props.region,
+      name: subnetGroupName(prefix),
+      description: 'Lifeboat verification restores (temporary instances only)',
+      subnetIds: [...props.subnetIds],
+      tags,
+    });
+    // No inline rules: Terraform then removes AWS's default allow-all egress, so only the rules below exist.
+    this.functionSecurityGroup = new SecurityGroup(this, 'function-sg', {
+      region: props.region,
+      name: `${prefix}-verify-function`,
+      description: 'Lifeboat verification function: reaches restored instances and the AWS APIs only',
+      vpcId: props.vpcId,
+      tags,
+    });
+    this.restoredSecurityGroup = new SecurityGroup(this, 'restored-sg', {
+      region: props.region,
+      name: `${prefix}-verify-restored`,
+      description: 'Lifeboat temporary restored instances: reachable from the verification function only',
+      vpcId: props.vpcId,
+      tags,
+    });
+    for (const port of [...new Set(props.stores.map(portOf))].sort((a, b) => a - b)) {
+      new VpcSecurityGroupIngressRule(this, `restored-from-function-${port}`, {
+        region: props.region,
+        securityGroupId: this.restoredSecurityGroup.id,
+        referencedSecurityGroupId: this.functionSecurityGroup.id,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        description: `Database port ${port} from the verification function only`,
+        tags,
+      });
+      new VpcSecurityGroupEgressRule(this, `function-to-restored-${port}`, {
+        region: props.region,
+        securityGroupId: this.functionSecurityGroup.id,
+        referencedSecurityGroupId: this.restoredSecurityGroup.id,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        description: `Database port ${port} of the restored instances`,
+        tags,
+      });
+    }
+    if (props.createVpcEndpoints) {
+      const endpointGroup = new SecurityGroup(this, 'endpoints-sg', {
+        region: props.region,
+        name: `${prefix}-verify-endpoints`,
+        description: 'Lifeboat verification: RDS and CloudWatch interface endpoints, HTTPS from the function only',
+        vpcId: props.vpcId,
+        tags,
+      });
+      new VpcSecurityGroupIngressRule(this, 'endpoints-from-function', {
+        region: props.region,
+        securityGroupId: endpointGroup.id,
+        referencedSecurityGroupId: this.functionSecurityGroup.id,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        description: 'HTTPS from the verification function',
+        tags,
+      });
+      new VpcSecurityGroupEgressRule(this, 'function-to-endpoints', {
+        region: props.region,
+        securityGroupId: this.functionSecurityGroup.id,
+        referencedSecurityGroupId: endpointGroup.id,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        description: 'HTTPS to the RDS and CloudWatch endpoints',
+        tags,
+      });
+      for (const service of ['rds', 'monitoring']) {
+        new VpcEndpoint(this, `endpoint-${service}`, {
+          region: props.region,
+          vpcId: props.vpcId,
+          serviceName: `com.amazonaws.${props.region}.${service}`,
+          vpcEndpointType: 'Interface',
+          privateDnsEnabled: true,
+          subnetIds: [...props.subnetIds],
+          securityGroupIds: [endpointGroup.id],
+          tags,
+        });
+      }
+    } else {
+      new VpcSecurityGroupEgressRule(this, 'function-to-aws-apis', {
+        region: props.region,
+        securityGroupId: this.functionSecurityGroup.id,
+        cidrIpv4: props.apiEgressCidr ?? '0.0.0.0/0',
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        description: 'HTTPS to the RDS and CloudWatch APIs (through NAT)',
+        tags,
+      });
+    }
+
+    const account = stackAccount(this);
+    this.config = { namespace, stores: storeConfigs(this.restoredSecurityGroup.id, false) };
+    const kmsKeys = [...new Set(props.stores.flatMap((store) => (store.sourceKmsKeyArn ? [store.sourceKmsKeyArn] : [])))].sort();
+    const statements: IamStatement[] = [
+      ...verifyRestorePolicyStatements({ partition: account.partition, accountId: account.accountId, region: props.region, stores: this.config.stores, namespace }),
+      ...(kmsKeys.length > 0
+        ? [
+            {
+              // RDS creates a grant on the source's key, with the caller's permissions, for the restored storage.
+              Sid: 'RestoreEncryptedSources',
+              Effect: 'Allow' as const,
+              Action: ['kms:CreateGrant', 'kms:DescribeKey'],
+              Resource: kmsKeys,
+              Condition: { StringEquals: { 'kms:ViaService': `rds.${props.region}.amazonaws.com` } },
+            },
+          ]
+        : []),
+    ];
+
+    this.function = new BundledFunction(this, 'verify', {
+      region: props.region,
+      functionName: `${prefix}-verify-restore`,
+      description: 'Lifeboat: restores backups into temporary instances, checks the data, measures RTO and RPO',
+      handler: 'verify-restore',
+      policyStatements: statements,
+      environment: { [VERIFY_CONFIG_VARIABLE]: JSON.stringify(this.config) },
+      memorySize: props.memorySize ?? 512,
+      timeoutSeconds: props.timeoutSeconds ?? 300,
+      // One invocation at a time per region: a start, an RDS event and a tick never race on the same run.
+      reservedConcurrency: 1,
+      vpc: { subnetIds: props.subnetIds, securityGroupIds: [this.functionSecurityGroup.id] },
+      logRetentionDays: props.logRetentionDays,
+      tags,
+    });
+
+    for (const store of props.stores) {
+      this.function.addTrigger(`start-${store.storeId}`, {
+        ruleName: `${prefix}-verify-${store.storeId}`,
+        description: `Starts a verification restore of ${store.storeId}`,
+        scheduleExpression: store.scheduleExpression,
+        input: { action: 'start', storeId: store.storeId },
+      });
+    }
+    this.function.addTrigger('rds-events', {
+      ruleName: `${prefix}-verify-rds-events`,
+      description: 'Advances verification runs when their temporary RDS resources change state',
+      eventPattern: {
+        source: ['aws.rds'],
+        'detail-type': ['RDS DB Instance Event', 'RDS DB Cluster Event'],
+        detail: { SourceIdentifier: [...new Set(props.stores.map((store) => store.identifierPrefix))].sort().map((p) => ({ prefix: p })) },
+      },
+    });
+    this.function.addTrigger('tick', {
+      ruleName: `${prefix}-verify-tick`,
+      description: 'Safety net: advances runs whose events were missed and sweeps runs past their lifetime',
+      scheduleExpression: `rate(${TICK_MINUTES} minutes)`,
+      input: { action: 'tick' },
+    });
+
+    for (const store of props.stores) {
+      const alarms = store.alarms ?? defaultVerificationAlarms(store, prefix, props.region, namespace);
+      Object.assign(this.alarms, renderStoreAlarms(this, store.storeId, alarms, props.alarmTopics, tags));
+    }
+  }
+}
+
+/** Name of the verification DB subnet group (lowercase, as RDS stores it). */
+export function subnetGroupName(namePrefix: string): string {
+  return `${namePrefix}-verify`;
+}

@@ -1,0 +1,224 @@
+import 'cdktf/lib/testing/adapters/jest';
+import { VerificationRestore, VerificationRestoreProps, VerificationStore, verificationAlarmWindow } from '../../constructs/verification-restore';
+import { cleanupTestApps, onlyResource, resourcesOfType, synthStack, TerraformJson } from '../support/synth';
+
+afterAll(cleanupTestApps);
+
+const topics = { 'eu-central-1': 'arn:aws:sns:eu-central-1:111122223333:alerts' };
+
+const orders: VerificationStore = {
+  storeId: 'orders',
+  kind: 'instance',
+  engine: 'postgres',
+  sourceIdentifier: 'shop-orders',
+  sourceAutomatedBackupsArn: 'arn:aws:rds:eu-central-1:111122223333:auto-backup:ab-orders',
+  instanceClass: 'db.t4g.medium',
+  databaseName: 'shop',
+  checks: [{ type: 'tableExists', table: 'public.orders' }],
+  maxLifetimeSeconds: 21_600,
+  identifierPrefix: 'lbv-shop-orders',
+  scheduleExpression: 'rate(1 day)',
+  scheduleIntervalSeconds: 86_400,
+  rtoSeconds: 7200,
+  rpoSeconds: 900,
+  sourceKmsKeyArn: 'arn:aws:kms:eu-central-1:111122223333:key/dr',
+};
+const ledger: VerificationStore = {
+  storeId: 'ledger',
+  kind: 'cluster',
+  engine: 'aurora-mysql',
+  sourceIdentifier: 'shop-ledger-dr',
+  instanceClass: 'db.t4g.medium',
+  databaseName: 'ledger',
+  port: 3307,
+  checks: [{ type: 'rowCount', table: 'ledger.entries', min: 1 }],
+  maxLifetimeSeconds: 21_600,
+  identifierPrefix: 'lbv-shop-ledger',
+  scheduleExpression: 'rate(12 hours)',
+  scheduleIntervalSeconds: 43_200,
+};
+
+const props: VerificationRestoreProps = {
+  region: 'eu-central-1',
+  namePrefix: 'shop',
+  vpcId: 'vpc-1',
+  subnetIds: ['subnet-a', 'subnet-b'],
+  stores: [orders, ledger],
+  alarmTopics: topics,
+};
+
+function synth(overrides: Partial<VerificationRestoreProps> = {}): TerraformJson {
+  return synthStack((stack) => {
+    new VerificationRestore(stack, 'verify', { ...props, ...overrides });
+  });
+}
+
+/** `${aws_security_group.<key>.id}` of the group with this name. */
+function groupRef(out: TerraformJson, name: string): string {
+  const [key] = Object.entries(resourcesOfType(out, 'aws_security_group')).find(([, group]) => group.name === name)!;
+  return `\${aws_security_group.${key}.id}`;
+}
+
+describe('VerificationRestore network', () => {
+  it('lets ONLY the function reach the restored instances, on the database ports, and nothing else in', () => {
+    const out = synth();
+    const fnGroup = groupRef(out, 'shop-verify-function');
+    const restoredGroup = groupRef(out, 'shop-verify-restored');
+    for (const group of Object.values(resourcesOfType(out, 'aws_security_group'))) {
+      // Inline rules would fight the separate rule resources; without them Terraform removes AWS's allow-all egress.
+      expect(group.ingress).toBeUndefined();
+      expect(group.egress).toBeUndefined();
+    }
+    const ingress = Object.values(resourcesOfType(out, 'aws_vpc_security_group_ingress_rule'));
+    expect(ingress.map((rule) => [rule.security_group_id, rule.referenced_security_group_id, rule.ip_protocol, rule.from_port, rule.to_port, rule.cidr_ipv4]).sort((a, b) => a[3] - b[3])).toEqual([
+      [restoredGroup, fnGroup, 'tcp', 3307, 3307, undefined],
+      [restoredGroup, fnGroup, 'tcp', 5432, 5432, undefined],
+    ]);
+    const egress = Object.values(resourcesOfType(out, 'aws_vpc_security_group_egress_rule'));
+    const byPort = (a: any[], b: any[]) => a[2] - b[2];
+    expect(egress.map((rule) => [rule.security_group_id, rule.referenced_security_group_id ?? rule.cidr_ipv4, rule.from_port]).sort(byPort)).toEqual([
+      [fnGroup, '0.0.0.0/0', 443],
+      [fnGroup, restoredGroup, 3307],
+      [fnGroup, restoredGroup, 5432],
+    ]);
+    expect(onlyResource(out, 'aws_db_subnet_group')).toMatchObject({ name: 'shop-verify', subnet_ids: ['subnet-a', 'subnet-b'], region: 'eu-central-1' });
+    expect(onlyResource(out, 'aws_lambda_function')).toMatchObject({
+      vpc_config: { subnet_ids: ['subnet-a', 'subnet-b'], security_group_ids: [fnGroup] },
+      reserved_concurrent_executions: 1,
+      runtime: 'nodejs22.x',
+      region: 'eu-central-1',
+    });
+  });
+
+  it('creates RDS and CloudWatch endpoints reachable only from the function, and then no internet egress', () => {
+    const out = synth({ createVpcEndpoints: true });
+    const endpoints = Object.values(resourcesOfType(out, 'aws_vpc_endpoint'));
+    expect(endpoints.map((endpoint) => [endpoint.service_name, endpoint.vpc_endpoint_type, endpoint.private_dns_enabled]).sort()).toEqual([
+      ['com.amazonaws.eu-central-1.monitoring', 'Interface', true],
+      ['com.amazonaws.eu-central-1.rds', 'Interface', true],
+    ]);
+    const endpointGroup = groupRef(out, 'shop-verify-endpoints');
+    const fnGroup = groupRef(out, 'shop-verify-function');
+    const ingress = Object.values(resourcesOfType(out, 'aws_vpc_security_group_ingress_rule')).filter((rule) => rule.security_group_id === endpointGroup);
+    expect(ingress).toEqual([expect.objectContaining({ referenced_security_group_id: fnGroup, from_port: 443, to_port: 443 })]);
+    const egress = Object.values(resourcesOfType(out, 'aws_vpc_security_group_egress_rule'));
+    expect(egress.some((rule) => rule.cidr_ipv4 !== undefined)).toBe(false);
+    expect(egress.filter((rule) => rule.from_port === 443).map((rule) => rule.referenced_security_group_id)).toEqual([endpointGroup]);
+  });
+});
+
+describe('VerificationRestore events', () => {
+  it('starts each store on its schedule, follows RDS events of the temporary resources only, and ticks every 5 minutes', () => {
+    const out = synth();
+    const rules = Object.entries(resourcesOfType(out, 'aws_cloudwatch_event_rule'));
+    const byName = Object.fromEntries(rules.map(([key, rule]) => [rule.name, { key, rule }]));
+    expect(Object.keys(byName).sort()).toEqual(['shop-verify-ledger', 'shop-verify-orders', 'shop-verify-rds-events', 'shop-verify-tick']);
+    expect(byName['shop-verify-orders'].rule.schedule_expression).toBe('rate(1 day)');
+    expect(byName['shop-verify-ledger'].rule.schedule_expression).toBe('rate(12 hours)');
+    expect(byName['shop-verify-tick'].rule.schedule_expression).toBe('rate(5 minutes)');
+    expect(JSON.parse(byName['shop-verify-rds-events'].rule.event_pattern)).toEqual({
+      source: ['aws.rds'],
+      'detail-type': ['RDS DB Instance Event', 'RDS DB Cluster Event'],
+      detail: { SourceIdentifier: [{ prefix: 'lbv-shop-ledger' }, { prefix: 'lbv-shop-orders' }] },
+    });
+    const targets = Object.values(resourcesOfType(out, 'aws_cloudwatch_event_target'));
+    const inputOf = (name: string) => targets.find((target) => target.rule === `\${aws_cloudwatch_event_rule.${byName[name].key}.name}`)!.input;
+    expect(JSON.parse(inputOf('shop-verify-orders'))).toEqual({ action: 'start', storeId: 'orders' });
+    expect(JSON.parse(inputOf('shop-verify-tick'))).toEqual({ action: 'tick' });
+    // RDS events reach the function unchanged: the handler reads detail.SourceIdentifier.
+    expect(inputOf('shop-verify-rds-events')).toBeUndefined();
+    const permissions = Object.values(resourcesOfType(out, 'aws_lambda_permission'));
+    expect(permissions.map((permission) => permission.source_arn).sort()).toEqual(
+      rules.map(([key]) => `\${aws_cloudwatch_event_rule.${key}.arn}`).sort(),
+    );
+  });
+});
+
+describe('VerificationRestore permissions and configuration', () => {
+  it('uses the handler\'s tag-conditioned statements, plus a KMS grant through RDS for encrypted sources', () => {
+    const out = synth();
+    const statements: any[] = JSON.parse(onlyResource(out, 'aws_iam_role_policy').policy).Statement;
+    const bySid = Object.fromEntries(statements.map((statement) => [statement.Sid, statement]));
+    expect(bySid.ModifyAndDeleteOnlyTaggedVerificationInstances.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/lifeboat:verification': 'true' },
+    });
+    expect(bySid.RestoreTaggedVerificationInstances.Condition).toEqual({ StringEquals: { 'aws:RequestTag/lifeboat:verification': 'true' } });
+    expect(bySid.RestoreTaggedVerificationInstances.Resource).toContain(orders.sourceAutomatedBackupsArn);
+    expect(bySid.RestoreEncryptedSources).toEqual({
+      Sid: 'RestoreEncryptedSources',
+      Effect: 'Allow',
+      Action: ['kms:CreateGrant', 'kms:DescribeKey'],
+      Resource: [orders.sourceKmsKeyArn],
+      Condition: { StringEquals: { 'kms:ViaService': 'rds.eu-central-1.amazonaws.com' } },
+    });
+    // Nothing may delete or modify a source: every delete/modify statement is tag-conditioned.
+    for (const statement of statements) {
+      const writes = statement.Action.filter((action: string) => /^rds:(Delete|Modify)/.test(action));
+      if (writes.length > 0) expect(statement.Condition.StringEquals['aws:ResourceTag/lifeboat:verification']).toBe('true');
+    }
+  });
+
+  it('hands the handler each store with the restored instances\' security group, subnet group and port', () => {
+    const out = synth();
+    const config = JSON.parse(onlyResource(out, 'aws_lambda_function').environment.variables.LIFEBOAT_VERIFY_CONFIG);
+    expect(config.namespace).toBe('Lifeboat');
+    expect(config.stores.map((store: any) => [store.storeId, store.port, store.subnetGroupName, store.securityGroupIds, store.restoreRegion])).toEqual([
+      ['orders', 5432, 'shop-verify', [groupRef(out, 'shop-verify-restored')], 'eu-central-1'],
+      ['ledger', 3307, 'shop-verify', [groupRef(out, 'shop-verify-restored')], 'eu-central-1'],
+    ]);
+  });
+});
+
+describe('VerificationRestore alarms', () => {
+  it('alarms on failure, staleness (missing data breaching), restore time above RTO and data lag above RPO', () => {
+    const alarms = Object.fromEntries(
+      Object.values(resourcesOfType(synth(), 'aws_cloudwatch_metric_alarm')).map((alarm) => [alarm.alarm_name, alarm]),
+    );
+    expect(Object.keys(alarms).sort()).toEqual([
+      'shop-ledger-verification-failed',
+      'shop-ledger-verification-stale',
+      'shop-orders-data-lag',
+      'shop-orders-restore-time',
+      'shop-orders-verification-failed',
+      'shop-orders-verification-stale',
+    ]);
+    expect(alarms['shop-orders-verification-stale']).toMatchObject({
+      metric_name: 'VerificationSucceeded',
+      statistic: 'Sum',
+      threshold: 1,
+      comparison_operator: 'LessThanThreshold',
+      period: 86_400,
+      evaluation_periods: 2,
+      treat_missing_data: 'breaching',
+      dimensions: { StoreId: 'orders' },
+      region: 'eu-central-1',
+    });
+    expect(alarms['shop-ledger-verification-stale']).toMatchObject({ period: 43_200, evaluation_periods: 2 });
+    expect(alarms['shop-orders-verification-failed']).toMatchObject({ statistic: 'Minimum', threshold: 1, comparison_operator: 'LessThanThreshold' });
+    expect(alarms['shop-orders-restore-time']).toMatchObject({ metric_name: 'RestoreSeconds', threshold: 7200, comparison_operator: 'GreaterThanThreshold' });
+    expect(alarms['shop-orders-data-lag']).toMatchObject({ metric_name: 'DataLagSeconds', threshold: 900 });
+  });
+
+  it('keeps the staleness window at twice the interval within CloudWatch\'s limits', () => {
+    expect(verificationAlarmWindow(3600)).toEqual({ periodSeconds: 3600, staleEvaluationPeriods: 2 });
+    expect(verificationAlarmWindow(3 * 86_400)).toEqual({ periodSeconds: 86_400, staleEvaluationPeriods: 6 });
+  });
+});
+
+describe('VerificationRestore validation and determinism', () => {
+  it('reports every problem at once, including the handler configuration', () => {
+    expect(() =>
+      synth({
+        subnetIds: ['subnet-a'],
+        alarmTopics: {},
+        stores: [{ ...orders, scheduleIntervalSeconds: 600, identifierPrefix: 'shop-ord' }, ledger],
+      }),
+    ).toThrow(
+      /subnetIds: an RDS subnet group needs at least 2 subnets[\s\S]*alarmTopics: no SNS topic for region eu-central-1[\s\S]*stores\[0\]\.scheduleIntervalSeconds: must be a whole number of at least 3600[\s\S]*stores\[0\]\.maxLifetimeSeconds: must be shorter[\s\S]*handler configuration: stores\[0\]\.identifierPrefix: the source shop-orders starts with it/,
+    );
+  });
+
+  it('synthesizes the same bytes twice', () => {
+    expect(JSON.stringify(synth())).toBe(JSON.stringify(synth()));
+  });
+});
