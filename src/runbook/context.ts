@@ -44,15 +44,23 @@ export function stampOf(isoTime: string): string {
 /** The shell line that derives RESTORE_STAMP from RESTORE_TIME exactly like `stampOf`. */
 export const STAMP_SHELL_LINE = `export RESTORE_STAMP="$(printf '%s' "$RESTORE_TIME" | tr -d ':-' | cut -c1-13 | tr 'T' 't')"`;
 
-/** Length of `-restore-yyyymmddthhmm`. */
-const RESTORE_SUFFIX_LENGTH = '-restore-'.length + 13;
+/** Length of the `yyyymmddthhmm` stamp once the shell has expanded it. */
+const STAMP_LENGTH = 13;
+
+/** What an identifier created or renamed during an incident says about the resource. */
+export type IncidentLabel = 'restore' | 'damaged' | 'stale' | 'retired';
 
 /**
- * Identifier of a point-in-time restore of `identifier`: `<identifier>-restore-<stamp>`, with the identifier
- * shortened when needed so the result stays within RDS's 63 characters (never ending in a hyphen).
+ * `<identifier>-<label>-<stamp>`, with the identifier shortened when needed so the result, plus `reserve` more
+ * characters (e.g. `-1` for a cluster's first instance), stays within RDS's 63 characters and never ends in a hyphen.
  */
-export function restoreIdentifier(identifier: string, stamp: string): string {
-  const room = RDS_IDENTIFIER_MAX - RESTORE_SUFFIX_LENGTH;
+export function incidentIdentifier(identifier: string, label: IncidentLabel, stamp: string, reserve = 0): string {
+  const room = RDS_IDENTIFIER_MAX - reserve - (label.length + 2 + STAMP_LENGTH);
   const base = identifier.length > room ? identifier.slice(0, room).replace(/-+$/, '') : identifier;
-  return `${base}-restore-${stamp}`;
+  return `${base}-${label}-${stamp}`;
+}
+
+/** Identifier of a point-in-time restore of `identifier`: `<identifier>-restore-<stamp>`, within RDS limits. */
+export function restoreIdentifier(identifier: string, stamp: string, reserve = 0): string {
+  return incidentIdentifier(identifier, 'restore', stamp, reserve);
 }

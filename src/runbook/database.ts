@@ -1,7 +1,7 @@
 import { databaseNames } from '../plan/naming';
 import type { BackupPlan, Check, DatabaseStorePlan, Engine } from '../plan/types';
 import { alarmCommands, expectation, header, objectivesSection, variablesSection } from './common';
-import { restoreIdentifier, restoreTimeText, type RestoreTimeText, type RunbookOptions } from './context';
+import { incidentIdentifier, restoreIdentifier, restoreTimeText, type RestoreTimeText, type RunbookOptions } from './context';
 import { awsCommand, awsWait, code, codeBlock, table, type CommandOption } from './markdown';
 
 const rds = (operation: string, options: readonly CommandOption[], region: string) => awsCommand('rds', operation, options, region);
@@ -370,7 +370,7 @@ function terraformReconcile(context: DatabaseContext, region: string): string[] 
 
 function switchSection(context: DatabaseContext): string {
   const { store, primaryRegion, target, time } = context;
-  const damaged = `${store.names.primary}-damaged-${time.stamp}`;
+  const damaged = incidentIdentifier(store.names.primary, 'damaged', time.stamp);
   const renameOperation = context.aurora ? 'modify-db-cluster' : 'modify-db-instance';
   const identifierFlag = context.aurora ? '--db-cluster-identifier' : '--db-instance-identifier';
   const newFlag = context.aurora ? '--new-db-cluster-identifier' : '--new-db-instance-identifier';
@@ -396,7 +396,7 @@ function switchSection(context: DatabaseContext): string {
             .map((replica) => code(replica.identifier))
             .join(', ')} from the restored primary:`,
           '',
-          codeBlock(replicas.map((replica) => rename(replica.identifier, `${replica.identifier}-damaged-${time.stamp}`, replica.region))),
+          codeBlock(replicas.map((replica) => rename(replica.identifier, incidentIdentifier(replica.identifier, 'damaged', time.stamp), replica.region))),
         ]
       : []),
     ...(store.globalDatabase ? ['', globalRebuild(context)] : []),
@@ -415,8 +415,8 @@ function globalRebuild(context: DatabaseContext): string {
   const { store, primaryRegion, time } = context;
   const global = store.globalDatabase;
   if (!global) return '';
-  const damaged = `${store.names.primary}-damaged-${time.stamp}`;
-  const damagedSecondary = `${global.secondaryClusterIdentifier}-damaged-${time.stamp}`;
+  const damaged = incidentIdentifier(store.names.primary, 'damaged', time.stamp);
+  const damagedSecondary = incidentIdentifier(global.secondaryClusterIdentifier, 'damaged', time.stamp);
   return [
     `The secondary ${code(global.secondaryClusterIdentifier)} replicated the damage. Take both damaged clusters out of ` +
       `${code(global.globalClusterIdentifier)} and recreate the global cluster from the restored primary; \`cdktf deploy\` ` +
@@ -615,8 +615,8 @@ function failbackSection(context: DatabaseContext): string {
         'copy the writes made in the DR region back, and switch applications back to the primary endpoint.',
     ].join('\n');
   }
-  const stale = `${store.names.primary}-stale-${time.stamp}`;
-  const retired = `${drReplica.identifier}-retired-${time.stamp}`;
+  const stale = incidentIdentifier(store.names.primary, 'stale', time.stamp);
+  const retired = incidentIdentifier(drReplica.identifier, 'retired', time.stamp);
   return [
     '## 6. Fail back',
     '',
@@ -670,9 +670,8 @@ function failbackSection(context: DatabaseContext): string {
 }
 
 function awsBackupSection(context: DatabaseContext): string {
-  const { store, primaryRegion, drRegion, time } = context;
+  const { store, primaryRegion, drRegion, target } = context;
   if (!store.awsBackup) return '';
-  const target = restoreIdentifier(store.names.primary, time.stamp);
   const resourceArn = `arn:aws:rds:${primaryRegion}:$ACCOUNT_ID:${context.aurora ? 'cluster' : 'db'}:${store.names.primary}`;
   const copies = store.awsBackup.rules.some((rule) => rule.copyToDr);
   const restore = context.aurora
@@ -760,7 +759,8 @@ export function databaseRunbook(plan: BackupPlan, store: DatabaseStorePlan, opti
     time,
     primaryRegion: plan.regions.primary,
     drRegion: plan.regions.dr,
-    target: restoreIdentifier(store.names.primary, time.stamp),
+    // Aurora restores also create `<target>-1`, the cluster's first instance.
+    target: restoreIdentifier(store.names.primary, time.stamp, aurora ? 2 : 0),
     securityGroups: plan.network.primary.securityGroupIds,
     drSecurityGroups: plan.network.dr.securityGroupIds,
     aurora,

@@ -5,7 +5,7 @@ import { bucketRunbook } from './bucket';
 import { databaseRunbook } from './database';
 import { code, table } from './markdown';
 
-export { restoreIdentifier, restoreTimeProblems, stampOf, type RunbookOptions } from './context';
+export { incidentIdentifier, restoreIdentifier, restoreTimeProblems, stampOf, type IncidentLabel, type RunbookOptions } from './context';
 export { bucketRunbook } from './bucket';
 export { databaseRunbook } from './database';
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { databaseNames, bucketNames, RDS_IDENTIFIER_MAX } from '../../src/plan/naming';
+import { bucketNames, databaseNames, LONGEST_DATABASE_SUFFIX, RDS_IDENTIFIER_MAX } from '../../src/plan/naming';
 import { renderRunbooks, restoreIdentifier, stampOf } from '../../src/runbook';
 import { STAMP_SHELL_LINE } from '../../src/runbook/context';
 import { awsCommands, databaseStore, fixturePlan, planWithDrReplica } from './helpers';
@@ -227,6 +227,30 @@ describe('restore identifiers and times', () => {
       expect(shell).toBe(stampOf(time));
     }
     expect(stampOf(TIME)).toBe(STAMP);
+  });
+
+  it('keeps every identifier the runbooks create or rename within RDS limits, even for the longest names', () => {
+    // The spec allows `${name}-${id}` up to 63 - LONGEST_DATABASE_SUFFIX characters.
+    const plan = planWithDrReplica();
+    const longName = `s${'x'.repeat(RDS_IDENTIFIER_MAX - LONGEST_DATABASE_SUFFIX - 'orders'.length - 2)}`;
+    plan.name = longName;
+    for (const store of plan.stores) {
+      if (store.kind !== 'database') continue;
+      const names = databaseNames(longName, store.id);
+      store.names = { primary: names.primary, dr: names.dr, finalSnapshot: names.finalSnapshot, globalCluster: names.globalCluster, verificationPrefix: names.verificationPrefix };
+      store.readReplicas = store.readReplicas.map((replica) => ({ ...replica, identifier: replica.index === 0 ? names.dr : names.replica(replica.index) }));
+      if (store.globalDatabase) {
+        store.globalDatabase = { ...store.globalDatabase, globalClusterIdentifier: names.globalCluster, secondaryClusterIdentifier: names.dr };
+      }
+    }
+    const identifierFlags = /^--(target-db-instance-identifier|db-instance-identifier|db-cluster-identifier|new-db-instance-identifier|new-db-cluster-identifier|global-cluster-identifier)$/;
+    const identifiers = renderRunbooks(plan, { restoreTime: TIME }).flatMap((file) =>
+      awsCommands(file.content).flatMap((words) => words.flatMap((word, index) => (identifierFlags.test(word) ? [words[index + 1] as string] : []))),
+    );
+    expect(identifiers.filter((identifier) => identifier.includes(longName.slice(0, 20))).length).toBeGreaterThan(30);
+    for (const identifier of identifiers.filter((candidate) => !candidate.startsWith('arn:') && !candidate.startsWith('$'))) {
+      expect({ identifier, valid: identifier.length <= RDS_IDENTIFIER_MAX && /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(identifier) }).toEqual({ identifier, valid: true });
+    }
   });
 
   it('keeps restore identifiers within the RDS limit without a double hyphen', () => {
