@@ -11,7 +11,6 @@ export const FINDING_CODES = {
   'LB-DB-CORRUPTION-RPO-BELOW-PITR': { severity: 'error', summary: 'corruption RPO below the 5-minute log upload interval' },
   'LB-DB-CORRUPTION-RTO-BELOW-RESTORE': { severity: 'error', summary: 'corruption RTO below the time to restore a new instance' },
   'LB-DB-CORRUPTION-RTO-BELOW-BACKTRACK': { severity: 'error', summary: 'corruption RTO below the time of an Aurora backtrack' },
-  'LB-DB-REGION-RPO-BELOW-GLOBAL': { severity: 'error', summary: 'region RPO below what even an Aurora global database delivers' },
   'LB-DB-REGION-RPO-NEEDS-AURORA-GLOBAL': { severity: 'error', summary: 'region RPO below a cross-region read replica: needs Aurora global database' },
   'LB-DB-REGION-RTO-BELOW-PROMOTION': { severity: 'error', summary: 'region RTO below the promotion time of a cross-region read replica' },
   'LB-DB-REGION-RTO-BELOW-FAILOVER': { severity: 'error', summary: 'region RTO below the Aurora global database failover time' },

@@ -39,12 +39,27 @@ import {
 const DAY = 86_400;
 const HOUR = 3_600;
 
+// Plans for thousands of stores repeat the same few durations: share frozen instances instead of allocating.
+const durations = new Map<number, PlanDuration>();
+const designs = new Map<string, DesignFigures>();
+
 export function duration(seconds: number): PlanDuration {
-  return { seconds, human: formatSecondsOrZero(seconds) };
+  let value = durations.get(seconds);
+  if (!value) {
+    value = Object.freeze({ seconds, human: formatSecondsOrZero(seconds) });
+    if (durations.size < 10_000) durations.set(seconds, value);
+  }
+  return value;
 }
 
 function design(rpoSeconds: number, rtoSeconds: number): DesignFigures {
-  return { rpo: duration(rpoSeconds), rto: duration(rtoSeconds), estimate: true };
+  const key = `${rpoSeconds}/${rtoSeconds}`;
+  let value = designs.get(key);
+  if (!value) {
+    value = Object.freeze({ rpo: duration(rpoSeconds), rto: duration(rtoSeconds), estimate: true as const });
+    if (designs.size < 10_000) designs.set(key, value);
+  }
+  return value;
 }
 
 const human = (seconds: number) => formatSecondsOrZero(seconds);
@@ -235,6 +250,7 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
       const chosen = opt(CATALOGUE.multiAz);
       const met = meets(chosen, azObjective);
       az = scopePlan('az', azObjective, chosen, met, `multiAz requested (${standbyWord}): ${optionText(chosen)}`);
+      if (!met) azBelowFailover(findings, azObjective, standbyWord);
     } else if (found && found.kinds[0] === 'rds-pitr') {
       az = scopePlan('az', azObjective, found, true, chooseReason(found, azObjective, azOptions));
     } else if (db.multiAz === false) {
@@ -250,14 +266,7 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
       const chosen = found ?? opt(CATALOGUE.multiAz);
       multiAz = true;
       az = scopePlan('az', azObjective, chosen, found !== null, chooseReason(chosen, azObjective, azOptions));
-      if (!found) {
-        findings.add(
-          'LB-DB-AZ-RTO-BELOW-FAILOVER',
-          'az',
-          `az RTO ${human(azObjective.rto ?? 0)} is below the ${human(CATALOGUE.multiAz.rtoSeconds)} design failover time of ${standbyWord}`,
-          `relax the az RTO to at least ${human(CATALOGUE.multiAz.rtoSeconds)}`,
-        );
-      }
+      if (!found) azBelowFailover(findings, azObjective, standbyWord);
     }
     if (multiAz) {
       mechanisms.add(CATALOGUE.multiAz, primary, 'az', db.multiAz === true ? 'requested (multiAz: true)' : `az objective ${objectiveText(azObjective)}`);
@@ -286,9 +295,12 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
       const best = options[options.length - 1];
       corruption = scopePlan('corruption', corruptionObjective, best, false, `${optionText(best)} does not meet ${objectiveText(corruptionObjective)}; ${tail}`);
       if (best === backtrack) backtrackSeconds = LIMITS.backtrackDefaultWindowSeconds;
+    }
+    if (!corruption.met) {
       const rpo = corruptionObjective.rpo;
       const rto = corruptionObjective.rto;
-      if (rpo !== null && rpo < best.rpo) {
+      const usesBacktrack = corruption.mechanisms.includes('aurora-backtrack');
+      if (rpo !== null && rpo < (usesBacktrack ? CATALOGUE.auroraBacktrack.rpoSeconds : CATALOGUE.pitr.rpoSeconds)) {
         findings.add(
           'LB-DB-CORRUPTION-RPO-BELOW-PITR',
           'corruption',
@@ -296,22 +308,20 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
           `relax the corruption RPO to at least ${human(CATALOGUE.pitr.rpoSeconds)}, or use aurora-mysql (backtrack rewinds to the second)`,
         );
       }
-      if (rto !== null && rto < best.rto) {
-        if (best === backtrack) {
-          findings.add(
-            'LB-DB-CORRUPTION-RTO-BELOW-BACKTRACK',
-            'corruption',
-            `corruption RTO ${human(rto)} is below the ${human(CATALOGUE.auroraBacktrack.rtoSeconds)} design time of an Aurora backtrack`,
-            `relax the corruption RTO to at least ${human(CATALOGUE.auroraBacktrack.rtoSeconds)}`,
-          );
-        } else {
-          findings.add(
-            'LB-DB-CORRUPTION-RTO-BELOW-RESTORE',
-            'corruption',
-            `corruption RTO ${human(rto)} is below the ${human(CATALOGUE.pitr.rtoSeconds)} design time of restoring a new instance from backups`,
-            `relax the corruption RTO to at least ${human(CATALOGUE.pitr.rtoSeconds)}, or use aurora-mysql with backtrack (${human(CATALOGUE.auroraBacktrack.rtoSeconds)})`,
-          );
-        }
+      if (rto !== null && usesBacktrack && rto < CATALOGUE.auroraBacktrack.rtoSeconds) {
+        findings.add(
+          'LB-DB-CORRUPTION-RTO-BELOW-BACKTRACK',
+          'corruption',
+          `corruption RTO ${human(rto)} is below the ${human(CATALOGUE.auroraBacktrack.rtoSeconds)} design time of an Aurora backtrack`,
+          `relax the corruption RTO to at least ${human(CATALOGUE.auroraBacktrack.rtoSeconds)}`,
+        );
+      } else if (rto !== null && !usesBacktrack && rto < CATALOGUE.pitr.rtoSeconds) {
+        findings.add(
+          'LB-DB-CORRUPTION-RTO-BELOW-RESTORE',
+          'corruption',
+          `corruption RTO ${human(rto)} is below the ${human(CATALOGUE.pitr.rtoSeconds)} design time of restoring a new instance from backups`,
+          `relax the corruption RTO to at least ${human(CATALOGUE.pitr.rtoSeconds)}, or use aurora-mysql with backtrack (${human(CATALOGUE.auroraBacktrack.rtoSeconds)})`,
+        );
       }
     }
     if (backtrackSeconds !== null) {
@@ -366,14 +376,7 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
     const rpo = regionObjective.rpo;
     const rto = regionObjective.rto;
     if (!region.met) {
-      if (rpo !== null && rpo < CATALOGUE.auroraGlobalDatabase.rpoSeconds) {
-        findings.add(
-          'LB-DB-REGION-RPO-BELOW-GLOBAL',
-          'region',
-          `region RPO ${human(rpo)} is below what any AWS cross-region mechanism delivers (Aurora global database: ~${human(CATALOGUE.auroraGlobalDatabase.rpoSeconds)})`,
-          `relax the region RPO to at least ${human(CATALOGUE.crossRegionReadReplica.rpoSeconds)} for ${db.engine}`,
-        );
-      } else if (rpo !== null && rpo < CATALOGUE.crossRegionReadReplica.rpoSeconds) {
+      if (rpo !== null && rpo < CATALOGUE.crossRegionReadReplica.rpoSeconds) {
         findings.add(
           'LB-DB-REGION-RPO-NEEDS-AURORA-GLOBAL',
           'region',
@@ -444,16 +447,8 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
       mechanisms.add(CATALOGUE.awsBackupCopy, dr, 'region', `region objective ${objectiveText(regionObjective)}: backups every ${backupCopy.intervalHours}h copied to ${dr}`, design(backupCopy.option.rpo, backupCopy.option.rto));
     }
     if (!region.met) {
-      const rpo = regionObjective.rpo;
+      // Durations are whole seconds and the global database's design RPO is 1 s, so only the RTO can fail here.
       const rto = regionObjective.rto;
-      if (rpo !== null && rpo < CATALOGUE.auroraGlobalDatabase.rpoSeconds) {
-        findings.add(
-          'LB-DB-REGION-RPO-BELOW-GLOBAL',
-          'region',
-          `region RPO ${human(rpo)} is below the ~${human(CATALOGUE.auroraGlobalDatabase.rpoSeconds)} typical lag of an Aurora global database (asynchronous replication)`,
-          `relax the region RPO to at least ${human(CATALOGUE.auroraGlobalDatabase.rpoSeconds)}`,
-        );
-      }
       if (rto !== null && rto < CATALOGUE.auroraGlobalDatabase.rtoSeconds) {
         findings.add(
           'LB-DB-REGION-RTO-BELOW-FAILOVER',
@@ -661,6 +656,15 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
   return plan;
 }
 
+function azBelowFailover(findings: FindingSink, objective: Objective, standbyWord: string): void {
+  findings.add(
+    'LB-DB-AZ-RTO-BELOW-FAILOVER',
+    'az',
+    `az RTO ${human(objective.rto ?? 0)} is below the ${human(CATALOGUE.multiAz.rtoSeconds)} design failover time of ${standbyWord}`,
+    `relax the az RTO to at least ${human(CATALOGUE.multiAz.rtoSeconds)}`,
+  );
+}
+
 function classUnknown(findings: FindingSink, what: string): void {
   findings.add(
     'LB-DB-INSTANCE-CLASS-UNKNOWN',
@@ -692,8 +696,25 @@ function awsBackupRegionOption(rpo: number | null): { option: Option; intervalHo
   };
 }
 
-function alarm(req: Requirements, storeId: string, fields: Omit<AlarmPlan, 'alarmName'>): AlarmPlan {
-  return { ...fields, alarmName: `${req.name}-${storeId}-${fields.id}` };
+function alarm(req: Requirements, storeId: string, f: Omit<AlarmPlan, 'alarmName'>): AlarmPlan {
+  // Built field by field (not spread) so every alarm shares one object shape: the planner makes thousands.
+  return {
+    id: f.id,
+    alarmName: `${req.name}-${storeId}-${f.id}`,
+    region: f.region,
+    namespace: f.namespace,
+    metricName: f.metricName,
+    dimensions: f.dimensions,
+    statistic: f.statistic,
+    threshold: f.threshold,
+    unit: f.unit,
+    comparisonOperator: f.comparisonOperator,
+    periodSeconds: f.periodSeconds,
+    evaluationPeriods: f.evaluationPeriods,
+    datapointsToAlarm: f.datapointsToAlarm,
+    treatMissingData: f.treatMissingData,
+    description: f.description,
+  };
 }
 
 function databaseAlarms(req: Requirements, db: DatabaseRequirement, plan: DatabaseStorePlan): AlarmPlan[] {

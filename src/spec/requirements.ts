@@ -24,7 +24,7 @@ function zodIssueToIssues(issue: z.core.$ZodIssue): RequirementsIssue[] {
     return issue.keys.map((key) => ({ path: path ? `${path}.${key}` : key, message: 'unknown field' }));
   }
   const message = /received undefined$/.test(issue.message) ? 'required' : issue.message;
-  return [{ path, message }];
+  return [{ path: path || '(root)', message }];
 }
 
 /**
@@ -47,37 +47,63 @@ export function loadRequirements(path: string): Requirements {
   } catch (error) {
     throw new RequirementsError([{ path: '(file)', message: `cannot read ${path}: ${(error as Error).message}` }], 'Cannot load backup requirements');
   }
-  return parseRequirements(parseJsonText(text, path));
+  return parseRequirements(parseJsonText(text));
 }
 
-/** JSON.parse with a message that gives line and column, as editors count them (1-based). */
-export function parseJsonText(text: string, source = 'input'): unknown {
+/**
+ * JSON.parse with a message that gives line and column as editors count them (1-based) and the offending
+ * character; independent of the Node version's wording.
+ */
+export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
-    let where = '';
-    if (position) {
+    let detail: string;
+    if (text.trim() === '') {
+      detail = 'invalid JSON: the file is empty';
+    } else if (position) {
       const offset = Number(position[1]);
       const before = text.slice(0, offset).split('\n');
-      where = ` at line ${before.length} column ${before[before.length - 1].length + 1}`;
-    } else if (text.trim() === '') {
-      where = ': the file is empty';
+      const character = text[offset];
+      const shown = character !== undefined && /[\x21-\x7e]/.test(character) ? `'${character}'` : JSON.stringify(character);
+      const found = character === undefined ? 'unexpected end of input' : `unexpected character ${shown}`;
+      detail = `invalid JSON at line ${before.length} column ${before[before.length - 1].length + 1}: ${found}`;
+    } else if (/end of (JSON )?input/i.test(message)) {
+      const lines = text.split('\n');
+      detail = `invalid JSON at line ${lines.length} column ${lines[lines.length - 1].length + 1}: unexpected end of input`;
+    } else {
+      detail = `invalid JSON: ${message}`;
     }
-    const detail = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
-    throw new RequirementsError([{ path: '(json)', message: `invalid JSON in ${source}${where}: ${detail}` }], 'Cannot parse backup requirements');
+    throw new RequirementsError([{ path: '(json)', message: detail }], 'Cannot parse backup requirements');
   }
 }
 
+/** Orders issues by path (numeric segments numerically) so related problems sit together; drops duplicates. */
 function sortIssues(issues: RequirementsIssue[]): RequirementsIssue[] {
   const seen = new Set<string>();
-  return issues.filter((issue) => {
+  const unique = issues.filter((issue) => {
     const key = `${issue.path}\u0000${issue.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+  const segments = (path: string) => (path === '' ? [] : path.split('.'));
+  const comparePaths = (a: string, b: string): number => {
+    const sa = segments(a);
+    const sb = segments(b);
+    for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+      if (sa[i] === sb[i]) continue;
+      const na = /^\d+$/.test(sa[i]) ? Number(sa[i]) : NaN;
+      const nb = /^\d+$/.test(sb[i]) ? Number(sb[i]) : NaN;
+      if (!Number.isNaN(na) && !Number.isNaN(nb)) return na - nb;
+      return sa[i] < sb[i] ? -1 : 1;
+    }
+    return sa.length - sb.length;
+  };
+  // Array.prototype.sort is stable, so messages at one path keep the order the validators produced them in.
+  return unique.sort((a, b) => comparePaths(a.path, b.path));
 }
 
 type ScopeInput = { az?: string; region?: string; corruption?: string } | undefined;

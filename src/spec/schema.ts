@@ -33,12 +33,12 @@ const duration = z
   })
   .meta({ description: `Duration: ${DURATION_FORMS}` });
 
-const dnsLabel = (max: number, what: string) =>
+const dnsLabel = (max: number) =>
   z
     .string()
-    .min(1, { error: `${what} must not be empty` })
-    .max(max, { error: `${what} must be at most ${max} characters` })
-    .regex(DNS_LABEL, { error: `${what} must be ${DNS_LABEL_FORM}` });
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(DNS_LABEL, { error: `must be ${DNS_LABEL_FORM}` });
 
 const region = z
   .string()
@@ -112,7 +112,7 @@ const check = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('freshness'), table: sqlIdentifier, column: sqlIdentifier, maxLag: duration.optional() }),
   z.strictObject({
     type: z.literal('sql'),
-    name: dnsLabel(63, 'check name'),
+    name: dnsLabel(63),
     sql: z.string().min(1).max(10_000),
     expect: sqlExpectation,
   }),
@@ -132,7 +132,7 @@ const verification = z.strictObject({
 });
 
 const database = z.strictObject({
-  id: dnsLabel(STORE_ID_MAX, 'id'),
+  id: dnsLabel(STORE_ID_MAX),
   engine: z.enum(ENGINES),
   engineVersion: z
     .string()
@@ -161,7 +161,7 @@ const database = z.strictObject({
 });
 
 const bucket = z.strictObject({
-  id: dnsLabel(STORE_ID_MAX, 'id'),
+  id: dnsLabel(STORE_ID_MAX),
   rpo: duration.optional().meta({ description: 'Region-scope RPO (>= 15m); defaults.rpo.region when absent' }),
   rto: duration.optional().meta({ description: 'Region-scope RTO; defaults.rto.region when absent' }),
   retention: duration.meta({ description: 'How long overwritten and deleted versions are kept' }),
@@ -182,8 +182,8 @@ const bucket = z.strictObject({
 export const requirementsSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'Editor hint; ignored' }),
-    version: z.literal(1),
-    name: dnsLabel(NAME_MAX, 'name').meta({ description: `Prefix of every resource name, at most ${NAME_MAX} characters` }),
+    version: z.literal(1, { error: 'must be 1 (the only spec version)' }),
+    name: dnsLabel(NAME_MAX).meta({ description: `Prefix of every resource name, at most ${NAME_MAX} characters` }),
     environment: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, { error: 'must be 1-32 letters, digits, _ or -, starting with a letter or digit' }),

@@ -1,0 +1,307 @@
+import { FINDING_CODES } from '../../src/plan/findings';
+import type { BackupPlan, FailureScope, MechanismKind } from '../../src/plan/types';
+import { aurora, bucket, codes, database, db, planWith } from './helpers';
+
+const hit = new Set<string>();
+function plan(mutate: (doc: Record<string, any>) => void): BackupPlan {
+  const result = planWith(mutate);
+  for (const code of codes(result)) hit.add(code);
+  return result;
+}
+
+interface ScopeCase {
+  name: string;
+  mutate: (doc: Record<string, any>) => void;
+  store?: string;
+  scope: FailureScope;
+  mechanisms: MechanismKind[];
+  met: boolean;
+  /** Codes expected among the findings for this scope (or the store when the finding has no scope). */
+  findings: string[];
+}
+
+// Base spec: postgres `orders` with defaults az 5m/1h, region 1h/4h, corruption 5m/4h; bucket `documents` 1h/1h.
+const databaseCases: ScopeCase[] = [
+  // az
+  { name: 'az RPO exactly 5m and RTO 1h: PITR', mutate: db({}), scope: 'az', mechanisms: ['rds-pitr'], met: true, findings: [] },
+  { name: 'az RPO 5m - 1s: Multi-AZ', mutate: db({ rpo: { az: '299s' } }), scope: 'az', mechanisms: ['multi-az'], met: true, findings: [] },
+  { name: 'az RTO 1h - 1s: Multi-AZ', mutate: db({ rto: { az: '3599s' } }), scope: 'az', mechanisms: ['multi-az'], met: true, findings: [] },
+  { name: 'az RTO exactly 2m: Multi-AZ', mutate: db({ rto: { az: '2m' } }), scope: 'az', mechanisms: ['multi-az'], met: true, findings: [] },
+  { name: 'az RTO 2m - 1s: below failover', mutate: db({ rto: { az: '119s' } }), scope: 'az', mechanisms: ['multi-az'], met: false, findings: ['LB-DB-AZ-RTO-BELOW-FAILOVER'] },
+  { name: 'multiAz true: Multi-AZ though PITR would do', mutate: db({ multiAz: true }), scope: 'az', mechanisms: ['multi-az'], met: true, findings: [] },
+  { name: 'multiAz false refuses a needed standby', mutate: db({ multiAz: false, rpo: { az: '1m' } }), scope: 'az', mechanisms: ['rds-pitr'], met: false, findings: ['LB-DB-MULTI-AZ-REFUSED'] },
+  { name: 'multiAz false with a PITR-sized objective is fine', mutate: db({ multiAz: false }), scope: 'az', mechanisms: ['rds-pitr'], met: true, findings: [] },
+  { name: 'aurora az RPO 1m: reader in a second AZ', mutate: aurora('aurora-postgresql', { rpo: { az: '1m' } }), scope: 'az', mechanisms: ['multi-az'], met: true, findings: [] },
+  // corruption
+  { name: 'corruption RPO exactly 5m: PITR', mutate: db({}), scope: 'corruption', mechanisms: ['rds-pitr'], met: true, findings: [] },
+  { name: 'corruption RPO 5m - 1s: impossible on postgres', mutate: db({ rpo: { corruption: '299s' } }), scope: 'corruption', mechanisms: ['rds-pitr'], met: false, findings: ['LB-DB-CORRUPTION-RPO-BELOW-PITR'] },
+  { name: 'corruption RTO exactly 1h: PITR', mutate: db({ rto: { corruption: '1h' } }), scope: 'corruption', mechanisms: ['rds-pitr'], met: true, findings: [] },
+  { name: 'corruption RTO 1h - 1s: restore too slow', mutate: db({ rto: { corruption: '3599s' } }), scope: 'corruption', mechanisms: ['rds-pitr'], met: false, findings: ['LB-DB-CORRUPTION-RTO-BELOW-RESTORE'] },
+  { name: 'aurora-mysql corruption RPO 1m: backtrack', mutate: aurora('aurora-mysql', { rpo: { corruption: '1m', region: '1d' } }), scope: 'corruption', mechanisms: ['aurora-backtrack'], met: true, findings: [] },
+  { name: 'aurora-mysql corruption RTO exactly 5m: backtrack', mutate: aurora('aurora-mysql', { rpo: { region: '1d' }, rto: { corruption: '5m' } }), scope: 'corruption', mechanisms: ['aurora-backtrack'], met: true, findings: [] },
+  { name: 'aurora-mysql corruption RTO 5m - 1s: backtrack too slow', mutate: aurora('aurora-mysql', { rpo: { region: '1d' }, rto: { corruption: '299s' } }), scope: 'corruption', mechanisms: ['aurora-backtrack'], met: false, findings: ['LB-DB-CORRUPTION-RTO-BELOW-BACKTRACK'] },
+  { name: 'aurora-postgresql corruption RPO 1m: impossible', mutate: aurora('aurora-postgresql', { rpo: { corruption: '1m' } }), scope: 'corruption', mechanisms: ['rds-pitr'], met: false, findings: ['LB-DB-CORRUPTION-RPO-BELOW-PITR'] },
+  { name: 'explicit backtrack window', mutate: aurora('aurora-mysql', { backtrack: '72h', rpo: { region: '1d' } }), scope: 'corruption', mechanisms: ['aurora-backtrack'], met: true, findings: [] },
+  // region, RDS instances
+  { name: 'region RPO exactly 5m, RTO 1h: backup replication', mutate: db({ rpo: { region: '5m' }, rto: { region: '1h' } }), scope: 'region', mechanisms: ['cross-region-backup-replication'], met: true, findings: [] },
+  { name: 'region RPO 5m - 1s: cross-region read replica', mutate: db({ rpo: { region: '299s' } }), scope: 'region', mechanisms: ['read-replica'], met: true, findings: ['LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'region RTO 1h - 1s: cross-region read replica', mutate: db({ rto: { region: '3599s' } }), scope: 'region', mechanisms: ['read-replica'], met: true, findings: ['LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'region RPO exactly 20s: read replica', mutate: db({ rpo: { region: '20s' } }), scope: 'region', mechanisms: ['read-replica'], met: true, findings: ['LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'region RPO 20s - 1s: needs Aurora global database', mutate: db({ rpo: { region: '19s' } }), scope: 'region', mechanisms: ['read-replica'], met: false, findings: ['LB-DB-REGION-RPO-NEEDS-AURORA-GLOBAL', 'LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'region RTO exactly 10m: read replica', mutate: db({ rto: { region: '10m' } }), scope: 'region', mechanisms: ['read-replica'], met: true, findings: ['LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'region RTO 15m: a standby, never a backup restore', mutate: db({ rto: { region: '15m' } }), scope: 'region', mechanisms: ['read-replica'], met: true, findings: ['LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'region RTO 10m - 1s: promotion too slow', mutate: db({ rto: { region: '599s' } }), scope: 'region', mechanisms: ['read-replica'], met: false, findings: ['LB-DB-REGION-RTO-BELOW-PROMOTION', 'LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'requested DR replica serves the region', mutate: db({ readReplicas: [{ region: 'dr' }] }), scope: 'region', mechanisms: ['read-replica'], met: true, findings: [] },
+  // region, Aurora
+  { name: 'aurora region RPO exactly 3h: hourly AWS Backup copies', mutate: aurora('aurora-postgresql', { rpo: { region: '3h' }, rto: { region: '1h' } }), scope: 'region', mechanisms: ['aws-backup'], met: true, findings: [] },
+  { name: 'aurora region RPO 3h - 1s: global database', mutate: aurora('aurora-postgresql', { rpo: { region: '10799s' } }), scope: 'region', mechanisms: ['aurora-global-database'], met: true, findings: ['LB-DB-GLOBAL-RPO-ENFORCED', 'LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'aurora region RTO 1h - 1s: global database', mutate: aurora('aurora-postgresql', { rpo: { region: '1d' }, rto: { region: '3599s' } }), scope: 'region', mechanisms: ['aurora-global-database'], met: true, findings: ['LB-DB-GLOBAL-RPO-ENFORCED', 'LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'aurora-postgresql region RPO exactly 20s: enforced', mutate: aurora('aurora-postgresql', { rpo: { region: '20s' } }), scope: 'region', mechanisms: ['aurora-global-database'], met: true, findings: ['LB-DB-GLOBAL-RPO-ENFORCED', 'LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'aurora-postgresql region RPO 20s - 1s: not enforceable', mutate: aurora('aurora-postgresql', { rpo: { region: '19s' } }), scope: 'region', mechanisms: ['aurora-global-database'], met: true, findings: ['LB-DB-GLOBAL-RPO-NOT-ENFORCEABLE', 'LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'aurora-mysql global RPO is never enforced', mutate: aurora('aurora-mysql', { rpo: { region: '30s' } }), scope: 'region', mechanisms: ['aurora-global-database'], met: true, findings: ['LB-DB-GLOBAL-RPO-NOT-ENFORCEABLE', 'LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'aurora region RPO 1s: typical global lag', mutate: aurora('aurora-postgresql', { rpo: { region: '1s' } }), scope: 'region', mechanisms: ['aurora-global-database'], met: true, findings: ['LB-DB-GLOBAL-RPO-NOT-ENFORCEABLE', 'LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'aurora region RTO exactly 2m: global failover', mutate: aurora('aurora-postgresql', { rto: { region: '2m' } }), scope: 'region', mechanisms: ['aurora-global-database'], met: true, findings: ['LB-DB-GLOBAL-RPO-ENFORCED', 'LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'aurora region RTO 2m - 1s: failover too slow', mutate: aurora('aurora-postgresql', { rto: { region: '119s' } }), scope: 'region', mechanisms: ['aurora-global-database'], met: false, findings: ['LB-DB-GLOBAL-RPO-ENFORCED', 'LB-DB-REGION-RTO-BELOW-FAILOVER', 'LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'aurora DR reader request: global database', mutate: aurora('aurora-postgresql', { readReplicas: [{ region: 'dr' }] }), scope: 'region', mechanisms: ['aurora-global-database'], met: true, findings: ['LB-DB-GLOBAL-RPO-ENFORCED'] },
+];
+
+describe('planner: one row per rule, with boundaries', () => {
+  it.each(databaseCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const result = plan(c.mutate);
+    const scope = database(result, c.store).scopes[c.scope];
+    expect(scope.mechanisms).toEqual(c.mechanisms);
+    expect(scope.met).toBe(c.met);
+    expect(scope.design?.estimate).toBe(true);
+    const scoped = result.findings.filter((f) => f.store === (c.store ?? 'orders') && (f.scope === c.scope || f.scope === null));
+    const relevant = scoped.map((f) => f.code).filter((code) => !['LB-VERIFY-NO-FRESHNESS', 'LB-OBJECTIVE-MISSING'].includes(code));
+    expect(relevant.sort()).toEqual([...c.findings].sort());
+    expect(result.summary.errors).toBe(c.met ? 0 : result.findings.filter((f) => f.severity === 'error').length);
+    if (!c.met) expect(result.summary.errors).toBeGreaterThan(0);
+  });
+});
+
+describe('planner: what each decision renders', () => {
+  it('a cross-region read replica gets the DR name, the database class and a ReplicaLag alarm at the RPO', () => {
+    const store = database(plan(db({ rpo: { region: '1m' } })));
+    expect(store.readReplicas).toEqual([
+      { index: 0, identifier: 'shop-orders-dr', region: 'eu-central-1', regionRole: 'dr', instanceClass: 'db.r6g.large', reason: 'region objective RPO 1m, RTO 4h' },
+    ]);
+    expect(store.crossRegionBackupReplication).toBeNull();
+    expect(store.alarms.find((a) => a.id === 'replica-lag')).toEqual({
+      id: 'replica-lag',
+      alarmName: 'shop-orders-replica-lag',
+      region: 'eu-central-1',
+      namespace: 'AWS/RDS',
+      metricName: 'ReplicaLag',
+      dimensions: { DBInstanceIdentifier: 'shop-orders-dr' },
+      statistic: 'Maximum',
+      threshold: 60,
+      unit: 'Seconds',
+      comparisonOperator: 'GreaterThanThreshold',
+      periodSeconds: 60,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: 'breaching',
+      description: expect.stringContaining('region RPO (1m)'),
+    });
+  });
+
+  it('backup replication keeps the PITR retention in the DR region and alarms on its lag', () => {
+    const store = database(plan(db({})));
+    expect(store.crossRegionBackupReplication).toEqual({ region: 'eu-central-1', retentionDays: 7 });
+    expect(store.backup).toEqual({ retentionDays: 7, backupWindow: '03:00-04:00', maintenanceWindow: 'sun:04:30-sun:05:30' });
+    const lag = store.alarms.find((a) => a.id === 'dr-restorable-lag');
+    expect(lag).toMatchObject({ region: 'eu-central-1', threshold: 3_600, treatMissingData: 'breaching', dimensions: { StoreId: 'orders', Region: 'eu-central-1' } });
+    expect(store.alarms.find((a) => a.id === 'restorable-lag')).toMatchObject({ region: 'eu-west-1', threshold: 300, treatMissingData: 'breaching' });
+  });
+
+  it('a global database enforces rds.global_db_rpo and alarms on AuroraGlobalDBReplicationLag in the secondary region', () => {
+    const store = database(plan(aurora('aurora-postgresql', { rpo: { region: '30s' } })));
+    expect(store.family).toBe('aurora');
+    expect(store.globalDatabase).toEqual({
+      globalClusterIdentifier: 'shop-orders-global',
+      secondaryClusterIdentifier: 'shop-orders-dr',
+      secondaryRegion: 'eu-central-1',
+      managedRpoSeconds: 30,
+      secondaryInstances: 1,
+    });
+    expect(store.alarms.find((a) => a.id === 'global-replication-lag')).toMatchObject({
+      region: 'eu-central-1',
+      metricName: 'AuroraGlobalDBReplicationLag',
+      dimensions: { DBClusterIdentifier: 'shop-orders-dr' },
+      threshold: 30_000,
+      unit: 'Milliseconds',
+    });
+  });
+
+  it.each([
+    ['3h', 1, 'cron(0 * * * ? *)'],
+    ['5h', 3, 'cron(0 0/3 * * ? *)'],
+    ['1d', 12, 'cron(0 0/12 * * ? *)'],
+    ['26h', 24, 'cron(0 5 * * ? *)'],
+  ])('aurora region RPO %s: AWS Backup every %ih copied to the DR vault', (rpo, hours, cron) => {
+    const store = database(plan(aurora('aurora-postgresql', { rpo: { region: rpo } })));
+    expect(store.awsBackup?.rules).toEqual([
+      expect.objectContaining({ name: 'region-copy', intervalHours: hours, scheduleExpression: cron, copyToDr: true, retentionDays: 7, drRetentionDays: 7 }),
+    ]);
+    const mechanism = store.mechanisms.find((m) => m.kind === 'aws-backup');
+    expect(mechanism?.design.rpo.seconds).toBe(hours * 3_600 + 7_200);
+  });
+
+  it('backtrack gets the default 24h window when the planner adds it', () => {
+    expect(database(plan(aurora('aurora-mysql', { rpo: { corruption: '1m', region: '1d' } }))).backtrack).toEqual({ windowSeconds: 86_400, window: '1d' });
+  });
+
+  it('backtrack and a global database together are an error', () => {
+    const result = plan(aurora('aurora-mysql', { rpo: { corruption: '1m', region: '1m' } }));
+    expect(codes(result)).toContain('LB-DB-BACKTRACK-WITH-GLOBAL');
+  });
+
+  it.each([
+    ['35d', false],
+    ['36d', true],
+  ])('longTerm %s: daily AWS Backup copies, finding only past 35 days', (longTerm, finding) => {
+    const result = plan(db({ retention: { pointInTime: '7d', longTerm } }));
+    const days = Number(longTerm.slice(0, -1));
+    expect(database(result).awsBackup?.rules).toEqual([
+      {
+        name: 'long-term',
+        scheduleExpression: 'cron(0 5 * * ? *)',
+        intervalHours: 24,
+        startWindowMinutes: 60,
+        completionWindowMinutes: 720,
+        retentionDays: days,
+        copyToDr: true,
+        drRetentionDays: days,
+      },
+    ]);
+    expect(codes(result).includes('LB-DB-LONG-TERM-AWS-BACKUP')).toBe(finding);
+  });
+
+  it('a compliance vault lock gets the 3-day grace time and retention bounds', () => {
+    const result = plan(db({ retention: { pointInTime: '7d', longTerm: '7y', lock: { mode: 'compliance' } } }));
+    expect(database(result).awsBackup?.lock).toEqual({ mode: 'compliance', changeableForDays: 3, minRetentionDays: 2_555, maxRetentionDays: 2_555 });
+    expect(codes(result)).toContain('LB-DB-VAULT-LOCK-COMPLIANCE');
+  });
+
+  it('a governance vault lock has no grace time and no finding', () => {
+    const result = plan(db({ retention: { pointInTime: '7d', longTerm: '1y', lock: { mode: 'governance' } } }));
+    expect(database(result).awsBackup?.lock).toMatchObject({ mode: 'governance', changeableForDays: null });
+    expect(codes(result)).not.toContain('LB-DB-VAULT-LOCK-COMPLIANCE');
+  });
+
+  it('an existing database keeps its identifier and warns about what cannot be enforced', () => {
+    const result = plan(db({ existing: { identifier: 'legacy-orders' }, multiAz: true }));
+    expect(database(result).names.primary).toBe('legacy-orders');
+    const finding = result.findings.find((f) => f.code === 'LB-DB-EXISTING-CANNOT-ENFORCE');
+    expect(finding?.severity).toBe('warning');
+    expect(finding?.message).toContain('Multi-AZ');
+  });
+
+  it('an existing database without an instance class cannot get a planner-added replica', () => {
+    const result = plan((doc) => {
+      doc.databases[0] = { id: 'orders', engine: 'postgres', existing: { identifier: 'legacy' }, rpo: { region: '1m' }, retention: { pointInTime: '7d' } };
+    });
+    expect(codes(result)).toContain('LB-DB-INSTANCE-CLASS-UNKNOWN');
+    expect(result.summary.errors).toBeGreaterThan(0);
+  });
+
+  it('no verification is a warning', () => {
+    expect(codes(plan(db({ verification: undefined })))).toContain('LB-DB-NO-VERIFICATION');
+  });
+
+  it('verification without checks or freshness is a warning and an info', () => {
+    const result = plan(db({ verification: { schedule: '1d' } }));
+    expect(codes(result)).toEqual(expect.arrayContaining(['LB-VERIFY-NO-CHECKS', 'LB-VERIFY-NO-FRESHNESS']));
+  });
+
+  it('verification in the DR region adds backup replication when only a replica is there', () => {
+    const result = plan(db({ rpo: { region: '1m' }, verification: { schedule: '1d', region: 'dr', checks: [{ type: 'tableExists', table: 'orders' }] } }));
+    expect(database(result).crossRegionBackupReplication).toEqual({ region: 'eu-central-1', retentionDays: 7 });
+    expect(codes(result)).toContain('LB-VERIFY-DR-BACKUPS-ADDED');
+  });
+
+  it('verification in the DR region of an Aurora global database has nothing to restore', () => {
+    const result = plan(aurora('aurora-postgresql', { rpo: { region: '1m' }, verification: { schedule: '1d', region: 'dr' } }));
+    expect(codes(result)).toContain('LB-VERIFY-NO-BACKUPS-IN-REGION');
+  });
+
+  it('verification alarms: stale after two intervals (missing data breaching), failed, restore time, data lag', () => {
+    const store = database(plan(db({ verification: { schedule: '12h', checks: [], freshness: { table: 'orders', column: 'created_at', maxLag: '15m' } } })));
+    expect(store.verification).toMatchObject({ scheduleExpression: 'rate(12 hours)', region: 'eu-west-1', restoreInstanceClass: 'db.t4g.medium', instancePrefix: 'lbv-shop-orders', maxLifetime: { seconds: 21_600, human: '6h' } });
+    const byId = Object.fromEntries(store.alarms.map((a) => [a.id, a]));
+    expect(byId['verification-stale']).toMatchObject({ periodSeconds: 43_200, evaluationPeriods: 2, treatMissingData: 'breaching', comparisonOperator: 'LessThanThreshold', threshold: 1 });
+    expect(byId['verification-failed']).toMatchObject({ statistic: 'Minimum', treatMissingData: 'notBreaching' });
+    expect(byId['restore-time']).toMatchObject({ metricName: 'RestoreSeconds', threshold: 14_400 });
+    expect(byId['data-lag']).toMatchObject({ metricName: 'DataLagSeconds', threshold: 900 });
+  });
+
+  it('missing objectives are reported', () => {
+    const result = plan((doc) => {
+      delete doc.defaults;
+      doc.buckets[0].rto = undefined;
+    });
+    expect(result.findings.filter((f) => f.code === 'LB-OBJECTIVE-MISSING').map((f) => f.store)).toEqual(['documents', 'orders']);
+  });
+});
+
+interface BucketCase {
+  name: string;
+  fields: Record<string, unknown>;
+  mechanisms: MechanismKind[];
+  met: boolean;
+  findings: string[];
+}
+
+const bucketCases: BucketCase[] = [
+  { name: 'RPO exactly 1h: plain replication', fields: {}, mechanisms: ['s3-replication'], met: true, findings: [] },
+  { name: 'RPO 1h - 1s: RTC', fields: { rpo: '3599s' }, mechanisms: ['s3-replication-rtc'], met: true, findings: [] },
+  { name: 'RPO exactly 15m: RTC', fields: { rpo: '15m' }, mechanisms: ['s3-replication-rtc'], met: true, findings: [] },
+  { name: 'RPO 15m - 1s: below RTC', fields: { rpo: '899s' }, mechanisms: ['s3-replication-rtc'], met: false, findings: ['LB-S3-RPO-BELOW-RTC'] },
+  { name: 'RTO exactly 5m: read the replica', fields: { rto: '5m' }, mechanisms: ['s3-replication'], met: true, findings: [] },
+  { name: 'RTO 5m - 1s: below switching time', fields: { rto: '299s' }, mechanisms: ['s3-replication-rtc'], met: false, findings: ['LB-S3-RTO-BELOW-SWITCH'] },
+  { name: 'GLACIER replicas with RTO 1h', fields: { replicaStorageClass: 'GLACIER' }, mechanisms: ['s3-replication-rtc'], met: false, findings: ['LB-S3-RTO-REPLICA-ARCHIVED'] },
+  { name: 'DEEP_ARCHIVE replicas with RTO 13h', fields: { rto: '13h', replicaStorageClass: 'DEEP_ARCHIVE' }, mechanisms: ['s3-replication'], met: true, findings: [] },
+];
+
+describe('planner: buckets', () => {
+  it.each(bucketCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const result = plan((doc) => Object.assign(doc.buckets[0], c.fields));
+    const store = bucket(result);
+    expect(store.scopes.region.mechanisms).toEqual(c.mechanisms);
+    expect(store.scopes.region.met).toBe(c.met);
+    expect(store.replication.rtc).toBe(c.mechanisms.includes('s3-replication-rtc'));
+    expect(result.findings.filter((f) => f.store === 'documents').map((f) => f.code)).toEqual(c.findings);
+  });
+
+  it('corruption is served by versions (and Object Lock), with the compliance finding', () => {
+    const result = plan((doc) => Object.assign(doc.buckets[0], { objectLock: { mode: 'compliance', days: 30 } }));
+    const store = bucket(result);
+    expect(store.scopes.corruption.mechanisms).toEqual(['s3-versioning', 's3-lifecycle', 's3-object-lock']);
+    expect(store.objectLock).toEqual({ mode: 'compliance', days: 30, years: null });
+    expect(codes(result)).toContain('LB-S3-OBJECT-LOCK-COMPLIANCE');
+  });
+
+  it('One Zone-IA is a warning', () => {
+    const result = plan((doc) => Object.assign(doc.buckets[0], { transitions: [{ after: '30d', storageClass: 'ONEZONE_IA' }] }));
+    expect(codes(result)).toContain('LB-S3-ONEZONE-IA');
+    expect(bucket(result).transitions).toEqual([{ afterDays: 30, storageClass: 'ONEZONE_IA' }]);
+  });
+
+  it('replication alarms use the real S3 dimensions and the RPO', () => {
+    const store = bucket(plan((doc) => Object.assign(doc.buckets[0], { rpo: '15m' })));
+    expect(store.names).toEqual({ source: 'shop-documents-eu-west-1', replica: 'shop-documents-eu-central-1' });
+    const dimensions = { SourceBucket: 'shop-documents-eu-west-1', DestinationBucket: 'shop-documents-eu-central-1', RuleId: 'lifeboat-dr' };
+    expect(store.alarms.map((a) => [a.id, a.metricName, a.threshold, a.region])).toEqual([
+      ['replication-latency', 'ReplicationLatency', 900, 'eu-west-1'],
+      ['replication-failed', 'OperationsFailedReplication', 0, 'eu-west-1'],
+    ]);
+    for (const a of store.alarms) expect(a.dimensions).toEqual(dimensions);
+  });
+});
+
+describe('planner: coverage', () => {
+  it('every finding code is produced by some row above', () => {
+    expect([...hit].sort()).toEqual(Object.keys(FINDING_CODES).sort());
+  });
+});
