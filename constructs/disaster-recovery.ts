@@ -6,6 +6,7 @@ import { formatDuration } from '../src/spec/duration';
 import { AlertTopics } from './alert-topics';
 import { AlarmTopics, ObjectiveAlarm } from './alarm';
 import { replicatedBucketFromPlan } from './from-plan/bucket';
+import { databaseFromPlan } from './from-plan/database';
 import { DashboardStore, RecoveryDashboard } from './recovery-dashboard';
 
 export interface DisasterRecoveryProps {
@@ -62,9 +63,11 @@ export class DisasterRecovery extends Construct {
 
     const stores = new Map<string, Construct>();
     for (const store of plan.stores) {
-      if (store.kind === 'bucket') {
-        stores.set(store.id, replicatedBucketFromPlan(this, plan, store, { alarmTopics: this.alarmTopics }));
-      }
+      const construct =
+        store.kind === 'bucket'
+          ? replicatedBucketFromPlan(this, plan, store, { alarmTopics: this.alarmTopics })
+          : databaseFromPlan(this, plan, store, { alarmTopics: this.alarmTopics });
+      stores.set(store.id, construct);
     }
     this.stores = stores;
 
