@@ -54,7 +54,7 @@ function restoreVersionsSection(plan: BackupPlan, store: BucketStorePlan, time: 
     '',
     'Overwritten and deleted objects keep their previous versions. Restoring copies the last good version over the ' +
       'object, which makes it the current version again: nothing is deleted, the copy replicates like any write, ' +
-      'and Object Lock (if any) stays intact.',
+      'and Object Lock (if any) stays intact. Give `--copy-source` the key as it is: the AWS CLI URL-encodes it.',
     '',
     'One object:',
     '',
@@ -83,9 +83,9 @@ function restoreVersionsSection(plan: BackupPlan, store: BucketStorePlan, time: 
     codeBlock([
       'export PREFIX="path/to/damaged/"',
       s3api('list-object-versions', [['--bucket', store.names.source], ['--prefix', '$PREFIX'], ['--output', 'json']], primary) + ' > versions.json',
-      `jq -r --arg t "${timeArgument}" '[.Versions[]? | select(.LastModified <= $t)] | group_by(.Key) | map(max_by(.LastModified)) | .[] | [.Key, (.Key | @uri), .VersionId] | @tsv' versions.json > restore-list.tsv`,
-      "while IFS=$(printf '\\t') read -r key encoded version; do",
-      `  aws s3api copy-object --bucket ${store.names.source} --key "$key" --copy-source "${store.names.source}/$encoded?versionId=$version" --region ${primary} >/dev/null && echo "restored $key"`,
+      `jq -r --arg t "${timeArgument}" '[.Versions[]? | select(.LastModified <= $t)] | group_by(.Key) | map(max_by(.LastModified)) | .[] | [.Key, .VersionId] | @tsv' versions.json > restore-list.tsv`,
+      "while IFS=$(printf '\\t') read -r key version; do",
+      `  aws s3api copy-object --bucket ${store.names.source} --key "$key" --copy-source "${store.names.source}/$key?versionId=$version" --region ${primary} >/dev/null && echo "restored $key"`,
       'done < restore-list.tsv',
     ]),
   ].join('\n');
@@ -114,22 +114,28 @@ function replicaSection(store: BucketStorePlan): string {
   ].join('\n');
 }
 
-function failbackSection(plan: BackupPlan, store: BucketStorePlan, time: RestoreTimeText): string {
+function failbackSection(plan: BackupPlan, store: BucketStorePlan): string {
   const primary = plan.regions.primary;
   const replicaRegion = store.replication.destinationRegion;
   return [
     '## 4. Fail back',
     '',
-    `When ${code(primary)} is healthy: S3 resumes replicating the objects that were pending. Copy back what was ` +
-      'written to the replica during the outage, then switch readers and writers back to the source bucket.',
+    `When ${code(primary)} is healthy, S3 resumes replicating the objects that were pending. Copy back what was ` +
+      'written to the replica since the failover (only those: older replica objects are copies of the source), then ' +
+      'switch readers and writers back to the source bucket. Deletes made on the replica are not carried back; ' +
+      'review the list before copying.',
     '',
     codeBlock([
-      `aws s3 sync s3://${store.names.replica} s3://${store.names.source} --source-region ${replicaRegion} --region ${primary} --exact-timestamps --dryrun`,
-      `aws s3 sync s3://${store.names.replica} s3://${store.names.source} --source-region ${replicaRegion} --region ${primary} --exact-timestamps`,
+      'export OUTAGE_START="YYYY-MM-DDTHH:MM:SSZ"   # UTC: when writers moved to the replica',
+      s3api('list-objects-v2', [['--bucket', store.names.replica], ['--output', 'json']], replicaRegion) + ' > replica-objects.json',
+      `jq -r --arg t "$OUTAGE_START" '.Contents[]? | select(.LastModified >= $t) | .Key' replica-objects.json > failback-list.txt`,
+      'wc -l failback-list.txt',
+      'while IFS= read -r key; do',
+      `  aws s3api copy-object --bucket ${store.names.source} --key "$key" --copy-source "${store.names.replica}/$key" --region ${primary} >/dev/null && echo "copied back $key"`,
+      'done < failback-list.txt',
     ]),
     '',
-    `Replication is healthy again when the alarms of step 1 are OK and objects written after ${time.literal ? code(time.time) : 'the failback'} ` +
-      'show `ReplicationStatus` COMPLETED.',
+    'Replication is healthy again when the alarms of step 1 are OK and new objects show `ReplicationStatus` COMPLETED.',
   ].join('\n');
 }
 
@@ -155,7 +161,7 @@ export function bucketRunbook(plan: BackupPlan, store: BucketStorePlan, options:
     assessSection(plan, store),
     restoreVersionsSection(plan, store, time),
     replicaSection(store),
-    failbackSection(plan, store, time),
+    failbackSection(plan, store),
   ];
   return `${sections.join('\n\n')}\n`;
 }

@@ -205,9 +205,17 @@ describe('bucket runbooks', () => {
     expect(documents).toContain(`jq -r --arg t "${TIME}"`);
   });
 
-  it('reads from the replica in the DR region and syncs back to fail back', () => {
-    expect(invocations(documents, 's3api', 'list-objects-v2')[0]).toMatchObject({ '--bucket': names.replica, '--region': 'eu-central-1' });
-    expect(documents).toContain(`aws s3 sync s3://${names.replica} s3://${names.source} --source-region eu-central-1 --region eu-west-1 --exact-timestamps`);
+  it('reads from the replica in the DR region and copies the outage writes back to fail back', () => {
+    expect(invocations(documents, 's3api', 'list-objects-v2')).toEqual([
+      expect.objectContaining({ '--bucket': names.replica, '--region': 'eu-central-1' }),
+      { '--bucket': names.replica, '--output': 'json', '--region': 'eu-central-1' },
+    ]);
+    expect(invocations(documents, 's3api', 'copy-object').at(-1)).toEqual({
+      '--bucket': names.source,
+      '--key': '$key',
+      '--copy-source': `${names.replica}/$key`,
+      '--region': 'eu-west-1',
+    });
   });
 
   it('watches the replication metrics with the dimensions S3 publishes', () => {
