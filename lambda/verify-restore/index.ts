@@ -28,7 +28,13 @@ export interface TickEvent {
 export interface RdsEvent {
   readonly source: 'aws.rds';
   readonly 'detail-type': string;
-  readonly detail: { readonly SourceIdentifier?: string; readonly EventID?: string; readonly Date?: string; readonly SourceType?: string };
+  readonly detail: {
+    readonly SourceIdentifier?: string;
+    readonly EventID?: string;
+    readonly Date?: string;
+    readonly SourceType?: string;
+    readonly EventCategories?: readonly string[];
+  };
 }
 
 export type VerifyEvent = StartEvent | TickEvent | RdsEvent;
@@ -122,7 +128,10 @@ export function createVerifyHandler(deps: VerifyHandlerDependencies = {}): (even
     if (isRdsEvent(event)) {
       const identifier = event.detail?.SourceIdentifier ?? '';
       const store = active.storeForIdentifier(identifier);
-      if (!store) {
+      // Configuration changes are the handler's own doing (the password reset); the invocation that made them is
+      // still working, so such events would only wake a competitor.
+      const ownChange = (event.detail?.EventCategories ?? []).includes('configuration change');
+      if (!store || ownChange) {
         log.debug('event-ignored', { identifier, eventId: event.detail?.EventID });
         return { action: 'ignored', results: [], errors: [] };
       }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { StandardUnit } from '@aws-sdk/client-cloudwatch';
 import type { CheckReport, ConnectionTarget } from '../../src/checks/types';
 import type { Logger } from '../shared/log';
@@ -91,6 +92,11 @@ interface RunTags {
 /** Thrown when a write was about to hit a resource the handler does not own; never caught as a normal failure. */
 export class SafetyRefusal extends Error {
   override readonly name = 'SafetyRefusal';
+}
+
+function parseLease(value: string | undefined): { until: number } | undefined {
+  const until = parseTime(value?.split('/')[1]);
+  return until ? { until: until.getTime() } : undefined;
 }
 
 function parseTime(value: string | undefined): Date | undefined {
@@ -373,6 +379,28 @@ export class VerifyRunner {
       log.info('verify-deferred', { storeId: store.storeId, runId: run.runId, reason: 'not enough time left in this invocation' });
       return { storeId: store.storeId, step: 'deferred', runId: run.runId, detail: 'time' };
     }
+    if (!(await this.acquireLease(store, run, passwordHolder, remainingMs))) {
+      log.info('verify-deferred', { storeId: store.storeId, runId: run.runId, reason: 'another invocation is verifying this run' });
+      return { storeId: store.storeId, step: 'deferred', runId: run.runId, detail: 'busy' };
+    }
+    let result: StepResult | undefined;
+    try {
+      result = await this.verifyLeased(store, run, passwordHolder, instance, remainingMs);
+      return result;
+    } finally {
+      // Hand the run back at once when this invocation stops short, instead of blocking it until the claim expires.
+      if (result?.step !== 'verified' && result?.step !== 'failed') await this.releaseLease(store, run, passwordHolder);
+    }
+  }
+
+  private async verifyLeased(
+    store: VerifyStoreConfig,
+    run: RunTags,
+    passwordHolder: RdsResource,
+    instance: RdsResource,
+    remainingMs: () => number,
+  ): Promise<StepResult> {
+    const { log } = this.deps;
     const password = generateMasterPassword();
     await this.guarded(store, passwordHolder, () => this.deps.rds.setMasterPassword(passwordHolder, password));
     log.info('master-password-reset', { storeId: store.storeId, runId: run.runId, identifier: passwordHolder.identifier });
@@ -437,6 +465,37 @@ export class VerifyRunner {
     const marked = await this.markOutcome(store, run, passwordHolder, outcome);
     const removal = await this.remove(store, run, marked, passwordHolder === instance ? undefined : instance);
     return { storeId: store.storeId, step: outcome === 'succeeded' ? 'verified' : 'failed', runId: run.runId, detail: removal.detail };
+  }
+
+  /**
+   * Claims the run for this invocation until its deadline, in a tag: RDS events (including the one our own password
+   * change emits) and ticks can invoke the handler concurrently, and a second invocation resetting the password or
+   * deleting the instance under a running check would publish a false failure. Write, then re-read: only the
+   * invocation whose claim is read back proceeds. A claim of a crashed invocation expires with its deadline.
+   */
+  private async acquireLease(store: VerifyStoreConfig, run: RunTags, holder: RdsResource, remainingMs: () => number): Promise<boolean> {
+    const read = () => (holder.kind === 'instance' ? this.deps.rds.instance(holder.identifier) : this.deps.rds.cluster(holder.identifier));
+    const current = await read();
+    if (!current || !this.owns(store, current)) return false;
+    const now = this.deps.now().getTime();
+    const existing = parseLease(current.tags[TAG.lease]);
+    if (existing && existing.until > now) return false;
+    const claim = `${randomUUID()}/${new Date(now + remainingMs()).toISOString()}`;
+    await this.guarded(store, current, () => this.deps.rds.addTags(current, { [TAG.lease]: claim }));
+    const after = await read();
+    const won = after?.tags[TAG.lease] === claim;
+    this.deps.log.info(won ? 'lease-acquired' : 'lease-lost', { storeId: store.storeId, runId: run.runId, identifier: holder.identifier });
+    return won;
+  }
+
+  private async releaseLease(store: VerifyStoreConfig, run: RunTags, holder: RdsResource): Promise<void> {
+    try {
+      const released = `released/${this.deps.now().toISOString()}`;
+      await this.guarded(store, holder, () => this.deps.rds.addTags(holder, { [TAG.lease]: released }));
+    } catch (error) {
+      if (error instanceof SafetyRefusal) throw error;
+      this.deps.log.warn('lease-release-failed', { storeId: store.storeId, runId: run.runId, error });
+    }
   }
 
   /** Polls until RDS reports the password change applied and the instance available; undefined when time runs out. */

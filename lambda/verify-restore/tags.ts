@@ -16,6 +16,8 @@ export const TAG = {
   targetTime: 'lifeboat:target-time',
   /** ISO 8601 time (milliseconds) the restore call was issued: the start of the measured restore time. */
   startedAt: 'lifeboat:started-at',
+  /** `<claim id>/<ISO deadline>`: the invocation currently verifying the run (see VerifyRunner.acquireLease). */
+  lease: 'lifeboat:lease',
   /** `succeeded` / `failed`: written once the metrics are published, so a retried invocation only deletes. */
   outcome: 'lifeboat:outcome',
 } as const;

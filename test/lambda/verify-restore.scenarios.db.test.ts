@@ -149,6 +149,13 @@ function expectCleanEnd(harness: Harness): void {
   for (const line of harness.logs) expect(() => JSON.parse(line)).not.toThrow();
 }
 
+function outcomeTags(target: FakeAws): unknown[] {
+  return target
+    .callsOf('AddTagsToResource')
+    .map((call) => call.input.Tags)
+    .filter((tags: { Key: string }[]) => tags.some((tag) => tag.Key === 'lifeboat:outcome'));
+}
+
 function logEvents(harness: Harness): string[] {
   return harness.logs.map((line) => (JSON.parse(line) as { event: string }).event);
 }
@@ -239,7 +246,7 @@ describe('verify-restore fault table', () => {
     await harness.drive();
     expect(metricsOf(target)).toEqual(['orders VerificationSucceeded=0']);
     expect(target.callsOf('ModifyDBInstance')).toEqual([]);
-    expect(target.callsOf('AddTagsToResource').map((call) => call.input.Tags)).toEqual([[{ Key: 'lifeboat:outcome', Value: 'failed' }]]);
+    expect(outcomeTags(target)).toEqual([[{ Key: 'lifeboat:outcome', Value: 'failed' }]]);
     expect(target.callsOf('DeleteDBInstance')).toHaveLength(1);
     expectCleanEnd(harness);
   });
@@ -359,7 +366,7 @@ describe('verify-restore fault table', () => {
       `orders RestoreSeconds=${INSTANCE_RESTORE_SECONDS}`,
       'orders VerificationSucceeded=0',
     ]);
-    expect(target.callsOf('AddTagsToResource').map((call) => call.input.Tags)).toEqual([[{ Key: 'lifeboat:outcome', Value: 'failed' }]]);
+    expect(outcomeTags(target)).toEqual([[{ Key: 'lifeboat:outcome', Value: 'failed' }]]);
     expectCleanEnd(harness);
   });
 
@@ -447,6 +454,22 @@ describe('verify-restore fault table', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('18. an RDS event and a tick racing on the available instance: one claims the run, the other defers', async () => {
+    const target = newFake();
+    const harness = createHarness(target, config(instanceStore()));
+    await harness.invoke({ action: 'start', storeId: 'orders' });
+    target.clock.advance(20 * 60_000);
+    await target.settle();
+    const [restored] = target.takeBridgeEvents();
+    const [fromEvent, fromTick] = await Promise.all([harness.invoke(restored as never), harness.invoke({ action: 'tick' })]);
+    expect([fromEvent?.results[0].step, fromTick?.results[0].step].sort()).toEqual(['deferred', 'verified']);
+    await harness.drive();
+    expect(target.callsOf('ModifyDBInstance')).toHaveLength(1);
+    expect(metricsOf(target)).toEqual(success('orders', INSTANCE_RESTORE_SECONDS));
+    expect(logEvents(harness)).toEqual(expect.arrayContaining(['lease-acquired', 'lease-lost']));
+    expectCleanEnd(harness);
   });
 
   it('IAM policy allows every RDS call the scenarios made (action, resource ARN and tag conditions)', () => {
