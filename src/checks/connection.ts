@@ -29,6 +29,8 @@ export interface SqlSession {
   readonly flavour: ServerFlavour;
   /** The server's version string. */
   readonly serverVersion: string;
+  /** The server's id of this connection (PostgreSQL backend pid, MySQL thread id), for `cancelStatementOf`. */
+  readonly backendId?: number;
   /** True once the connection failed or was destroyed; a broken session only rejects. */
   readonly broken: boolean;
   /**
@@ -41,6 +43,11 @@ export interface SqlSession {
   setStatementTimeout(ms: number): Promise<void>;
   /** Runs `work` inside a read-only transaction that is always rolled back, even when `work` succeeds. */
   readOnlyTransaction<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Asks the server to cancel the statement running on another connection of the same user (e.g. one this process
+   * abandoned after a client-side timeout). Resolves true when the server accepted the request.
+   */
+  cancelStatementOf?(backendId: number): Promise<boolean>;
   /** Closes the connection politely, destroying it if the server does not answer within a second. */
   close(): Promise<void>;
   /** Drops the connection at once (e.g. after a client-side timeout left a statement running). */
@@ -168,6 +175,7 @@ class PostgresSession implements SqlSession {
   readonly flavour = 'postgres' as const;
   broken = false;
   serverVersion = '';
+  backendId: number | undefined;
 
   constructor(private readonly client: Client) {
     // An idle connection dropped by the server emits 'error'; unhandled, it would crash the process.
@@ -196,6 +204,11 @@ class PostgresSession implements SqlSession {
       // ROLLBACK also undoes any SET the work ran, so nothing it did outlives the transaction.
       if (!this.broken) await this.query('ROLLBACK').catch(() => undefined);
     }
+  }
+
+  async cancelStatementOf(backendId: number): Promise<boolean> {
+    const [row] = await this.query<{ cancelled: boolean }>('SELECT pg_cancel_backend($1) AS cancelled', [backendId]);
+    return row?.cancelled === true;
   }
 
   async close(): Promise<void> {
@@ -231,8 +244,11 @@ async function openPostgres(target: ConnectionTarget, options: SessionOptions, c
     }
     await session.query("SET TIME ZONE 'UTC'");
     if (options.statementTimeoutMs) await session.setStatementTimeout(options.statementTimeoutMs);
-    const [row] = await session.query<{ server_version: string }>('SHOW server_version');
-    session.serverVersion = row?.server_version ?? '';
+    const [row] = await session.query<{ version: string; pid: number }>(
+      "SELECT current_setting('server_version') AS version, pg_backend_pid() AS pid",
+    );
+    session.serverVersion = row?.version ?? '';
+    session.backendId = row?.pid;
   } catch (error) {
     session.destroy();
     throw error;
@@ -247,6 +263,7 @@ class MysqlSession implements SqlSession {
   broken = false;
   flavour: ServerFlavour = 'mysql';
   serverVersion = '';
+  backendId: number | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -280,6 +297,16 @@ class MysqlSession implements SqlSession {
       return await work();
     } finally {
       if (!this.broken) await this.query('ROLLBACK').catch(() => undefined);
+    }
+  }
+
+  async cancelStatementOf(backendId: number): Promise<boolean> {
+    if (!Number.isSafeInteger(backendId) || backendId < 0) return false;
+    try {
+      await this.query(`KILL QUERY ${backendId}`);
+      return true;
+    } catch {
+      return false; // unknown thread: the statement already ended
     }
   }
 
@@ -323,6 +350,7 @@ async function openMysql(target: ConnectionTarget, options: SessionOptions, conn
     'connection timed out',
   );
   const session = new MysqlSession(connection, readOnly);
+  session.backendId = connection.threadId ?? undefined;
   try {
     const [row] = await session.query<{ version: string }>('SELECT VERSION() AS version');
     session.serverVersion = String(row?.version ?? '');

@@ -325,6 +325,20 @@ export async function runChecks(target: ConnectionTarget, checks: CheckSpec[], o
     }
   };
 
+  /** The dropped connection's statement may still run on the server: cancel it from a fresh connection. */
+  const cancelAbandoned = async (backendId: number): Promise<string> => {
+    await connect();
+    if (!session) return `could not reconnect to cancel the abandoned statement: ${connectError}`;
+    const fresh: SqlSession = session;
+    if (!fresh.cancelStatementOf) return 'the session cannot cancel the abandoned statement';
+    try {
+      const cancelled = await guard(fresh.cancelStatementOf(backendId), CLIENT_GUARD_GRACE_MS * 5, () => fresh.destroy());
+      return cancelled ? 'the abandoned statement was cancelled on the server' : 'the abandoned statement had already ended';
+    } catch (error) {
+      return `could not cancel the abandoned statement: ${clean(errorText(error))}`;
+    }
+  };
+
   await connect();
   const connected = session !== undefined;
   const results: CheckResult[] = [];
@@ -367,6 +381,9 @@ export async function runChecks(target: ConnectionTarget, checks: CheckSpec[], o
         const text = clean(errorText(error));
         const timedOut = error instanceof ClientTimeout || isServerTimeout(error);
         outcome = { ok: false, message: timedOut ? `timed out after ${timeoutMs} ms (${text})` : `failed: ${text}` };
+        if (error instanceof ClientTimeout && active.backendId !== undefined) {
+          outcome.message += `; ${await cancelAbandoned(active.backendId)}`;
+        }
       }
       const durationMs = Math.round(performance.now() - checkStart);
       if (outcome.newestRowMs !== undefined) newestRowMs = Math.max(newestRowMs ?? -Infinity, outcome.newestRowMs);
