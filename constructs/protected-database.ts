@@ -60,7 +60,10 @@ export interface ProtectedDatabaseProps {
   readonly engineVersion?: string;
   /** Instance class, e.g. 'db.m7g.large'. Required unless `existing`. @default none */
   readonly instanceClass?: string;
-  /** Allocated storage in GiB, 20-65536. Required unless `existing`. @default none */
+  /**
+   * Allocated storage in GiB, 20-65536; also the base of the FreeStorageSpace alarm (20% of it). Required unless
+   * `existing`. @default for `existing`, the looked-up allocated storage (a Terraform reference)
+   */
   readonly allocatedStorageGb?: number;
   /** Storage autoscaling ceiling in GiB, above allocatedStorageGb. @default no autoscaling */
   readonly maxAllocatedStorageGb?: number;
@@ -167,7 +170,7 @@ export class ProtectedDatabase extends Construct {
       });
       this.identifier = props.existing.identifier;
       this.instanceArn = existing.dbInstanceArn;
-      allocatedStorageGb = existing.allocatedStorage;
+      allocatedStorageGb = props.allocatedStorageGb ?? existing.allocatedStorage;
     } else {
       const subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
         region: props.region,
@@ -214,7 +217,9 @@ export class ProtectedDatabase extends Construct {
       });
       this.identifier = this.instance.identifier;
       this.instanceArn = this.instance.arn;
-      allocatedStorageGb = this.instance.allocatedStorage;
+      // A literal threshold keeps the alarm readable everywhere it is shown (plan, dashboard). With autoscaling it
+      // stays 20% of the initial size; RDS itself grows the storage at 10% free.
+      allocatedStorageGb = props.allocatedStorageGb as number;
     }
     // Alarm names and dimensions use the literal identifier: an alarm must not wait for the instance to exist.
     const primaryIdentifier = props.existing?.identifier ?? this.names.primary;
