@@ -110,7 +110,9 @@ function checkTags(issues: Issues, tags: Raw | undefined): void {
   const keys = Object.keys(tags);
   if (keys.length > 40) issues.add('tags', 'at most 40 tags (AWS allows 50 per resource; Lifeboat reserves 10 for its own)');
   for (const key of keys) {
-    if (/^aws:/i.test(key)) issues.add(`tags.${key}`, 'keys starting with aws: are reserved by AWS');
+    // JSON.parse keeps "__proto__" as an own key, but no JavaScript object can carry it through to a tag map.
+    if (key === '__proto__') issues.add('tags.__proto__', 'is not supported as a tag key');
+    else if (/^aws:/i.test(key)) issues.add(`tags.${key}`, 'keys starting with aws: are reserved by AWS');
     else if (/^lifeboat:/i.test(key)) issues.add(`tags.${key}`, 'keys starting with lifeboat: are reserved by Lifeboat');
   }
 }

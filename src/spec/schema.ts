@@ -155,7 +155,10 @@ const database = z.strictObject({
   rto: scopeObjectives.optional(),
   retention,
   readReplicas: z.array(readReplica).max(MAX_READ_REPLICAS, { error: `at most ${MAX_READ_REPLICAS} read replicas` }).optional(),
-  multiAz: z.boolean().optional(),
+  multiAz: z
+    .boolean()
+    .optional()
+    .meta({ description: 'true forces a standby in a second AZ (Aurora: a reader instance there), false forbids it; absent lets the planner decide' }),
   backtrack: duration.optional().meta({ description: 'Aurora MySQL backtrack window (<= 72h)' }),
   verification: verification.optional(),
 });

@@ -33,50 +33,57 @@ function run(doc: unknown): { outcome: Outcome; errors: number } {
   return { outcome: 'plan', errors };
 }
 
-/** Every path (as key arrays) to a value in a JSON document. */
-function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
-  const here = [prefix];
-  if (Array.isArray(value)) return here.concat(value.flatMap((v, i) => paths(v, [...prefix, i])));
-  if (value !== null && typeof value === 'object') return here.concat(Object.entries(value).flatMap(([k, v]) => paths(v, [...prefix, k])));
-  return here;
-}
-
 const EXAMPLE = exampleSpec();
-const EXAMPLE_PATHS = paths(EXAMPLE).filter((p) => p.length > 0);
 
 const durationLike = fc.oneof(
   fc.tuple(fc.integer({ min: -2, max: 400 }), fc.constantFrom('s', 'm', 'h', 'd', 'y', 'w', '', ' d')).map(([n, u]) => `${n}${u}`),
   fc.constantFrom('5m', '15m', '20s', '19s', '1h', '35d', '36d', '7y', '0', 'rate(1 day)', 'cron(0 4 * * ? *)'),
 );
 
-type Mutation = { kind: 'set'; path: number; value: unknown } | { kind: 'delete'; path: number } | { kind: 'duration'; path: number; value: string } | { kind: 'duplicate'; path: number };
+/** A walk from the root: at each level the next number picks a child; the walk ends where the numbers do. */
+const walk = fc.array(fc.nat(), { minLength: 1, maxLength: 6 });
+
+type Mutation =
+  | { kind: 'set'; walk: number[]; value: unknown }
+  | { kind: 'delete'; walk: number[] }
+  | { kind: 'duration'; walk: number[]; value: string }
+  | { kind: 'duplicate'; walk: number[] };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), path: fc.nat(), value: fc.jsonValue({ maxDepth: 2 }) }),
-  fc.record({ kind: fc.constant('delete' as const), path: fc.nat() }),
-  fc.record({ kind: fc.constant('duration' as const), path: fc.nat(), value: durationLike }),
-  fc.record({ kind: fc.constant('duplicate' as const), path: fc.nat() }),
+  fc.record({ kind: fc.constant('set' as const), walk, value: fc.jsonValue({ maxDepth: 2 }) }),
+  fc.record({ kind: fc.constant('delete' as const), walk }),
+  fc.record({ kind: fc.constant('duration' as const), walk, value: durationLike }),
+  fc.record({ kind: fc.constant('duplicate' as const), walk }),
 );
+
+/** The container and key a walk ends at, or null when it starts at a leaf. */
+function locate(doc: unknown, steps: number[]): { parent: any; key: string | number } | null {
+  let parent: any = null;
+  let key: string | number = '';
+  let node: any = doc;
+  for (const step of steps) {
+    if (node === null || typeof node !== 'object') break;
+    const keys: (string | number)[] = Array.isArray(node) ? node.map((_, i) => i) : Object.keys(node);
+    if (keys.length === 0) break;
+    parent = node;
+    key = keys[step % keys.length];
+    node = node[key];
+  }
+  return parent === null ? null : { parent, key };
+}
 
 function applyMutations(mutations: Mutation[]): unknown {
   const doc = structuredClone(EXAMPLE);
   for (const m of mutations) {
-    const live = paths(doc).filter((p) => p.length > 0);
-    const target = (m.kind === 'duration' ? EXAMPLE_PATHS : live)[m.path % (m.kind === 'duration' ? EXAMPLE_PATHS.length : Math.max(live.length, 1))];
+    const target = locate(doc, m.walk);
     if (!target) continue;
-    let parent: any = doc;
-    for (const key of target.slice(0, -1)) {
-      parent = parent?.[key];
-      if (parent === null || typeof parent !== 'object') break;
-    }
-    if (parent === null || typeof parent !== 'object') continue;
-    const last = target[target.length - 1];
-    if (m.kind === 'set') parent[last] = m.value;
-    else if (m.kind === 'duration') parent[last] = m.value;
+    const { parent, key } = target;
+    if (m.kind === 'set' || m.kind === 'duration') parent[key] = m.value;
     else if (m.kind === 'delete') {
-      if (Array.isArray(parent) && typeof last === 'number') parent.splice(last, 1);
-      else delete parent[last];
-    } else if (Array.isArray(parent)) parent.push(structuredClone(parent[last as number]));
+      if (Array.isArray(parent) && typeof key === 'number') parent.splice(key, 1);
+      else delete parent[key];
+    } else if (Array.isArray(parent)) parent.push(structuredClone(parent[key as number]));
+    else parent[`${key}Copy`] = structuredClone(parent[key]);
   }
   return doc;
 }

@@ -164,6 +164,11 @@ describe('parseRequirements rejections', () => {
     );
   });
 
+  it('refuses a "__proto__" tag key rather than dropping it silently', () => {
+    const doc = JSON.parse(JSON.stringify(baseSpec()).replace('"version":1,', '"version":1,"tags":{"__proto__":"x"},'));
+    expect(issuesOf(doc)).toEqual(['tags.__proto__: is not supported as a tag key']);
+  });
+
   it.each([null, 42, 'spec', [], true])('rejects a document that is not an object (%p)', (doc) => {
     expect(issuesOf(doc)).toEqual(['(root): Invalid input: expected object, received ' + (doc === null ? 'null' : Array.isArray(doc) ? 'array' : typeof doc)]);
   });
