@@ -24,6 +24,8 @@ export const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
 export const DEFAULT_TOTAL_TIMEOUT_MS = 300_000;
 /** How long after the server-side timeout the client gives up on a statement and drops the connection. */
 const CLIENT_GUARD_GRACE_MS = 1_000;
+/** Time always allowed to reconnect and cancel an abandoned statement, even past the total timeout. */
+const CANCEL_CONNECT_MINIMUM_MS = 3_000;
 
 /** What a check found: pass or fail, in words, with the observed value. */
 interface Outcome {
@@ -314,8 +316,8 @@ export async function runChecks(target: ConnectionTarget, checks: CheckSpec[], o
 
   let session: SqlSession | undefined;
   let connectError: string | undefined;
-  const connect = async (): Promise<void> => {
-    const connectTimeoutMs = Math.max(1, Math.min(target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, remaining()));
+  const connect = async (minimumMs = 1): Promise<void> => {
+    const connectTimeoutMs = Math.max(minimumMs, Math.min(target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, remaining()));
     try {
       session = await openSession({ ...target, connectTimeoutMs }, { readOnly: true });
       connectError = undefined;
@@ -327,7 +329,8 @@ export async function runChecks(target: ConnectionTarget, checks: CheckSpec[], o
 
   /** The dropped connection's statement may still run on the server: cancel it from a fresh connection. */
   const cancelAbandoned = async (backendId: number): Promise<string> => {
-    await connect();
+    // Worth a short overrun of the total timeout: otherwise the statement keeps running on the server.
+    await connect(CANCEL_CONNECT_MINIMUM_MS);
     if (!session) return `could not reconnect to cancel the abandoned statement: ${connectError}`;
     const fresh: SqlSession = session;
     if (!fresh.cancelStatementOf) return 'the session cannot cancel the abandoned statement';
