@@ -8,7 +8,7 @@ import { checkedInstanceIdentifier, restoredIdentifier, type VerifyConfig, type 
 import { generateMasterPassword } from './password';
 import { isAlreadyExists, isNotFound, type RdsGateway, type RdsResource } from './rds';
 import { restoreCompletedAt } from './restore-time';
-import { isVerificationTagged, TAG, VERIFICATION_TAG_VALUE, type TagMap } from './tags';
+import { CREATION_TAG_KEYS, isVerificationTagged, TAG, VERIFICATION_TAG_VALUE, type TagMap } from './tags';
 
 /** Metric names (namespace from the config, dimension `StoreId`). */
 export const VERIFY_METRICS = {
@@ -324,8 +324,9 @@ export class VerifyRunner {
   }
 
   private async createClusterInstance(store: VerifyStoreConfig, run: RunTags, cluster: RdsResource): Promise<StepResult> {
-    const creationTags = Object.keys(cluster.tags)
-      .filter((key) => key !== TAG.outcome && key.startsWith('lifeboat:'))
+    // Exactly the run's creation tags (the IAM policy allows no other keys on create).
+    const creationTags = CREATION_TAG_KEYS.filter((key) => cluster.tags[key] !== undefined)
+      .slice()
       .sort()
       .map((Key) => ({ Key, Value: cluster.tags[Key] }));
     try {
