@@ -111,17 +111,6 @@ export function refersTo(value: unknown, target: BlockRef, literalName?: unknown
   return false;
 }
 
-/** The resources of `type` whose attribute `attribute` points at `target`. */
-export function resourcesReferring(
-  doc: TerraformDocument,
-  type: string,
-  attribute: string,
-  target: BlockRef,
-  literalName?: unknown,
-): BlockRef[] {
-  return resources(doc, type).filter((candidate) => refersTo(candidate.body[attribute], target, literalName));
-}
-
 export function finding(rule: PolicyRule, block: BlockRef, message: string, fix?: string): Finding {
   const result: Finding = {
     ruleId: rule.id,

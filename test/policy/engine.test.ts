@@ -160,3 +160,13 @@ describe('loading synthesized output', () => {
     }
   });
 });
+
+describe('replication ordering', () => {
+  it('accepts a reference to the versioning resource instead of depends_on', () => {
+    const doc = cleanDocument();
+    const replication = resource(doc, 'aws_s3_bucket_replication_configuration', 'documents_eu_west_1_replication');
+    replication.depends_on = ['aws_s3_bucket_versioning.documents_eu_central_1_versioning'];
+    replication.bucket = '${aws_s3_bucket_versioning.documents_eu_west_1_versioning.bucket}';
+    expect(checkDocument(doc)).toEqual([]);
+  });
+});

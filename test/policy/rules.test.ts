@@ -113,6 +113,24 @@ const SEEDS: Record<string, Seed[]> = {
       addresses: ['aws_s3_bucket.audit_logs_eu_central_1', AUDIT],
     },
   ],
+  's3-replication-after-versioning': [
+    {
+      name: 'replication does not wait for the destination versioning (the versioning/replication race)',
+      mutate: (doc) => {
+        resource(doc, 'aws_s3_bucket_replication_configuration', 'documents_eu_west_1_replication').depends_on = [
+          'aws_s3_bucket_versioning.documents_eu_west_1_versioning',
+        ];
+      },
+      addresses: ['aws_s3_bucket_replication_configuration.documents_eu_west_1_replication'],
+    },
+    {
+      name: 'replication without depends_on',
+      mutate: (doc) => {
+        delete resource(doc, 'aws_s3_bucket_replication_configuration', 'audit_logs_eu_west_1_replication').depends_on;
+      },
+      addresses: ['aws_s3_bucket_replication_configuration.audit_logs_eu_west_1_replication'],
+    },
+  ],
   's3-object-lock-when-required': [
     {
       name: 'bucket tagged object-lock-required without a lock configuration',

@@ -14,6 +14,7 @@ import { rdsRetainAutomatedBackups } from './rds-retain-automated-backups';
 import { rdsStorageEncrypted } from './rds-storage-encrypted';
 import { s3ObjectLockWhenRequired } from './s3-object-lock-when-required';
 import { s3PublicAccessBlock } from './s3-public-access-block';
+import { s3ReplicationAfterVersioning } from './s3-replication-after-versioning';
 import { s3ReplicationConfigured } from './s3-replication-configured';
 import { s3SseKms } from './s3-sse-kms';
 import { s3TlsOnly } from './s3-tls-only';
@@ -30,6 +31,7 @@ export const ALL_RULES: readonly PolicyRule[] = [
   rdsFinalSnapshot,
   rdsRetainAutomatedBackups,
   s3ObjectLockWhenRequired,
+  s3ReplicationAfterVersioning,
   s3ReplicationConfigured,
   s3VersioningEnabled,
   kmsKeyRotation,
@@ -60,6 +62,7 @@ export {
   rdsStorageEncrypted,
   s3ObjectLockWhenRequired,
   s3PublicAccessBlock,
+  s3ReplicationAfterVersioning,
   s3ReplicationConfigured,
   s3SseKms,
   s3TlsOnly,

@@ -1,5 +1,5 @@
-import { blockList, finding, firstBlock, refersTo, resources } from '../document';
-import { buckets, companionsOf } from '../s3';
+import { blockList, finding, firstBlock, resources } from '../document';
+import { buckets, companionsOf, pointsAtBucket } from '../s3';
 import type { PolicyRule } from '../types';
 
 const REPLICATION = 'aws_s3_bucket_replication_configuration';
@@ -24,7 +24,7 @@ export const s3ReplicationConfigured: PolicyRule = {
       const asSource = companionsOf(doc, REPLICATION, bucket);
       if (asSource.some((replication) => enabledRules(replication.body).length > 0)) return [];
       const asDestination = replications.some((replication) =>
-        enabledRules(replication.body).some((rule) => refersTo(firstBlock(rule.destination)?.bucket, bucket, bucket.body.bucket)),
+        enabledRules(replication.body).some((rule) => pointsAtBucket(doc, firstBlock(rule.destination)?.bucket, bucket)),
       );
       if (asDestination) return [];
       const message =

@@ -1,0 +1,37 @@
+import { blockList, finding, firstBlock, resources, stringList, type BlockRef } from '../document';
+import { buckets, companionsOf, pointsAtBucket } from '../s3';
+import type { PolicyRule, TerraformDocument } from '../types';
+
+/** Whether the replication waits for `versioning`: `depends_on` names it, or an argument references it. */
+function waitsFor(replication: BlockRef, versioning: BlockRef): boolean {
+  if (stringList(replication.body.depends_on).includes(versioning.address)) return true;
+  return JSON.stringify(replication.body).includes(`\${${versioning.address}.`);
+}
+
+function bucketsReplicatedBy(doc: TerraformDocument, replication: BlockRef): BlockRef[] {
+  return buckets(doc).filter(
+    (bucket) =>
+      pointsAtBucket(doc, replication.body.bucket, bucket) ||
+      blockList(replication.body.rule).some((rule) => pointsAtBucket(doc, firstBlock(rule.destination)?.bucket, bucket)),
+  );
+}
+
+export const s3ReplicationAfterVersioning: PolicyRule = {
+  id: 's3-replication-after-versioning',
+  pack: 'data-protection',
+  severity: 'error',
+  description:
+    'Every aws_s3_bucket_replication_configuration is created after the aws_s3_bucket_versioning of BOTH its source ' +
+    'and destination buckets (depends_on or a reference); otherwise the first apply races and fails or replicates nothing.',
+  fix: 'Add depends_on = [<source versioning>, <destination versioning>] to the replication configuration (cdktf: dependsOn).',
+  check(doc) {
+    return resources(doc, 'aws_s3_bucket_replication_configuration').flatMap((replication) => {
+      const missing = bucketsReplicatedBy(doc, replication)
+        .flatMap((bucket) => companionsOf(doc, 'aws_s3_bucket_versioning', bucket))
+        .filter((versioning) => !waitsFor(replication, versioning))
+        .map((versioning) => versioning.address);
+      if (missing.length === 0) return [];
+      return [finding(s3ReplicationAfterVersioning, replication, `Replication does not wait for ${missing.join(', ')}.`)];
+    });
+  },
+};
