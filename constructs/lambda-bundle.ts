@@ -31,6 +31,11 @@ export interface BundleOptions {
   readonly external?: readonly string[];
   /** Minify the code. @default true */
   readonly minify?: boolean;
+  /**
+   * package.json fields esbuild resolves packages by. ES module builds first: the AWS SDK's dist-es tree-shakes, its
+   * dist-cjs does not (bench/lambda-bundles measures both). @default ['module', 'main']
+   */
+  readonly mainFields?: readonly string[];
 }
 
 /** A bundled handler: a deterministic zip on disk plus what Terraform needs to deploy it. */
@@ -67,8 +72,9 @@ export function handlerEntry(name: HandlerName): string {
 export function bundleHandler(options: BundleOptions): Bundle {
   const external = [...new Set([...ALWAYS_EXTERNAL, ...(options.external ?? [])])].sort();
   const minify = options.minify ?? true;
+  const mainFields = options.mainFields ?? ['module', 'main'];
   const name = options.name ?? path.basename(path.dirname(options.entry));
-  const cacheKey = JSON.stringify([path.resolve(options.entry), name, external, minify]);
+  const cacheKey = JSON.stringify([path.resolve(options.entry), name, external, minify, mainFields]);
   const cached = bundles.get(cacheKey);
   if (cached) return cached;
 
@@ -83,6 +89,7 @@ export function bundleHandler(options: BundleOptions): Bundle {
     format: 'cjs',
     sourcemap: false,
     legalComments: 'none',
+    mainFields: [...mainFields],
     external,
     logLevel: 'silent',
   });
