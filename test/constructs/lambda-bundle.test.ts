@@ -57,9 +57,9 @@ describe('zipFiles', () => {
 });
 
 describe('bundleHandler', () => {
-  it('bundles each handler once per process into a deterministic zip whose code loads in a fresh Node.js process', () => {
-    const first = bundleHandler({ entry: handlerEntry('backup-age-probe') });
-    expect(bundleHandler({ entry: handlerEntry('backup-age-probe') })).toBe(first);
+  it.each(['backup-age-probe', 'verify-replication', 'verify-restore'] as const)('bundles %s once per process into a zip whose code loads alone in a fresh Node.js process', (name) => {
+    const first = bundleHandler({ entry: handlerEntry(name) });
+    expect(bundleHandler({ entry: handlerEntry(name) })).toBe(first);
     const zip = fs.readFileSync(first.zipPath);
     expect(zip.length).toBe(first.zipBytes);
     expect(crypto.createHash('sha256').update(zip).digest('base64')).toBe(first.sourceCodeHash);
