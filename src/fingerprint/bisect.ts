@@ -1,6 +1,7 @@
 /**
  * Narrows differing fingerprints down to primary-key ranges, then to keys, by bisection: each round splits every
- * differing range into up to `factor` sub-ranges, folds each sub-range on both servers (one scan of the range per
+ * differing range into sub-ranges of about `leafRows` rows (at most `factor` of them), folds each sub-range on both
+ * servers (one scan of the range per
  * side, rows bucketed by a balanced CASE tree over the bounds), and keeps the sub-ranges whose folds differ. Ranges
  * of at most `leafRows` rows are resolved by comparing per-row hashes. Only folds, keys and row hashes cross the
  * network.
@@ -23,7 +24,8 @@ export interface Side {
 
 /** Limits of a localization. */
 export interface LocalizeOptions {
-  /** Sub-ranges per split. */
+  /** Most sub-ranges per split. Large first splits keep later rounds small: after one pass over the table, each
+   * differing sub-range holds only rows/factor rows. */
   factor: number;
   /** Ranges with at most this many rows on each side are compared row by row. */
   leafRows: number;
@@ -71,7 +73,7 @@ async function foldByBounds(side: Side, columns: HashedColumn[], range: KeyRange
   const bucket = bucketTree(dialect, side.keys, lowerBounds, params);
   const hash = dialect.rowHash(columns, 't');
   const where = rangeCondition(dialect, side.keys, 't', range, params);
-  const sql = `SELECT q.b AS bucket, ${dialect.fold('q.h')} FROM (SELECT ${bucket} AS b, ${hash} AS h FROM ${dialect.qualified(side.table)} t WHERE ${where}) q GROUP BY q.b`;
+  const sql = `SELECT q.b AS bucket, ${dialect.fold('q.h')} FROM (${dialect.fence(`SELECT ${bucket} AS b, ${hash} AS h FROM ${dialect.qualified(side.table)} t WHERE ${where}`)}) q GROUP BY q.b`;
   const rows = await side.session.query<{ bucket: unknown; n: unknown; x: unknown; s: unknown }>(sql, params.values);
   return new Map(rows.map((r) => [Number(r.bucket), foldOf(r)]));
 }
@@ -99,7 +101,7 @@ async function splitAtQuantiles(
   const inner = `SELECT row_number() OVER (ORDER BY ${order}) AS rn, ${dialect.rowHash(columns, 't')} AS h, ${keyCols} FROM ${dialect.qualified(side.table)} t WHERE ${where}`;
   const middle = `SELECT ${bucket} AS b, w.h, ${firstKey} FROM (${inner}) w`;
   const maxKeys = side.keys.map((_, i) => `MAX(q.k${i}) AS k${i}`).join(', ');
-  const sql = `SELECT q.b AS bucket, ${dialect.fold('q.h')}, ${maxKeys} FROM (${middle}) q GROUP BY q.b ORDER BY q.b`;
+  const sql = `SELECT q.b AS bucket, ${dialect.fold('q.h')}, ${maxKeys} FROM (${dialect.fence(middle)}) q GROUP BY q.b ORDER BY q.b`;
   const rows = await side.session.query<Record<string, unknown>>(sql, params.values);
   return rows.map((r) => ({
     lower: side.keys.map((_, i) => String(r[`k${i}`])),
@@ -259,7 +261,9 @@ export async function localize(
           keyCount += keys.length;
         }
       } else {
-        next.push(...(await splitRange(source, target, columns, range, options.factor)));
+        // Aim for leaf-sized sub-ranges straight away, within the factor.
+        const wanted = Math.ceil(Math.max(range.sourceRows, range.targetRows) / options.leafRows);
+        next.push(...(await splitRange(source, target, columns, range, Math.min(options.factor, Math.max(2, wanted)))));
       }
     }
     if (next.length > options.maxRanges) {

@@ -26,23 +26,23 @@ export type DiffProgress =
 export interface DiffOptions {
   /** Tables to compare (`schema.table` or `table`); each must exist on at least one side. @default every table of either side */
   tables?: string[];
-  /** Sub-ranges per bisection split (2 to 1024). @default 32 */
+  /** Most sub-ranges per bisection split (2 to 4096); each split aims at sub-ranges of `keyRangeRows` rows. @default 1024 */
   factor?: number;
   /** Key ranges with at most this many rows are compared row by row, naming each differing key (1 to 100000). @default 64 */
   keyRangeRows?: number;
   /** Differing keys listed per table before the rest are reported as ranges (1 to 100000). @default 100 */
   maxKeys?: number;
-  /** Differing ranges per bisection round before splitting stops and they are reported as ranges. @default 256 */
+  /** Differing ranges per bisection round before splitting stops and they are reported as ranges. @default 1024 */
   maxRanges?: number;
   /** Receives progress events. @default none */
   onProgress?: (event: DiffProgress) => void;
 }
 
 const LIMITS: { name: keyof DiffOptions; min: number; max: number; fallback: number }[] = [
-  { name: 'factor', min: 2, max: 1024, fallback: 32 },
+  { name: 'factor', min: 2, max: 4096, fallback: 1024 },
   { name: 'keyRangeRows', min: 1, max: 100_000, fallback: 64 },
   { name: 'maxKeys', min: 1, max: 100_000, fallback: 100 },
-  { name: 'maxRanges', min: 1, max: 100_000, fallback: 256 },
+  { name: 'maxRanges', min: 1, max: 100_000, fallback: 1024 },
 ];
 
 function validated(options: DiffOptions): Record<'factor' | 'keyRangeRows' | 'maxKeys' | 'maxRanges', number> {

@@ -9,6 +9,9 @@ const KIND_LABEL: Record<KeyDifference['kind'], string> = {
   'extra-in-target': 'extra in target',
 };
 
+/** Ranges listed per table in the text report; JSON lists all. */
+const MAX_RANGES_SHOWN = 20;
+
 function formatKey(key: Record<string, string> | null, open: string): string {
   if (!key) return open;
   const parts = Object.entries(key).map(([column, value]) => `${column}=${value}`);
@@ -62,7 +65,10 @@ function details(table: TableDiff): string[] {
     for (const key of localization.keys) lines.push(`    ${KIND_LABEL[key.kind].padEnd(18)} ${formatKey(key.key, '')}`);
     if (localization.ranges.length > 0) {
       lines.push(`  ${localization.ranges.length} key range(s) differ and were not narrowed down further (limits reached):`);
-      for (const range of localization.ranges) lines.push(`    ${formatRange(range)}`);
+      for (const range of localization.ranges.slice(0, MAX_RANGES_SHOWN)) lines.push(`    ${formatRange(range)}`);
+      if (localization.ranges.length > MAX_RANGES_SHOWN) {
+        lines.push(`    ... and ${localization.ranges.length - MAX_RANGES_SHOWN} more (--format json lists them all)`);
+      }
     }
   }
   for (const note of table.notes) lines.push(`  note: ${note}`);

@@ -18,7 +18,7 @@ describe('redactCredentials', () => {
 describe('diffDatabases options', () => {
   it('lists every invalid limit at once, before touching a database', async () => {
     await expect(diffDatabases(untouchable, untouchable, { factor: 1, keyRangeRows: 0, maxKeys: 1.5 })).rejects.toThrow(
-      'invalid diff options: factor must be an integer from 2 to 1024, got 1; keyRangeRows must be an integer from 1 to 100000, got 0; maxKeys must be an integer from 1 to 100000, got 1.5',
+      'invalid diff options: factor must be an integer from 2 to 4096, got 1; keyRangeRows must be an integer from 1 to 100000, got 0; maxKeys must be an integer from 1 to 100000, got 1.5',
     );
   });
 
