@@ -13,6 +13,7 @@ import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   REPLICA_STORAGE_CLASSES,
+  S3_SUPPORTED_TRANSITIONS,
   TRANSITION_STORAGE_CLASSES,
   type ReplicaStorageClass,
   type TransitionStorageClass,
@@ -115,16 +116,6 @@ const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '--x-s3'];
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const INFREQUENT_ACCESS: ReadonlySet<string> = new Set(['STANDARD_IA', 'ONEZONE_IA']);
-/** Lifecycle transitions S3 supports (the storage-class "waterfall"), from each class. */
-const SUPPORTED_TRANSITIONS: Readonly<Record<string, readonly TransitionStorageClass[]>> = {
-  STANDARD: ['STANDARD_IA', 'INTELLIGENT_TIERING', 'ONEZONE_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'],
-  STANDARD_IA: ['INTELLIGENT_TIERING', 'ONEZONE_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'],
-  INTELLIGENT_TIERING: ['ONEZONE_IA', 'GLACIER', 'DEEP_ARCHIVE'],
-  ONEZONE_IA: ['GLACIER', 'DEEP_ARCHIVE'],
-  GLACIER_IR: ['GLACIER', 'DEEP_ARCHIVE'],
-  GLACIER: ['DEEP_ARCHIVE'],
-  DEEP_ARCHIVE: [],
-};
 /** Replication metrics S3 publishes per rule, with the SourceBucket, DestinationBucket and RuleId dimensions. */
 const REPLICATION_METRICS: ReadonlySet<string> = new Set([
   'ReplicationLatency',
@@ -372,7 +363,7 @@ export function transitionsBelow(initialClass: string, transitions: StorageTrans
   const kept: StorageTransition[] = [];
   let current = initialClass;
   for (const transition of transitions) {
-    if ((SUPPORTED_TRANSITIONS[current] ?? []).includes(transition.storageClass)) {
+    if ((S3_SUPPORTED_TRANSITIONS[current] ?? []).includes(transition.storageClass)) {
       kept.push(transition);
       current = transition.storageClass;
     }
@@ -759,7 +750,7 @@ function transitionProblems(
   transitions.forEach((transition, index) => {
     const at = `${prop}[${index}]`;
     const { storageClass, afterDays } = transition;
-    const reachable = SUPPORTED_TRANSITIONS[fromClass] ?? [];
+    const reachable = S3_SUPPORTED_TRANSITIONS[fromClass] ?? [];
     if (!TRANSITION_STORAGE_CLASSES.includes(storageClass)) {
       problems.push(`${at}.storageClass: must be one of ${TRANSITION_STORAGE_CLASSES.join(', ')}, got '${storageClass}'`);
     } else if (!reachable.includes(storageClass)) {

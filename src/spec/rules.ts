@@ -8,7 +8,7 @@ import { DURATION_UNITS, tryParseDuration } from './duration';
 import type { RequirementsIssue } from './errors';
 import { tryParseSchedule } from './schedule';
 import { REGION_CODE } from './schema';
-import { AURORA_ENGINES, TRANSITION_STORAGE_CLASSES, type Engine, type TransitionStorageClass } from './types';
+import { AURORA_ENGINES, S3_SUPPORTED_TRANSITIONS, TRANSITION_STORAGE_CLASSES, type Engine, type TransitionStorageClass } from './types';
 
 const DAY = DURATION_UNITS.d;
 export const PITR_MIN_SECONDS = DAY;
@@ -286,8 +286,12 @@ function checkBucket(issues: Issues, bucket: Raw, path: string, name: string, de
         issues.add(`${tpath}.after`, `must be at least 30d after the ${previousClass} transition (S3 minimum)`);
       }
     }
-    if (known && previousClass !== undefined && TRANSITION_STORAGE_CLASSES.indexOf(storageClass) <= TRANSITION_STORAGE_CLASSES.indexOf(previousClass)) {
-      issues.add(`${tpath}.storageClass`, `S3 cannot transition from ${previousClass} to ${storageClass} (order: ${TRANSITION_STORAGE_CLASSES.join(' > ')})`);
+    if (known && previousClass !== undefined && !S3_SUPPORTED_TRANSITIONS[previousClass].includes(storageClass)) {
+      const reachable = S3_SUPPORTED_TRANSITIONS[previousClass];
+      issues.add(
+        `${tpath}.storageClass`,
+        `S3 cannot transition from ${previousClass} to ${storageClass} (from ${previousClass} S3 moves objects only to ${reachable.length > 0 ? reachable.join(', ') : 'nothing'})`,
+      );
     }
     if (after !== undefined) previousAfter = after;
     if (known) previousClass = storageClass;

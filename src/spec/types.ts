@@ -31,6 +31,21 @@ export const TRANSITION_STORAGE_CLASSES = [
 ] as const;
 export type TransitionStorageClass = (typeof TRANSITION_STORAGE_CLASSES)[number];
 
+/**
+ * Lifecycle transitions S3 supports from each storage class (the S3 lifecycle "waterfall"; S3 User Guide,
+ * lifecycle-transition-general-considerations). Shared by the spec rules and ReplicatedBucket so a spec that
+ * validates never fails at synth.
+ */
+export const S3_SUPPORTED_TRANSITIONS: Readonly<Record<string, readonly TransitionStorageClass[]>> = {
+  STANDARD: ['STANDARD_IA', 'INTELLIGENT_TIERING', 'ONEZONE_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'],
+  STANDARD_IA: ['INTELLIGENT_TIERING', 'ONEZONE_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'],
+  INTELLIGENT_TIERING: ['ONEZONE_IA', 'GLACIER', 'DEEP_ARCHIVE'],
+  ONEZONE_IA: ['GLACIER', 'DEEP_ARCHIVE'],
+  GLACIER_IR: ['GLACIER', 'DEEP_ARCHIVE'],
+  GLACIER: ['DEEP_ARCHIVE'],
+  DEEP_ARCHIVE: [],
+};
+
 /** Storage classes a replication rule can write replicas in. */
 export const REPLICA_STORAGE_CLASSES = [
   'STANDARD',
