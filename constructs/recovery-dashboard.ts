@@ -1,4 +1,5 @@
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ObjectiveAlarm } from './alarm';
 
@@ -113,7 +114,10 @@ function storeSection(store: DashboardStore, top: number): { widgets: Widget[]; 
         stat: spec.statistic ?? 'Maximum',
         period: spec.periodSeconds ?? 60,
         metrics: [[spec.namespace, spec.metricName, ...dimensions]],
-        annotations: { horizontal: [{ label: `alarm: ${spec.alarmName}`, value: spec.threshold }] },
+        // A threshold known only at apply time (e.g. 20% of an adopted database's storage) has no number to draw.
+        ...(Token.isUnresolved(spec.threshold)
+          ? {}
+          : { annotations: { horizontal: [{ label: `alarm: ${spec.alarmName}`, value: spec.threshold }] } }),
         yAxis: { left: { min: 0 } },
       },
     });

@@ -3,6 +3,7 @@
  * COMMANDS: a summary for the help screen and `run(argv) -> exit code` (see exit-codes.ts).
  */
 import { CHECK_SUMMARY, runCheck } from './check';
+import { VERIFY_DATA_SUMMARY, runVerifyData } from './check-data';
 import { DIFF_SUMMARY, runDiff } from './diff';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { processOutput, type CommandOutput } from './output';
@@ -25,6 +26,7 @@ export const COMMANDS: Record<string, Command> = {
   check: { summary: CHECK_SUMMARY, run: runCheck },
   runbook: { summary: RUNBOOK_SUMMARY, run: runRunbook },
   diff: { summary: DIFF_SUMMARY, run: runDiff },
+  'verify-data': { summary: VERIFY_DATA_SUMMARY, run: runVerifyData },
 };
 
 export function mainUsage(): string {

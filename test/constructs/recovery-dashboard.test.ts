@@ -1,4 +1,5 @@
 import 'cdktf/lib/testing/adapters/jest';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ObjectiveAlarm } from '../../constructs/alarm';
 import { MAX_WIDGETS_PER_DASHBOARD, RecoveryDashboard } from '../../constructs/recovery-dashboard';
@@ -41,6 +42,21 @@ describe('RecoveryDashboard', () => {
       annotations: { horizontal: [{ value: 150 }] },
     });
     for (const widget of body.widgets) expect(widget.x + widget.width).toBeLessThanOrEqual(24);
+  });
+
+  it('draws no threshold line where the threshold is only known at apply time', () => {
+    const out = synthStack((stack) => {
+      const alarm = lagAlarm(stack, 'billing-storage', 'eu-west-1', Token.asNumber(Fn.max([20, 40])));
+      new RecoveryDashboard(stack, 'dash', {
+        region: 'eu-west-1',
+        dashboardName: 'shop-recovery',
+        stores: [{ storeId: 'billing', objectives: [], alarms: [alarm] }],
+      });
+    });
+    const [dashboard] = Object.values(resourcesOfType(out, 'aws_cloudwatch_dashboard'));
+    const graph = JSON.parse(dashboard.dashboard_body).widgets[1];
+    expect(graph.properties.metrics).toEqual([['AWS/RDS', 'ReplicaLag', 'DBInstanceIdentifier', 'shop-billing-storage']]);
+    expect(graph.properties.annotations).toBeUndefined();
   });
 
   it('splits into further dashboards instead of exceeding the 500-widget limit', () => {
