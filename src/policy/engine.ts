@@ -1,4 +1,7 @@
 import { ALL_RULES } from './rules';
+import { forgetDocumentCache } from './document';
+import { forgetResolvedPolicies } from './iam';
+import { forgetBucketIndex } from './s3';
 import { suppressionMatches, suppressionsInDocument, type Suppression } from './suppressions';
 import type { Finding, PolicyPack, PolicyRule, TerraformDocument } from './types';
 
@@ -46,6 +49,9 @@ export function selectRules(options: Pick<PolicyOptions, 'packs' | 'rules'> = {}
 
 /** Runs the rules over one document and returns its findings, without suppressions. */
 export function checkDocument(document: TerraformDocument, options: Pick<PolicyOptions, 'packs' | 'rules'> = {}): Finding[] {
+  forgetDocumentCache(document);
+  forgetBucketIndex(document);
+  forgetResolvedPolicies(document);
   return sortFindings(selectRules(options).flatMap((rule) => rule.check(document)));
 }
 

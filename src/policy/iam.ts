@@ -1,4 +1,4 @@
-import { blockList, dataSources, isRecord, resources, stringList, type BlockRef } from './document';
+import { blockList, blockNamed, dataSources, isRecord, resources, stringList, type BlockRef } from './document';
 import type { TerraformDocument } from './types';
 
 /** One IAM condition entry: `{ "<operator>": { "<key>": values } }` flattened. */
@@ -26,13 +26,32 @@ export type PolicyResolution =
 
 const POLICY_DOCUMENT_REFERENCE = /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.(?:json|minified_json)\}$/;
 
+// Several rules read the same policies; resolving each once keeps large stacks linear.
+const resolutions = new WeakMap<TerraformDocument, Map<string, PolicyResolution>>();
+
 /**
  * Reads a policy attribute: a JSON string (tokens inside string values are fine) or a reference to a
  * `data.aws_iam_policy_document` of the same document, including its `source_policy_documents` and
  * `override_policy_documents`. Anything else (e.g. `${jsonencode(...)}`) cannot be evaluated without Terraform.
  */
 export function resolvePolicy(doc: TerraformDocument, value: unknown): PolicyResolution {
-  return resolveWithin(doc, value, new Set());
+  if (typeof value !== 'string') return resolveWithin(doc, value, new Set());
+  let memo = resolutions.get(doc);
+  if (!memo) {
+    memo = new Map();
+    resolutions.set(doc, memo);
+  }
+  let resolved = memo.get(value);
+  if (!resolved) {
+    resolved = resolveWithin(doc, value, new Set());
+    memo.set(value, resolved);
+  }
+  return resolved;
+}
+
+/** Drops the memoized policies of a document (the engine calls it before each run). */
+export function forgetResolvedPolicies(doc: TerraformDocument): void {
+  resolutions.delete(doc);
 }
 
 function resolveWithin(doc: TerraformDocument, value: unknown, visiting: Set<string>): PolicyResolution {
@@ -40,7 +59,7 @@ function resolveWithin(doc: TerraformDocument, value: unknown, visiting: Set<str
   const reference = POLICY_DOCUMENT_REFERENCE.exec(value.trim());
   if (reference) {
     const name = reference[1] as string;
-    const source = dataSources(doc, 'aws_iam_policy_document').find((candidate) => candidate.name === name);
+    const source = blockNamed(dataSources(doc, 'aws_iam_policy_document'), name);
     if (!source) return { readable: false, reason: `data.aws_iam_policy_document.${name} is not in this document` };
     return statementsOfPolicyDocument(doc, source, visiting);
   }
@@ -131,14 +150,22 @@ function abbreviate(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+const patternCache = new Map<string, RegExp>();
+
 /** IAM wildcard match (`*` any run, `?` one character), case-insensitive as IAM action names are. */
 export function actionPatternMatches(pattern: string, action: string): boolean {
-  const regex = pattern
-    .split('')
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${regex}$`, 'i').test(action);
+  let regex = patternCache.get(pattern);
+  if (!regex) {
+    const source = pattern
+      .split('')
+      .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    regex = new RegExp(`^${source}$`, 'i');
+    patternCache.set(pattern, regex);
+  }
+  return regex.test(action);
 }
+
 
 /** Whether an Allow statement grants `action` (through `Action` or through a `NotAction` that does not exclude it). */
 export function grantsAction(statement: PolicyStatement, action: string): boolean {

@@ -1,5 +1,5 @@
 import { blockList, finding, firstBlock, resources, stringList, type BlockRef } from '../document';
-import { buckets, companionsOf, pointsAtBucket } from '../s3';
+import { bucketsNamedBy, companionsOf } from '../s3';
 import type { PolicyRule, TerraformDocument } from '../types';
 
 /** Whether the replication waits for `versioning`: `depends_on` names it, or an argument references it. */
@@ -9,11 +9,12 @@ function waitsFor(replication: BlockRef, versioning: BlockRef): boolean {
 }
 
 function bucketsReplicatedBy(doc: TerraformDocument, replication: BlockRef): BlockRef[] {
-  return buckets(doc).filter(
-    (bucket) =>
-      pointsAtBucket(doc, replication.body.bucket, bucket) ||
-      blockList(replication.body.rule).some((rule) => pointsAtBucket(doc, firstBlock(rule.destination)?.bucket, bucket)),
-  );
+  const named = [
+    ...bucketsNamedBy(doc, replication.body.bucket),
+    ...blockList(replication.body.rule).flatMap((rule) => bucketsNamedBy(doc, firstBlock(rule.destination)?.bucket)),
+  ];
+  const byAddress = new Map(named.map((bucket) => [bucket.address, bucket]));
+  return [...byAddress.keys()].sort().map((address) => byAddress.get(address) as BlockRef);
 }
 
 export const s3ReplicationAfterVersioning: PolicyRule = {

@@ -1,5 +1,5 @@
 import { blockList, finding, firstBlock, resources } from '../document';
-import { buckets, companionsOf, pointsAtBucket } from '../s3';
+import { buckets, bucketsNamedBy, companionsOf } from '../s3';
 import type { PolicyRule } from '../types';
 
 const REPLICATION = 'aws_s3_bucket_replication_configuration';
@@ -19,14 +19,15 @@ export const s3ReplicationConfigured: PolicyRule = {
     'Add an aws_s3_bucket_replication_configuration for this bucket with an Enabled rule to a bucket in another ' +
     'region (created after versioning on both buckets), or suppress the rule with a reason for buckets that need no copy.',
   check(doc) {
-    const replications = resources(doc, REPLICATION);
+    const destinations = new Set(
+      resources(doc, REPLICATION).flatMap((replication) =>
+        enabledRules(replication.body).flatMap((rule) => bucketsNamedBy(doc, firstBlock(rule.destination)?.bucket).map((named) => named.address)),
+      ),
+    );
     return buckets(doc).flatMap((bucket) => {
       const asSource = companionsOf(doc, REPLICATION, bucket);
       if (asSource.some((replication) => enabledRules(replication.body).length > 0)) return [];
-      const asDestination = replications.some((replication) =>
-        enabledRules(replication.body).some((rule) => pointsAtBucket(doc, firstBlock(rule.destination)?.bucket, bucket)),
-      );
-      if (asDestination) return [];
+      if (destinations.has(bucket.address)) return [];
       const message =
         asSource.length > 0
           ? 'Bucket replication configuration has no rule with status "Enabled".'
