@@ -175,7 +175,7 @@ describe('checking a document again after it changed', () => {
   it('sees the change (nothing cached from the previous run)', () => {
     const doc = cleanDocument();
     expect(checkDocument(doc)).toEqual([]);
-    resource(doc, 'aws_s3_bucket_versioning', 'documents_eu_west_1_versioning').bucket = '${aws_s3_bucket.audit_logs_eu_west_1.id}';
+    resource(doc, 'aws_s3_bucket_versioning', 'documents_eu_west_1_versioning').bucket = 'some-other-bucket';
     resource(doc, 'aws_iam_role_policy', 'replication_role_policy').policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
     expect(checkDocument(doc).map((found) => `${found.ruleId} ${found.address}`)).toEqual([
       'iam-no-wildcard-admin aws_iam_role_policy.replication_role_policy',
