@@ -71,10 +71,17 @@ function writeJson(directory: string, name: string, value: unknown): string {
   return file;
 }
 
+/** A Testing.app() whose outdir (a cdktf.outdir.* folder in the temp dir) is removed after the tests. */
+function trackedApp() {
+  const app = Testing.app();
+  temporaryDirectories.push(app.outdir);
+  return app;
+}
+
 let cdktfOut: string;
 beforeAll(() => {
   // fullSynth writes what `cdktf synth` writes (cdktf.out with manifest.json and construct metadata).
-  cdktfOut = Testing.fullSynth(new InsecureStack(Testing.app(), 'insecure'));
+  cdktfOut = Testing.fullSynth(new InsecureStack(trackedApp(), 'insecure'));
   temporaryDirectories.push(cdktfOut);
 });
 afterAll(() => {
@@ -101,7 +108,7 @@ describe('lifeboat check on a hand-written insecure cdktf stack', () => {
   });
 
   it('reads a single synthesized cdk.tf.json too (Testing.synth drops the // metadata, so the suppression is gone)', async () => {
-    const synthesized = Testing.synth(new InsecureStack(Testing.app(), 'insecure'));
+    const synthesized = Testing.synth(new InsecureStack(trackedApp(), 'insecure'));
     const file = writeJson(temporaryDirectory(), 'cdk.tf.json', synthesized);
     const run = await check(file, '--format', 'json');
     expect(run.code).toBe(1);
