@@ -1,10 +1,9 @@
 /**
  * Narrows differing fingerprints down to primary-key ranges, then to keys, by bisection: each round splits every
  * differing range into sub-ranges of about `leafRows` rows (at most `factor` of them), folds each sub-range on both
- * servers (one scan of the range per
- * side, rows bucketed by a balanced CASE tree over the bounds), and keeps the sub-ranges whose folds differ. Ranges
- * of at most `leafRows` rows are resolved by comparing per-row hashes. Only folds, keys and row hashes cross the
- * network.
+ * servers (one scan of the range per side, rows bucketed by a balanced CASE tree over the bounds), and keeps the
+ * sub-ranges whose folds differ. Ranges of at most `leafRows` rows are resolved by comparing per-row hashes. Only
+ * folds, keys and row hashes cross the network.
  *
  * Bounds: a dense integer key is split arithmetically between the range's min and max (both sides scan in
  * parallel); any other key (text, uuid, composite, sparse integers) is split at exact quantiles computed by the side
