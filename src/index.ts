@@ -7,3 +7,6 @@ export * from './plan';
 export { main as runCli, COMMANDS, type Command } from './cli/main';
 export { EXIT_OK, EXIT_FINDINGS, EXIT_INVALID } from './cli/exit-codes';
 export { renderPlanTable } from './cli/table';
+export * as policy from './policy';
+export { renderRunbooks, type RunbookFile } from './runbook';
+export * as checks from './checks';

@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { App, TerraformStack } from 'cdktf';
+import { LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DisasterRecovery } from '../constructs/disaster-recovery';
 import { planBackups } from '../src/plan/planner';
 import { serializePlan } from '../src/plan/serialize';
 import type { BackupPlan } from '../src/plan/types';
+import { renderRunbooks } from '../src/runbook';
 import { loadRequirements } from '../src/spec/requirements';
 
 /** The example app's stack: one AWS provider (primary region; resources set their own region) and the plan. */
@@ -15,21 +16,34 @@ export class LifeboatStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, plan: BackupPlan) {
     super(scope, id);
+    // cdktf's default local backend records the absolute working directory, which breaks byte-identical synths;
+    // this relative path (from cdktf.out/stacks/<id>) is the same file. Use a remote backend (S3) in production.
+    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     new AwsProvider(this, 'aws', { region: plan.regions.primary });
     this.recovery = new DisasterRecovery(this, 'lifeboat', { plan });
   }
 }
 
-/** Loads and plans the requirements and adds the stack to the app; throws (writing nothing) on any problem. */
-export function buildApp(app: App, requirementsPath: string): { plan: BackupPlan; stack: LifeboatStack } {
-  const plan = planBackups(loadRequirements(requirementsPath));
-  const stack = new LifeboatStack(app, plan.name, plan);
-  return { plan, stack };
+/** Loads, validates and plans the requirements; throws `RequirementsError` listing every problem. */
+export function planRequirements(requirementsPath: string): BackupPlan {
+  return planBackups(loadRequirements(requirementsPath));
 }
 
-/** Writes backup_plan.json into `outDir`; returns the files written. */
+/**
+ * Writes backup_plan.json and the runbooks (runbooks/<store>.md and an index) into `outDir`; returns the files
+ * written. Files in runbooks/ that Lifeboat did not generate are left alone.
+ */
 export function writeArtifacts(plan: BackupPlan, outDir: string): string[] {
   const planFile = path.join(outDir, 'backup_plan.json');
+  const runbookDir = path.join(outDir, 'runbooks');
+  const runbooks = renderRunbooks(plan, { planFile: 'backup_plan.json' });
+  fs.mkdirSync(runbookDir, { recursive: true });
   fs.writeFileSync(planFile, serializePlan(plan));
-  return [planFile];
+  const written = [planFile];
+  for (const runbook of runbooks) {
+    const file = path.join(runbookDir, runbook.path);
+    fs.writeFileSync(file, runbook.content);
+    written.push(file);
+  }
+  return written;
 }
