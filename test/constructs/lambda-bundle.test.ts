@@ -163,6 +163,21 @@ describe('BundledFunction', () => {
     expect(policy.Statement.find((s: any) => s.Sid === 'ManageVpcNetworkInterfaces').Action).toContain('ec2:CreateNetworkInterface');
   });
 
+  it('sends events of invocations that failed every retry to a dead-letter topic it may publish to', () => {
+    const topic = 'arn:aws:sns:eu-west-1:111122223333:lifeboat-failures';
+    const out = synthStack((stack) => {
+      new BundledFunction(stack, 'probe', { ...base, deadLetterTargetArn: topic });
+    });
+    expect(onlyResource(out, 'aws_lambda_function').dead_letter_config).toEqual({ target_arn: topic });
+    const policy = JSON.parse(onlyResource(out, 'aws_iam_role_policy').policy);
+    expect(policy.Statement.find((s: any) => s.Sid === 'SendFailedEvents')).toEqual({
+      Sid: 'SendFailedEvents',
+      Effect: 'Allow',
+      Action: ['sns:Publish'],
+      Resource: [topic],
+    });
+  });
+
   it('wires a schedule to the function with an invoke permission limited to that rule', () => {
     const out = synthStack((stack) => {
       const fn = new BundledFunction(stack, 'probe', base);

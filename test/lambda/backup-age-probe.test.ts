@@ -11,6 +11,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { createProbeHandler, ProbeResult } from '../../lambda/backup-age-probe/index';
 import { parseProbeConfig, ProbeConfig } from '../../lambda/backup-age-probe/config';
+import { createLogger } from '../../lambda/shared/log';
+import { withThrottlingRetry } from '../../lambda/shared/retry';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
@@ -397,5 +399,48 @@ describe('parseProbeConfig', () => {
     );
     expect(() => parseProbeConfig(undefined)).toThrow('LIFEBOAT_PROBE_CONFIG is not set');
     expect(() => parseProbeConfig('{')).toThrow(/LIFEBOAT_PROBE_CONFIG is not valid JSON/);
+  });
+});
+
+describe('shared handler logging and retries', () => {
+  it('writes one JSON object per line and never writes values of credential-like keys', () => {
+    const lines: string[] = [];
+    const log = createLogger('backup-age-probe', (line) => lines.push(line), () => NOW);
+    log.info('connected', { host: 'db.internal', masterUserPassword: 'hunter2', nested: { secretToken: 'abc', port: 5432 }, error: new Error('boom') });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toEqual({
+      time: NOW.toISOString(),
+      level: 'info',
+      component: 'backup-age-probe',
+      event: 'connected',
+      host: 'db.internal',
+      masterUserPassword: '[redacted]',
+      nested: { secretToken: '[redacted]', port: 5432 },
+      error: { name: 'Error', message: 'boom' },
+    });
+    expect(lines[0]).not.toContain('hunter2');
+  });
+
+  it('retries throttling with growing backoff and gives up on other errors at once', async () => {
+    const delays: number[] = [];
+    let calls = 0;
+    const result = await withThrottlingRetry(
+      async () => {
+        calls++;
+        if (calls < 4) throw awsError('TooManyRequestsException', 'slow down', 429);
+        return 'done';
+      },
+      { sleep: async (ms) => void delays.push(ms), random: () => 0.999, baseDelayMs: 100 },
+    );
+    expect(result).toBe('done');
+    expect(delays).toEqual([99, 199, 399]);
+    calls = 0;
+    await expect(
+      withThrottlingRetry(async () => {
+        calls++;
+        throw awsError('AccessDenied', 'no', 403);
+      }),
+    ).rejects.toThrow('no');
+    expect(calls).toBe(1);
   });
 });
