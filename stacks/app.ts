@@ -7,7 +7,7 @@ import { DisasterRecovery } from '../constructs/disaster-recovery';
 import { planBackups } from '../src/plan/planner';
 import { serializePlan } from '../src/plan/serialize';
 import type { BackupPlan } from '../src/plan/types';
-import { renderRunbooks } from '../src/runbook';
+import { writeRunbooks } from '../src/runbook/write';
 import { loadRequirements } from '../src/spec/requirements';
 
 /** The example app's stack: one AWS provider (primary region; resources set their own region) and the plan. */
@@ -31,19 +31,11 @@ export function planRequirements(requirementsPath: string): BackupPlan {
 
 /**
  * Writes backup_plan.json and the runbooks (runbooks/<store>.md and an index) into `outDir`; returns the files
- * written. Files in runbooks/ that Lifeboat did not generate are left alone.
+ * written. Runbooks generated earlier for stores no longer in the plan are removed, other files left alone.
  */
 export function writeArtifacts(plan: BackupPlan, outDir: string): string[] {
   const planFile = path.join(outDir, 'backup_plan.json');
-  const runbookDir = path.join(outDir, 'runbooks');
-  const runbooks = renderRunbooks(plan, { planFile: 'backup_plan.json' });
-  fs.mkdirSync(runbookDir, { recursive: true });
   fs.writeFileSync(planFile, serializePlan(plan));
-  const written = [planFile];
-  for (const runbook of runbooks) {
-    const file = path.join(runbookDir, runbook.path);
-    fs.writeFileSync(file, runbook.content);
-    written.push(file);
-  }
-  return written;
+  const { written } = writeRunbooks(plan, path.join(outDir, 'runbooks'), { planFile: 'backup_plan.json' });
+  return [planFile, ...written];
 }
