@@ -6,7 +6,15 @@ import { formatDuration } from '../src/spec/duration';
 import { AlertTopics } from './alert-topics';
 import { AlarmTopics, ObjectiveAlarm } from './alarm';
 import { replicatedBucketFromPlan } from './from-plan/bucket';
-import { databaseFromPlan } from './from-plan/database';
+import { databaseFromPlan, stackDatabaseKey } from './from-plan/database';
+import { backupAgeProbePropsFromPlan, replicationCheckPropsFromPlan } from './from-plan/probes';
+import { verificationRestorePropsFromPlan } from './from-plan/verification';
+import { stackAccount } from './account';
+import { BackupAgeProbe } from './backup-age-probe';
+import { ProtectedDatabase } from './protected-database';
+import { ReplicatedBucket } from './replicated-bucket';
+import { ReplicationCheck } from './replication-check';
+import { VerificationRestore } from './verification-restore';
 import { DashboardStore, RecoveryDashboard } from './recovery-dashboard';
 
 export interface DisasterRecoveryProps {
@@ -71,18 +79,61 @@ export class DisasterRecovery extends Construct {
     }
     this.stores = stores;
 
+    // Proof: verification restores (one Lambda per verification region), backup age and replica checks.
+    const automatedBackupsArns: Record<string, string> = {};
+    const sourceKmsKeyArns: Record<string, string> = {};
+    const bucketKeyArns: Record<string, { source: string; replica: string }> = {};
+    for (const store of plan.stores) {
+      const construct = stores.get(store.id);
+      if (store.kind === 'database') {
+        if (construct instanceof ProtectedDatabase && construct.backupReplication) {
+          automatedBackupsArns[store.id] = construct.backupReplication.id;
+        }
+        const restoreRegion = store.verification?.region ?? plan.regions.primary;
+        sourceKmsKeyArns[store.id] = stackDatabaseKey(this, { region: restoreRegion, aliasPrefix: plan.name, tags }).keyArn;
+      } else if (construct instanceof ReplicatedBucket) {
+        bucketKeyArns[store.id] = { source: construct.source.key.keyArn, replica: construct.replica.key.keyArn };
+      }
+    }
+    for (const region of regions) {
+      const verification = verificationRestorePropsFromPlan(plan, region, {
+        alarmTopics: this.alarmTopics,
+        automatedBackupsArns,
+        sourceKmsKeyArns,
+      });
+      if (verification) new VerificationRestore(this, `verification-${region}`, verification);
+    }
+    const probe = backupAgeProbePropsFromPlan(plan, { alarmTopics: this.alarmTopics, account: stackAccount(this) });
+    if (probe) new BackupAgeProbe(this, 'backup-age-probe', probe);
+    const replicaCheck = replicationCheckPropsFromPlan(plan, { alarmTopics: this.alarmTopics, kmsKeyArns: bucketKeyArns });
+    if (replicaCheck) new ReplicationCheck(this, 'replication-check', replicaCheck);
+
+    const alarmsByStore = groupAlarmsByStore(plan, ObjectiveAlarm.findAll(this));
     new RecoveryDashboard(this, 'dashboard', {
       region: plan.regions.primary,
       dashboardName: `${plan.name}-recovery`,
-      stores: plan.stores
-        .filter((store) => stores.has(store.id))
-        .map((store): DashboardStore => ({
-          storeId: store.id,
-          objectives: objectiveLines(store),
-          alarms: ObjectiveAlarm.findAll(stores.get(store.id) as Construct),
-        })),
+      stores: plan.stores.map((store): DashboardStore => ({
+        storeId: store.id,
+        objectives: objectiveLines(store),
+        alarms: alarmsByStore.get(store.id) ?? [],
+      })),
     });
   }
+}
+
+/**
+ * Alarms per store, by name: every alarm Lifeboat creates is named `<plan name>-<store id>-<what>`. The longest
+ * matching store id wins, so `orders` never takes the alarms of `orders-archive`.
+ */
+function groupAlarmsByStore(plan: BackupPlan, alarms: ObjectiveAlarm[]): Map<string, ObjectiveAlarm[]> {
+  const ids = plan.stores.map((store) => store.id).sort((a, b) => b.length - a.length);
+  const grouped = new Map<string, ObjectiveAlarm[]>();
+  for (const alarm of alarms) {
+    const id = ids.find((storeId) => alarm.spec.alarmName.startsWith(`${plan.name}-${storeId}-`));
+    if (id === undefined) continue;
+    grouped.set(id, [...(grouped.get(id) ?? []), alarm]);
+  }
+  return grouped;
 }
 
 function objectiveLines(store: StorePlan): string[] {
