@@ -67,6 +67,10 @@ export const postgresDialect: Dialect = {
   qualified: (t) => `${quotePg(t.schema)}.${quotePg(t.name)}`,
   displayName: (t) => `${t.schema}.${t.name}`,
   async begin(session) {
+    const [version] = await session.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
+    if (Number(version?.v) < 140000) {
+      throw new Error(`fingerprints need PostgreSQL 14 or later (the bit_xor aggregate); the server is ${version?.v ?? 'unknown'}`);
+    }
     await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     // JIT-compiling the bucket CASE trees of a bisection costs more than the scan it speeds up (measured 3x slower
     // on a 5M-row table); plain fingerprints gain nothing from it either. Ends with the transaction.

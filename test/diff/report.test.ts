@@ -22,6 +22,19 @@ describe('diffDatabases options', () => {
     );
   });
 
+  it('refuses PostgreSQL before 14, which lacks bit_xor, before opening a transaction', async () => {
+    const statements: string[] = [];
+    const postgres13: QuerySession = {
+      engine: 'postgres',
+      query: async <T>(sql: string) => {
+        statements.push(sql);
+        return [{ v: '130012' }] as T[];
+      },
+    };
+    await expect(diffDatabases(postgres13, postgres13)).rejects.toThrow('fingerprints need PostgreSQL 14 or later (the bit_xor aggregate); the server is 130012');
+    expect(statements.some((s) => s.startsWith('BEGIN'))).toBe(false);
+  });
+
   it('refuses to compare different server families', async () => {
     await expect(diffDatabases(untouchable, { ...untouchable, engine: 'mysql' })).rejects.toThrow(
       /the source is postgres and the target is mysql/,
