@@ -69,12 +69,14 @@ export class DisasterRecovery extends Construct {
     });
     this.alarmTopics = alerts.topics;
 
+    // Stores live in their own scope so no store id can collide with the shared constructs' ids.
+    const storeScope = new Construct(this, 'stores');
     const stores = new Map<string, Construct>();
     for (const store of plan.stores) {
       const construct =
         store.kind === 'bucket'
-          ? replicatedBucketFromPlan(this, plan, store, { alarmTopics: this.alarmTopics })
-          : databaseFromPlan(this, plan, store, { alarmTopics: this.alarmTopics });
+          ? replicatedBucketFromPlan(storeScope, plan, store, { alarmTopics: this.alarmTopics })
+          : databaseFromPlan(storeScope, plan, store, { alarmTopics: this.alarmTopics });
       stores.set(store.id, construct);
     }
     this.stores = stores;
