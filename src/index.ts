@@ -10,3 +10,4 @@ export { renderPlanTable } from './cli/table';
 export * as policy from './policy';
 export { renderRunbooks, type RunbookFile } from './runbook';
 export * as checks from './checks';
+export * as fingerprint from './fingerprint';
