@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import { isIP } from 'node:net';
-import { Client, types as pgTypes, type ClientConfig, type QueryConfig } from 'pg';
-import { createConnection, type Connection, type ConnectionOptions } from 'mysql2/promise';
+import type { Client, ClientConfig, QueryConfig } from 'pg';
+import type { Connection, ConnectionOptions } from 'mysql2/promise';
 import type { SqlDialect } from './identifiers';
 import type { ConnectionTarget, Engine } from './types';
 
@@ -149,6 +149,14 @@ function parseInt8(text: string): number | string {
   return Number.isSafeInteger(value) ? value : text;
 }
 
+// Drivers load on first use: a Lambda or CLI run that only talks to one engine family never initialises the other
+// driver (mysql2 and its encodings are most of the verification bundle's start-up cost).
+let pgDriver: typeof import('pg') | undefined;
+async function loadPg(): Promise<typeof import('pg')> {
+  pgDriver ??= await import('pg');
+  return pgDriver;
+}
+
 const pgTypeParsers = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (format !== 'binary') {
@@ -156,8 +164,8 @@ const pgTypeParsers = {
       if (oid === PG_TIMESTAMP) return parseNaiveTimestampAsUtc;
       if (oid === PG_DATE) return (text: string) => text; // a calendar date has no time zone: keep 'YYYY-MM-DD'
     }
-    return pgTypes.getTypeParser(oid, format);
-  }) as typeof pgTypes.getTypeParser,
+    return (pgDriver as typeof import('pg')).types.getTypeParser(oid, format);
+  }) as (typeof import('pg'))['types']['getTypeParser'],
 };
 
 function pgSsl(target: ConnectionTarget): ClientConfig['ssl'] {
@@ -225,6 +233,7 @@ class PostgresSession implements SqlSession {
 }
 
 async function openPostgres(target: ConnectionTarget, options: SessionOptions, connectTimeoutMs: number): Promise<SqlSession> {
+  const { Client } = await loadPg();
   const client = new Client({
     host: target.host,
     port: target.port,
@@ -331,6 +340,7 @@ function mysqlSsl(target: ConnectionTarget): ConnectionOptions['ssl'] {
 
 async function openMysql(target: ConnectionTarget, options: SessionOptions, connectTimeoutMs: number): Promise<SqlSession> {
   const readOnly = options.readOnly ?? true;
+  const { createConnection } = await import('mysql2/promise');
   const connection = await withDeadline(
     createConnection({
       host: target.host,

@@ -4,43 +4,13 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import { BundledFunction, bundleHandler, handlerEntry, zipFiles } from '../../constructs/lambda-bundle';
+import { readZip } from '../support/zip';
 import { cleanupTestApps, onlyResource, resourcesOfType, synthStack } from '../support/synth';
 
 afterAll(cleanupTestApps);
 
 /** Reads a zip the way the format specifies (end record -> central directory -> local headers), inflating each entry. */
-function readZip(zip: Buffer): { name: string; data: Buffer; crc: number; date: number; time: number; mode: number }[] {
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = zip.readUInt16LE(end + 10);
-  let offset = zip.readUInt32LE(end + 16);
-  const entries = [];
-  for (let i = 0; i < count; i++) {
-    expect(zip.readUInt32LE(offset)).toBe(0x02014b50);
-    const method = zip.readUInt16LE(offset + 10);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const local = zip.readUInt32LE(offset + 42);
-    const name = zip.subarray(offset + 46, offset + 46 + nameLength).toString('utf8');
-    expect(zip.readUInt32LE(local)).toBe(0x04034b50);
-    const localNameLength = zip.readUInt16LE(local + 26);
-    const extraLength = zip.readUInt16LE(local + 28);
-    const compressedSize = zip.readUInt32LE(local + 18);
-    const start = local + 30 + localNameLength + extraLength;
-    const raw = zip.subarray(start, start + compressedSize);
-    entries.push({
-      name,
-      data: method === 8 ? zlib.inflateRawSync(raw) : raw,
-      crc: zip.readUInt32LE(offset + 16),
-      time: zip.readUInt16LE(offset + 12),
-      date: zip.readUInt16LE(offset + 14),
-      mode: zip.readUInt32LE(offset + 38) >>> 16,
-    });
-    offset += 46 + nameLength + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
-  }
-  return entries;
-}
-
 describe('zipFiles', () => {
   it('writes a standard zip with fixed timestamps and permissions, the same bytes every time', () => {
     const files = [{ name: 'index.js', data: Buffer.from('hello world') }];
