@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { BackupPlan, BucketStorePlan } from '../../src/plan/types';
 import type { AlarmTopics } from '../alarm';
+import { alarmFromPlan } from './alarm';
 import type { EncryptionKey } from '../encryption-key';
 import { ReplicatedBucket, ReplicatedBucketProps, stackBucketKey } from '../replicated-bucket';
 
@@ -48,7 +49,7 @@ export function replicatedBucketPropsFromPlan(
     // `${name}-${id}` is at most 48 characters (spec BUCKET_BASE_MAX), so this fits IAM's 64.
     replicationRoleName: `${plan.name}-${store.id}-s3-replication`,
     replicationRuleId: store.replication.ruleId,
-    alarms: store.alarms.map(({ unit: _unit, ...alarm }) => alarm),
+    alarms: store.alarms.map(alarmFromPlan),
     alarmTopics: options.alarmTopics,
     sourceKey: options.sourceKey,
     replicaKey: options.replicaKey,

@@ -1,10 +1,10 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { databaseNames } from '../../src/plan/naming';
-import type { AlarmPlan, BackupPlan, DatabaseStorePlan } from '../../src/plan/types';
+import type { BackupPlan, DatabaseStorePlan } from '../../src/plan/types';
 import type { AlarmTopics } from '../alarm';
+import { alarmFromPlan } from './alarm';
 import type { LongTermBackupOptions, RegionalKey } from '../backup-vault';
-import type { PlannedAlarm } from '../database-alarms';
 import { EncryptionKey } from '../encryption-key';
 import { AuroraEngine, ProtectedAuroraCluster, ProtectedAuroraClusterProps } from '../protected-aurora-cluster';
 import { ProtectedDatabase, ProtectedDatabaseProps, RdsInstanceEngine } from '../protected-database';
@@ -65,27 +65,9 @@ function commonProps(plan: BackupPlan, store: DatabaseStorePlan, options: Databa
     },
     longTermBackup,
     alarmTopics: options.alarmTopics,
-    plannedAlarms: store.alarms.map(plannedAlarm),
+    plannedAlarms: store.alarms.map(alarmFromPlan),
     regionRpoSeconds: store.scopes.region.objective.rpo?.seconds,
     tags: Object.keys(plan.tags).length > 0 ? { ...plan.tags } : undefined,
-  };
-}
-
-function plannedAlarm(alarm: AlarmPlan): PlannedAlarm {
-  return {
-    region: alarm.region,
-    alarmName: alarm.alarmName,
-    description: alarm.description,
-    namespace: alarm.namespace,
-    metricName: alarm.metricName,
-    dimensions: { ...alarm.dimensions },
-    statistic: alarm.statistic,
-    threshold: alarm.threshold,
-    comparisonOperator: alarm.comparisonOperator,
-    periodSeconds: alarm.periodSeconds,
-    evaluationPeriods: alarm.evaluationPeriods,
-    datapointsToAlarm: alarm.datapointsToAlarm,
-    treatMissingData: alarm.treatMissingData,
   };
 }
 

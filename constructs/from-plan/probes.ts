@@ -2,7 +2,7 @@ import type { BackupPlan, BucketStorePlan, DatabaseStorePlan } from '../../src/p
 import type { AlarmTopics } from '../alarm';
 import type { BackupAgeProbeProps, BackupAgeProbeStore } from '../backup-age-probe';
 import type { ReplicationCheckBucket, ReplicationCheckProps } from '../replication-check';
-import { storeAlarmFromPlan } from './verification';
+import { alarmFromPlan } from './alarm';
 
 /** Metrics the backup-age probe publishes; plan alarms on them belong to `BackupAgeProbe`. */
 export const PROBE_METRICS = ['RestorableLagSeconds', 'BackupAgeSeconds'] as const;
@@ -49,7 +49,7 @@ export function backupAgeProbePropsFromPlan(plan: BackupPlan, options: ProbePlan
       : undefined;
     const alarms = store.alarms
       .filter((alarm) => alarm.namespace === 'Lifeboat' && (PROBE_METRICS as readonly string[]).includes(alarm.metricName))
-      .map(storeAlarmFromPlan);
+      .map(alarmFromPlan);
     const fed = new Set([`RestorableLagSeconds/${primary}`, `BackupAgeSeconds/${primary}`]);
     if (replicatedBackups) fed.add(`RestorableLagSeconds/${dr}`);
     if (copiesToDr) fed.add(`BackupAgeSeconds/${dr}`);

@@ -1,7 +1,7 @@
 import type { CheckSpec } from '../../src/checks/types';
-import type { AlarmPlan, BackupPlan, DatabaseStorePlan } from '../../src/plan/types';
+import type { BackupPlan, DatabaseStorePlan } from '../../src/plan/types';
 import type { AlarmTopics } from '../alarm';
-import type { StoreAlarmSpec } from '../backup-age-probe';
+import { alarmFromPlan } from './alarm';
 import { ENGINE_PORTS, VerificationRestoreProps, VerificationStore } from '../verification-restore';
 
 /** Metrics the verification-restore handler publishes; plan alarms on them belong to `VerificationRestore`. */
@@ -26,25 +26,6 @@ export interface VerificationPlanOptions {
   readonly createVpcEndpoints?: boolean;
 }
 
-/** The plan's alarm as `ObjectiveAlarm` props (the plan's `unit` is for readers only). */
-export function storeAlarmFromPlan(alarm: AlarmPlan): StoreAlarmSpec {
-  return {
-    id: alarm.id,
-    region: alarm.region,
-    alarmName: alarm.alarmName,
-    description: alarm.description,
-    namespace: alarm.namespace,
-    metricName: alarm.metricName,
-    dimensions: { ...alarm.dimensions },
-    statistic: alarm.statistic,
-    threshold: alarm.threshold,
-    comparisonOperator: alarm.comparisonOperator,
-    periodSeconds: alarm.periodSeconds,
-    evaluationPeriods: alarm.evaluationPeriods,
-    datapointsToAlarm: alarm.datapointsToAlarm,
-    treatMissingData: alarm.treatMissingData,
-  };
-}
 
 /** The plan's checks as the handler takes them, with the freshness requirement as a freshness check. */
 function checksFromPlan(store: DatabaseStorePlan): CheckSpec[] {
@@ -115,7 +96,7 @@ export function verificationRestorePropsFromPlan(
       ...(options.sourceKmsKeyArns?.[store.id] ? { sourceKmsKeyArn: options.sourceKmsKeyArns[store.id] } : {}),
       alarms: store.alarms
         .filter((alarm) => alarm.namespace === 'Lifeboat' && (VERIFICATION_METRICS as readonly string[]).includes(alarm.metricName))
-        .map(storeAlarmFromPlan),
+        .map(alarmFromPlan),
     };
   });
   if (problems.length > 0) throw new Error(`verificationRestorePropsFromPlan(${region}):\n  ${problems.join('\n  ')}`);
