@@ -22,7 +22,7 @@ function generate(count: number): unknown {
   const buckets: unknown[] = [];
   for (let i = 0; i < count; i += 1) {
     const [kind, template] = templates[i % templates.length] as [string, { id: string }];
-    const store = { ...template, id: `${template.id.slice(0, 6)}-${i}` };
+    const store = { ...template, id: `${template.id.replace(/-/g, '').slice(0, 8)}-${i}` };
     (kind === 'db' ? databases : buckets).push(store);
   }
   return { ...example, databases, buckets };

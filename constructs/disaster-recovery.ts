@@ -97,18 +97,42 @@ export class DisasterRecovery extends Construct {
         bucketKeyArns[store.id] = { source: construct.source.key.keyArn, replica: construct.replica.key.keyArn };
       }
     }
+    // Lambda allows 4 KB of environment and IAM 10 KB of inline policy per role, so large plans get several
+    // functions per purpose, each for a share of the stores. The first keeps the plain names.
+    const namePrefix = (index: number) => (index === 0 ? plan.name : `${plan.name}-${index + 1}`);
+    const constructId = (base: string, index: number) => (index === 0 ? base : `${base}-${index + 1}`);
     for (const region of regions) {
       const verification = verificationRestorePropsFromPlan(plan, region, {
         alarmTopics: this.alarmTopics,
         automatedBackupsArns,
         sourceKmsKeyArns,
       });
-      if (verification) new VerificationRestore(this, `verification-${region}`, verification);
+      if (!verification) continue;
+      shareByConfigSize(verification.stores, ({ alarms: _alarms, ...config }) => config).forEach((share, index) => {
+        new VerificationRestore(this, constructId(`verification-${region}`, index), {
+          ...verification,
+          namePrefix: namePrefix(index),
+          stores: share,
+        });
+      });
     }
     const probe = backupAgeProbePropsFromPlan(plan, { alarmTopics: this.alarmTopics, account: stackAccount(this) });
-    if (probe) new BackupAgeProbe(this, 'backup-age-probe', probe);
+    if (probe) {
+      shareByConfigSize(probe.stores, ({ alarms: _alarms, ...config }) => config).forEach((share, index) => {
+        new BackupAgeProbe(this, constructId('backup-age-probe', index), { ...probe, namePrefix: namePrefix(index), stores: share });
+      });
+    }
     const replicaCheck = replicationCheckPropsFromPlan(plan, { alarmTopics: this.alarmTopics, kmsKeyArns: bucketKeyArns });
-    if (replicaCheck) new ReplicationCheck(this, 'replication-check', replicaCheck);
+    if (replicaCheck) {
+      shareByConfigSize(replicaCheck.buckets, (bucket) => bucket).forEach((share, index) => {
+        new ReplicationCheck(this, constructId('replication-check', index), {
+          ...replicaCheck,
+          namePrefix: namePrefix(index),
+          alarmNamePrefix: plan.name,
+          buckets: share,
+        });
+      });
+    }
 
     const alarmsByStore = groupAlarmsByStore(plan, ObjectiveAlarm.findAll(this));
     new RecoveryDashboard(this, 'dashboard', {
@@ -121,6 +145,33 @@ export class DisasterRecovery extends Construct {
       })),
     });
   }
+}
+
+/** Environment bytes a function may fill with store configuration (Lambda's limit is 4,096 for all variables). */
+const CONFIG_BUDGET_BYTES = 3_000;
+/** Allowance per store for Terraform references, which resolve to ARNs longer than their placeholders. */
+const REFERENCE_ALLOWANCE_BYTES = 200;
+
+/**
+ * Splits stores into consecutive shares whose configuration fits one function's environment, in plan order (stores
+ * are sorted by id), so a share only changes when stores around it are added or removed.
+ */
+function shareByConfigSize<T>(items: readonly T[], config: (item: T) => unknown): T[][] {
+  const shares: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(config(item))) + REFERENCE_ALLOWANCE_BYTES;
+    if (current.length > 0 && bytes + size > CONFIG_BUDGET_BYTES) {
+      shares.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) shares.push(current);
+  return shares;
 }
 
 /**

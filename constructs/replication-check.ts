@@ -18,6 +18,8 @@ export interface ReplicationCheckProps {
   readonly region: string;
   /** Prefix of every name (function `<prefix>-replica-check`, alarms `<prefix>-<store>-missing-replicas`), usually the stack name. */
   readonly namePrefix: string;
+  /** Prefix of the alarm names (`<prefix>-<store id>-missing-replicas`). @default namePrefix */
+  readonly alarmNamePrefix?: string;
   /** The bucket pairs to check. */
   readonly buckets: readonly ReplicationCheckBucket[];
   /** SNS topic per region; every replica region needs one (the metrics and alarms live there). */
@@ -112,7 +114,7 @@ export class ReplicationCheck extends Construct {
     for (const bucket of props.buckets) {
       this.alarms[bucket.storeId] = new ObjectiveAlarm(this, `${bucket.storeId}-missing-replicas`, {
         region: bucket.replicaRegion,
-        alarmName: `${props.namePrefix}-${bucket.storeId}-missing-replicas`,
+        alarmName: `${props.alarmNamePrefix ?? props.namePrefix}-${bucket.storeId}-missing-replicas`,
         description: `Lifeboat: sampled objects of ${bucket.sourceBucket} older than ${bucket.minAgeSeconds} s are missing or different in ${bucket.replicaBucket}, or the check could not run (missing data).`,
         namespace,
         metricName: 'MissingReplicas',

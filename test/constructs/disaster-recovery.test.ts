@@ -95,6 +95,50 @@ describe('DisasterRecovery addresses', () => {
   });
 });
 
+describe('DisasterRecovery at scale', () => {
+  it('splits 200 stores over functions that each fit Lambda and IAM limits, and keeps every store proven', () => {
+    const databases: unknown[] = [];
+    const buckets: unknown[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      const n = String(i).padStart(2, '0');
+      for (const db of example.databases) databases.push({ ...db, id: `${db.id}-${n}` });
+      for (const bucket of example.buckets) buckets.push({ ...bucket, id: `${bucket.id}-${n}` });
+    }
+    const json = synthSpec({ ...example, databases, buckets });
+    const functions = Object.values(resourcesOfType(json, 'aws_lambda_function'));
+    const verified = new Map<string, number>();
+    const probed = new Set<string>();
+    const checkedBuckets = new Set<string>();
+    for (const fn of functions) {
+      const variables: Record<string, string> = fn.environment.variables;
+      // Placeholders such as ${aws_x.y.id} resolve to ARNs: keep a margin for them under Lambda's 4 KB.
+      const bytes = Object.entries(variables).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
+      expect(bytes).toBeLessThanOrEqual(3_600);
+      if (variables.LIFEBOAT_VERIFY_CONFIG) {
+        for (const store of JSON.parse(variables.LIFEBOAT_VERIFY_CONFIG).stores) verified.set(store.storeId, (verified.get(store.storeId) ?? 0) + 1);
+      }
+      if (variables.LIFEBOAT_PROBE_CONFIG) for (const store of JSON.parse(variables.LIFEBOAT_PROBE_CONFIG).stores) probed.add(store.storeId);
+      if (variables.LIFEBOAT_REPLICATION_CONFIG) for (const b of JSON.parse(variables.LIFEBOAT_REPLICATION_CONFIG).buckets) checkedBuckets.add(b.storeId);
+    }
+    expect(verified.size).toBe(120);
+    expect([...verified.values()].every((count) => count === 1)).toBe(true);
+    expect(probed.size).toBe(120);
+    expect(checkedBuckets.size).toBe(80);
+    // IAM: at most 10,240 characters of inline policy per role, and role names are global.
+    const perRole = new Map<string, number>();
+    for (const policy of Object.values(resourcesOfType(json, 'aws_iam_role_policy'))) {
+      perRole.set(policy.role, (perRole.get(policy.role) ?? 0) + policy.policy.replace(/\s/g, '').length);
+    }
+    for (const size of perRole.values()) expect(size).toBeLessThanOrEqual(10_240);
+    const roles = Object.values(resourcesOfType(json, 'aws_iam_role')).map((r) => r.name);
+    expect(new Set(roles).size).toBe(roles.length);
+    const alarmNames = Object.values(resourcesOfType(json, 'aws_cloudwatch_metric_alarm')).map((a) => a.alarm_name);
+    expect(alarmNames).toContain('shop-documents-39-missing-replicas');
+    expect(alarmNames).toContain('shop-orders-39-verification-stale');
+    expect(new Set(alarmNames).size).toBe(alarmNames.length);
+  }, 120_000);
+});
+
 describe('DisasterRecovery input', () => {
   it('refuses a plan with errors, naming each finding, unless told otherwise', () => {
     const spec = { ...example, buckets: [{ ...example.buckets[0], rpo: '5m' }] };
