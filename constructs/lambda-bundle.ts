@@ -12,7 +12,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { buildSync } from 'esbuild';
+import { buildSync, version as esbuildVersion } from 'esbuild';
 import { stackAccount } from './account';
 
 /** The Lambda handlers Lifeboat ships, by directory under `lambda/`. */
@@ -78,11 +78,19 @@ export function bundleHandler(options: BundleOptions): Bundle {
   const cached = bundles.get(cacheKey);
   if (cached) return cached;
 
+  const diskKey = crypto.createHash('sha256').update(JSON.stringify([esbuildVersion, cacheKey])).digest('hex').slice(0, 32);
+  const reused = reuseBuild(diskKey);
+  if (reused) {
+    bundles.set(cacheKey, reused);
+    return reused;
+  }
+
   const result = buildSync({
     entryPoints: [options.entry],
     absWorkingDir: PROJECT_ROOT,
     bundle: true,
     write: false,
+    metafile: true,
     minify,
     platform: 'node',
     target: 'node22',
@@ -111,7 +119,56 @@ export function bundleHandler(options: BundleOptions): Bundle {
   }
   const bundle: Bundle = { zipPath, sourceCodeHash: sha256.digest('base64'), codeBytes: code.length, zipBytes: zip.length };
   bundles.set(cacheKey, bundle);
+  recordBuild(diskKey, bundle, Object.keys(result.metafile?.inputs ?? {}));
   return bundle;
+}
+
+const BUILD_CACHE_DIR = path.join(os.tmpdir(), 'lifeboat-bundles', 'builds');
+
+interface BuildRecord {
+  bundle: Bundle;
+  /** Every file esbuild read (relative to the project root), with the SHA-256 of its content. */
+  inputs: Record<string, string>;
+}
+
+function fileDigest(file: string): string | undefined {
+  try {
+    return crypto.createHash('sha256').update(fs.readFileSync(path.resolve(PROJECT_ROOT, file))).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A zip built earlier (by any process) from exactly the same inputs: every file the previous build read still has the
+ * same content, so esbuild would write the same bytes. Saves a second or so per synth; any changed input rebuilds.
+ */
+function reuseBuild(diskKey: string): Bundle | undefined {
+  let record: BuildRecord;
+  try {
+    record = JSON.parse(fs.readFileSync(path.join(BUILD_CACHE_DIR, `${diskKey}.json`), 'utf8')) as BuildRecord;
+  } catch {
+    return undefined;
+  }
+  if (!fs.existsSync(record.bundle.zipPath)) return undefined;
+  for (const [file, digest] of Object.entries(record.inputs)) {
+    if (fileDigest(file) !== digest) return undefined;
+  }
+  return record.bundle;
+}
+
+function recordBuild(diskKey: string, bundle: Bundle, inputs: string[]): void {
+  const record: BuildRecord = { bundle, inputs: {} };
+  for (const file of inputs.sort()) {
+    const digest = fileDigest(file);
+    if (digest === undefined) return; // an input that cannot be read back cannot be checked later: do not cache
+    record.inputs[file] = digest;
+  }
+  fs.mkdirSync(BUILD_CACHE_DIR, { recursive: true });
+  const target = path.join(BUILD_CACHE_DIR, `${diskKey}.json`);
+  const temporary = `${target}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(temporary, JSON.stringify(record));
+  fs.renameSync(temporary, target);
 }
 
 /** A file to put in a zip. */

@@ -195,3 +195,34 @@ describe('BundledFunction', () => {
     expect(build()).toBe(build());
   });
 });
+
+describe('bundleHandler build cache', () => {
+  const root = path.resolve(__dirname, '../..');
+  const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+  let work: string;
+
+  beforeAll(() => {
+    fs.mkdirSync(path.join(root, '.lifeboat-tmp'), { recursive: true });
+    work = fs.mkdtempSync(path.join(root, '.lifeboat-tmp', 'bundle-cache-'));
+    fs.writeFileSync(path.join(work, 'entry.ts'), "import { value } from './dep';\nexport const handler = async () => value;\n");
+  });
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  /** Bundles the entry in a fresh process (no in-memory cache) and returns its source_code_hash. */
+  function hashInFreshProcess(): string {
+    const script = `const { bundleHandler } = require(${JSON.stringify(path.join(root, 'constructs', 'lambda-bundle'))});
+process.stdout.write(bundleHandler({ entry: ${JSON.stringify(path.join(work, 'entry.ts'))} }).sourceCodeHash);`;
+    return execFileSync(tsx, ['-e', script], { cwd: root, encoding: 'utf8' });
+  }
+
+  it('reuses a build across processes only while every input file is unchanged', () => {
+    fs.writeFileSync(path.join(work, 'dep.ts'), "export const value = 'first';\n");
+    const first = hashInFreshProcess();
+    expect(hashInFreshProcess()).toBe(first);
+    fs.writeFileSync(path.join(work, 'dep.ts'), "export const value = 'second';\n");
+    const second = hashInFreshProcess();
+    expect(second).not.toBe(first);
+    fs.writeFileSync(path.join(work, 'dep.ts'), "export const value = 'first';\n");
+    expect(hashInFreshProcess()).toBe(first);
+  }, 60_000);
+});
