@@ -696,6 +696,33 @@ function awsBackupRegionOption(rpo: number | null): { option: Option; intervalHo
   };
 }
 
+/**
+ * An alarm on a backup-age probe metric (`Lifeboat` namespace, per store and region): two 5-minute periods above the
+ * threshold, and missing data is breaching because silence means the probe stopped.
+ */
+function probeAlarm(
+  req: Requirements,
+  storeId: string,
+  f: { id: string; region: string; metricName: 'RestorableLagSeconds' | 'BackupAgeSeconds'; threshold: number; description: string },
+): AlarmPlan {
+  return alarm(req, storeId, {
+    id: f.id,
+    region: f.region,
+    namespace: 'Lifeboat',
+    metricName: f.metricName,
+    dimensions: { StoreId: storeId, Region: f.region },
+    statistic: 'Maximum',
+    threshold: f.threshold,
+    unit: 'Seconds',
+    comparisonOperator: 'GreaterThanThreshold',
+    periodSeconds: 300,
+    evaluationPeriods: 2,
+    datapointsToAlarm: 2,
+    treatMissingData: 'breaching',
+    description: f.description,
+  });
+}
+
 function alarm(req: Requirements, storeId: string, f: Omit<AlarmPlan, 'alarmName'>): AlarmPlan {
   // Built field by field (not spread) so every alarm shares one object shape: the planner makes thousands.
   return {
@@ -769,20 +796,11 @@ function databaseAlarms(req: Requirements, db: DatabaseRequirement, plan: Databa
     .filter((v): v is number => v !== null);
   const pitrThreshold = pitrRpos.length > 0 ? Math.min(...pitrRpos) : LIMITS.pitrFallbackLagSeconds;
   alarms.push(
-    alarm(req, db.id, {
+    probeAlarm(req, db.id, {
       id: 'restorable-lag',
       region: primary,
-      namespace: 'Lifeboat',
       metricName: 'RestorableLagSeconds',
-      dimensions: { StoreId: db.id, Region: primary },
-      statistic: 'Maximum',
       threshold: pitrThreshold,
-      unit: 'Seconds',
-      comparisonOperator: 'GreaterThanThreshold',
-      periodSeconds: 300,
-      evaluationPeriods: 2,
-      datapointsToAlarm: 2,
-      treatMissingData: 'breaching',
       description: `Point-in-time recovery lags more than ${human(pitrThreshold)} behind now (${pitrRpos.length > 0 ? 'the RPO it serves' : 'three missed log uploads'}); no data means the backup-age probe is broken`,
     }),
   );
@@ -790,20 +808,11 @@ function databaseAlarms(req: Requirements, db: DatabaseRequirement, plan: Databa
     const servesRegion = plan.scopes.region.mechanisms.includes('cross-region-backup-replication');
     const threshold = servesRegion && regionRpo !== null ? regionRpo : HOUR;
     alarms.push(
-      alarm(req, db.id, {
+      probeAlarm(req, db.id, {
         id: 'dr-restorable-lag',
         region: dr,
-        namespace: 'Lifeboat',
         metricName: 'RestorableLagSeconds',
-        dimensions: { StoreId: db.id, Region: dr },
-        statistic: 'Maximum',
         threshold,
-        unit: 'Seconds',
-        comparisonOperator: 'GreaterThanThreshold',
-        periodSeconds: 300,
-        evaluationPeriods: 2,
-        datapointsToAlarm: 2,
-        treatMissingData: 'breaching',
         description: `Replicated backups in ${dr} lag more than ${human(threshold)}${servesRegion ? ' (the region RPO)' : ''}; no data means the backup-age probe is broken`,
       }),
     );
@@ -816,20 +825,11 @@ function databaseAlarms(req: Requirements, db: DatabaseRequirement, plan: Databa
     );
     const threshold = servesRegion && regionRpo !== null ? regionRpo : ruleBound;
     alarms.push(
-      alarm(req, db.id, {
+      probeAlarm(req, db.id, {
         id: 'dr-backup-age',
         region: dr,
-        namespace: 'Lifeboat',
         metricName: 'BackupAgeSeconds',
-        dimensions: { StoreId: db.id, Region: dr },
-        statistic: 'Maximum',
         threshold,
-        unit: 'Seconds',
-        comparisonOperator: 'GreaterThanThreshold',
-        periodSeconds: 300,
-        evaluationPeriods: 2,
-        datapointsToAlarm: 2,
-        treatMissingData: 'breaching',
         description: `Newest AWS Backup recovery point in ${dr} is older than ${human(threshold)}${servesRegion ? ' (the region RPO)' : ' (schedule + copy + completion window)'}; no data means the backup-age probe is broken`,
       }),
     );
