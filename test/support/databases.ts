@@ -20,6 +20,22 @@ export interface TestDatabase {
   drop: () => Promise<void>;
 }
 
+function adminConnection(admin: URL) {
+  return {
+    host: admin.hostname,
+    port: Number(admin.port),
+    user: decodeURIComponent(admin.username),
+    password: decodeURIComponent(admin.password),
+  };
+}
+
+/** The new database `name` on the server of `admin`, reached with the admin's credentials. */
+function describeDatabase(admin: URL, name: string, drop: () => Promise<void>): TestDatabase {
+  const url = new URL(admin.toString());
+  url.pathname = `/${name}`;
+  return { url: url.toString(), name, ...adminConnection(admin), drop };
+}
+
 let counter = 0;
 function uniqueName(prefix: string): string {
   counter += 1;
@@ -54,25 +70,15 @@ export async function createPostgresDatabase(prefix: string): Promise<TestDataba
   } finally {
     await client.end();
   }
-  const url = new URL(admin.toString());
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    name,
-    host: admin.hostname,
-    port: Number(admin.port),
-    user: decodeURIComponent(admin.username),
-    password: decodeURIComponent(admin.password),
-    drop: async () => {
-      const c = new Client({ connectionString: admin.toString() });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  return describeDatabase(admin, name, async () => {
+    const c = new Client({ connectionString: admin.toString() });
+    await c.connect();
+    try {
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } finally {
+      await c.end();
+    }
+  });
 }
 
 /** True when the MariaDB test server runs (always in CI; locally only when mariadb-server is installed). */
@@ -86,38 +92,18 @@ export const describeMysql: jest.Describe = hasMysql() ? describe : describe.ski
 export async function createMysqlDatabase(prefix: string): Promise<TestDatabase> {
   const admin = new URL(required(TEST_DB_ENV.mysqlUrl));
   const name = uniqueName(prefix);
-  const connection = await createConnection({
-    host: admin.hostname,
-    port: Number(admin.port),
-    user: decodeURIComponent(admin.username),
-    password: decodeURIComponent(admin.password),
-  });
+  const connection = await createConnection(adminConnection(admin));
   try {
     await connection.query(`CREATE DATABASE \`${name}\``);
   } finally {
     await connection.end();
   }
-  const url = new URL(admin.toString());
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    name,
-    host: admin.hostname,
-    port: Number(admin.port),
-    user: decodeURIComponent(admin.username),
-    password: decodeURIComponent(admin.password),
-    drop: async () => {
-      const c = await createConnection({
-        host: admin.hostname,
-        port: Number(admin.port),
-        user: decodeURIComponent(admin.username),
-        password: decodeURIComponent(admin.password),
-      });
-      try {
-        await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  return describeDatabase(admin, name, async () => {
+    const c = await createConnection(adminConnection(admin));
+    try {
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    } finally {
+      await c.end();
+    }
+  });
 }
