@@ -590,7 +590,11 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
         'add verification.checks (tableExists, rowCount, sql) and verification.freshness',
       );
     }
-    if (v.freshness === null) {
+    // A freshness check in the list measures the data lag just as verification.freshness does.
+    const freshnessCheck = v.checks.find((check) => check.type === 'freshness');
+    const freshnessSource =
+      v.freshness ?? (freshnessCheck ? { table: freshnessCheck.table, column: freshnessCheck.column, maxLagSeconds: freshnessCheck.maxLagSeconds } : null);
+    if (freshnessSource === null) {
       findings.add(
         'LB-VERIFY-NO-FRESHNESS',
         null,
@@ -606,8 +610,8 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
       regionRole: v.region,
       restoreInstanceClass: v.instanceClass ?? LIMITS.verificationInstanceClass,
       checks: v.checks.map((c) => ({ ...c })),
-      freshness: v.freshness
-        ? { table: v.freshness.table, column: v.freshness.column, maxLag: duration(v.freshness.maxLagSeconds ?? restoreRpo ?? HOUR) }
+      freshness: freshnessSource
+        ? { table: freshnessSource.table, column: freshnessSource.column, maxLag: duration(freshnessSource.maxLagSeconds ?? restoreRpo ?? HOUR) }
         : null,
       maxLifetime: duration(v.maxLifetimeSeconds),
       instancePrefix: names.verificationPrefix,

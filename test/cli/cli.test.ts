@@ -112,7 +112,7 @@ describe('lifeboat plan', () => {
     expect(lines).toContain('STORE       SCOPE       RPO  DESIGN  RTO  DESIGN  MET  MECHANISMS');
     expect(lines).toContain('orders      az           5m      0s  15m      2m  yes  multi-az');
     expect(lines).toContain('            region      30s      1s  10m      2m  yes  aurora-global-database');
-    expect(stdout).toContain('FINDINGS: 0 errors, 0 warnings, 6 infos');
+    expect(stdout).toContain('FINDINGS: 0 errors, 0 warnings, 5 infos');
     expect(stdout).toContain('Plan OK');
   });
 

@@ -215,6 +215,14 @@ describe('planner: what each decision renders', () => {
     expect(codes(result)).toEqual(expect.arrayContaining(['LB-VERIFY-NO-CHECKS', 'LB-VERIFY-NO-FRESHNESS']));
   });
 
+  it('a freshness check among the checks measures the data lag too: data-lag alarm at its maxLag, no NO-FRESHNESS', () => {
+    const result = plan(db({ verification: { schedule: '1d', checks: [{ type: 'freshness', table: 'invoices', column: 'issued_at', maxLag: '1d' }] } }));
+    expect(codes(result)).not.toContain('LB-VERIFY-NO-FRESHNESS');
+    const store = database(result);
+    expect(store.verification?.freshness).toEqual({ table: 'invoices', column: 'issued_at', maxLag: { seconds: 86_400, human: '1d' } });
+    expect(store.alarms.find((a) => a.id === 'data-lag')).toMatchObject({ metricName: 'DataLagSeconds', threshold: 86_400 });
+  });
+
   it('verification in the DR region adds backup replication when only a replica is there', () => {
     const result = plan(db({ rpo: { region: '1m' }, verification: { schedule: '1d', region: 'dr', checks: [{ type: 'tableExists', table: 'orders' }] } }));
     expect(database(result).crossRegionBackupReplication).toEqual({ region: 'eu-central-1', retentionDays: 7 });
