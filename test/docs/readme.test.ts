@@ -4,6 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { planBackups } from '../../src/plan/planner';
+import { parseRequirements } from '../../src/spec/requirements';
 
 const root = path.resolve(__dirname, '..', '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -22,6 +24,14 @@ describe('README', () => {
     expect(pkg.scripts.synth).toBe('tsx stacks/main.ts');
     expect(pkg.scripts.test).toBe('jest');
     expect(fs.readFileSync(path.join(root, 'stacks', 'main.ts'), 'utf8')).toContain("'examples', 'backup_requirements.json'");
+  });
+
+  it('shows a requirements excerpt that validates and plans without errors', () => {
+    const excerpt = /```json\n([\s\S]*?)```/.exec(readme);
+    expect(excerpt).not.toBeNull();
+    const plan = planBackups(parseRequirements(JSON.parse(excerpt![1])));
+    expect(plan.summary.errors).toBe(0);
+    expect(plan.stores.map((store) => store.id)).toEqual(['audit-logs', 'billing', 'documents', 'orders']);
   });
 
   it('is what CI runs', () => {
