@@ -131,12 +131,19 @@ interface BuildRecord {
   inputs: Record<string, string>;
 }
 
+/** Digests read in this process: the handlers share most of their inputs (the AWS SDK). */
+const digests = new Map<string, string | undefined>();
+
 function fileDigest(file: string): string | undefined {
+  if (digests.has(file)) return digests.get(file);
+  let digest: string | undefined;
   try {
-    return crypto.createHash('sha256').update(fs.readFileSync(path.resolve(PROJECT_ROOT, file))).digest('hex');
+    digest = crypto.createHash('sha256').update(fs.readFileSync(path.resolve(PROJECT_ROOT, file))).digest('hex');
   } catch {
-    return undefined;
+    digest = undefined;
   }
+  digests.set(file, digest);
+  return digest;
 }
 
 /**
