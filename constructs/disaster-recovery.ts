@@ -91,8 +91,10 @@ export class DisasterRecovery extends Construct {
         if (construct instanceof ProtectedDatabase && construct.backupReplication) {
           automatedBackupsArns[store.id] = construct.backupReplication.id;
         }
-        const restoreRegion = store.verification?.region ?? plan.regions.primary;
-        sourceKmsKeyArns[store.id] = stackDatabaseKey(this, { region: restoreRegion, aliasPrefix: plan.name, tags }).keyArn;
+        if (store.verification) {
+          const restoreRegion = store.verification.region;
+          sourceKmsKeyArns[store.id] = stackDatabaseKey(this, { region: restoreRegion, aliasPrefix: plan.name, tags }).keyArn;
+        }
       } else if (construct instanceof ReplicatedBucket) {
         bucketKeyArns[store.id] = { source: construct.source.key.keyArn, replica: construct.replica.key.keyArn };
       }
@@ -184,7 +186,9 @@ function groupAlarmsByStore(plan: BackupPlan, alarms: ObjectiveAlarm[]): Map<str
   for (const alarm of alarms) {
     const id = ids.find((storeId) => alarm.spec.alarmName.startsWith(`${plan.name}-${storeId}-`));
     if (id === undefined) continue;
-    grouped.set(id, [...(grouped.get(id) ?? []), alarm]);
+    const list = grouped.get(id);
+    if (list) list.push(alarm);
+    else grouped.set(id, [alarm]);
   }
   return grouped;
 }

@@ -61,13 +61,14 @@ export class RecoveryDashboard extends Construct {
     let page: Widget[] = [];
     let y = 0;
     for (const store of props.stores) {
-      const section = storeSection(store, 0);
-      if (page.length + section.widgets.length > MAX_WIDGETS_PER_DASHBOARD && page.length > 0) {
+      const widgetCount = 1 + store.alarms.length;
+      if (page.length + widgetCount > MAX_WIDGETS_PER_DASHBOARD && page.length > 0) {
         pages.push(page);
         page = [];
         y = 0;
       }
-      page.push(...storeSection(store, y).widgets);
+      const section = storeSection(store, y);
+      page.push(...section.widgets);
       y += section.height;
     }
     if (page.length > 0 || pages.length === 0) pages.push(page);
