@@ -14,12 +14,13 @@ import {
   type Requirements,
 } from '../spec/types';
 import { CATALOGUE, ESTIMATES_NOTE, LIMITS, type CatalogueEntry } from './catalogue';
+import { bucketAlarms, databaseAlarms } from './alarms';
 import { FINDING_CODES, type FindingCode } from './findings';
-import { bucketNames, databaseNames } from './naming';
+import { databaseNames } from '../aws/names';
+import { bucketStoreNames, databaseStoreNames, nameFindings, sharedNames } from './names';
 import {
   MECHANISM_KINDS,
   PLAN_VERSION,
-  type AlarmPlan,
   type AwsBackupPlan,
   type BackupPlan,
   type BackupRulePlan,
@@ -171,6 +172,18 @@ export function planBackups(req: Requirements): BackupPlan {
     ...req.databases.map((db) => planDatabase(req, db, new FindingSink(findings, db.id))),
     ...req.buckets.map((bucket) => planBucket(req, bucket, new FindingSink(findings, bucket.id))),
   ].sort((a, b) => compare(a.id, b.id));
+  const shared = sharedNames(req, stores);
+  findings.push(...nameFindings(req, stores, shared));
+  if (stores.length === 0) {
+    findings.push({
+      severity: FINDING_CODES['LB-PLAN-EMPTY'].severity,
+      code: 'LB-PLAN-EMPTY',
+      store: null,
+      scope: null,
+      message: 'the spec has no databases and no buckets: nothing is protected',
+      fix: 'add databases or buckets to the spec',
+    });
+  }
   findings.sort(compareFindings);
   return {
     planVersion: PLAN_VERSION,
@@ -184,6 +197,7 @@ export function planBackups(req: Requirements): BackupPlan {
       dr: { ...req.network.dr, subnetIds: [...req.network.dr.subnetIds], securityGroupIds: [...req.network.dr.securityGroupIds] },
     },
     estimatesNote: ESTIMATES_NOTE,
+    shared,
     stores,
     findings,
     summary: {
@@ -627,6 +641,15 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
     );
   }
 
+  if ((drReplica || globalDatabase !== null) && req.network.dr.securityGroupIds.length === 0) {
+    findings.add(
+      'LB-NETWORK-NO-SECURITY-GROUPS',
+      'region',
+      `the ${aurora ? 'global database secondary cluster' : 'cross-region read replica'} of this database lives in network.dr (${dr}), which has no securityGroupIds`,
+      'add network.dr.securityGroupIds: the security group(s) that may reach the DR standby',
+    );
+  }
+
   const scopes = { az, region, corruption };
   const plan: DatabaseStorePlan = {
     kind: 'database',
@@ -634,16 +657,23 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
     engine: db.engine,
     family: aurora ? 'aurora' : 'instance',
     engineVersion: db.engineVersion,
+    autoMinorVersionUpgrade: db.autoMinorVersionUpgrade,
     instanceClass: db.instanceClass,
     storageGb: db.storageGb,
     existing: db.existing ? { identifier: db.existing.identifier } : null,
-    names: {
-      primary: db.existing?.identifier ?? names.primary,
-      dr: names.dr,
-      finalSnapshot: names.finalSnapshot,
-      globalCluster: names.globalCluster,
-      verificationPrefix: names.verificationPrefix,
-    },
+    names: databaseStoreNames(req, db, {
+      aurora,
+      readers: aurora
+        ? db.existing
+          ? 0
+          : Math.max(readReplicas.filter((r) => r.regionRole === 'primary').length, multiAz ? 1 : 0)
+        : readReplicas.filter((r) => r.regionRole === 'primary').length,
+      drStandby: drReplica || globalDatabase !== null,
+      secondaryInstances: globalDatabase?.secondaryInstances ?? 0,
+      globalRpo: globalDatabase?.managedRpoSeconds != null,
+      awsBackup: awsBackup !== null,
+      verification: verification !== null,
+    }),
     scopes,
     mechanisms: mechanisms.list(),
     backup: { retentionDays, backupWindow: LIMITS.backupWindow, maintenanceWindow: LIMITS.maintenanceWindow },
@@ -700,233 +730,13 @@ function awsBackupRegionOption(rpo: number | null): { option: Option; intervalHo
   };
 }
 
-/**
- * An alarm on a backup-age probe metric (`Lifeboat` namespace, per store and region): two 5-minute periods above the
- * threshold, and missing data is breaching because silence means the probe stopped.
- */
-function probeAlarm(
-  req: Requirements,
-  storeId: string,
-  f: { id: string; region: string; metricName: 'RestorableLagSeconds' | 'BackupAgeSeconds'; threshold: number; description: string },
-): AlarmPlan {
-  return alarm(req, storeId, {
-    id: f.id,
-    region: f.region,
-    namespace: 'Lifeboat',
-    metricName: f.metricName,
-    dimensions: { StoreId: storeId, Region: f.region },
-    statistic: 'Maximum',
-    threshold: f.threshold,
-    unit: 'Seconds',
-    comparisonOperator: 'GreaterThanThreshold',
-    periodSeconds: 300,
-    evaluationPeriods: 2,
-    datapointsToAlarm: 2,
-    treatMissingData: 'breaching',
-    description: f.description,
-  });
-}
-
-function alarm(req: Requirements, storeId: string, f: Omit<AlarmPlan, 'alarmName'>): AlarmPlan {
-  // Built field by field (not spread) so every alarm shares one object shape: the planner makes thousands.
-  return {
-    id: f.id,
-    alarmName: `${req.name}-${storeId}-${f.id}`,
-    region: f.region,
-    namespace: f.namespace,
-    metricName: f.metricName,
-    dimensions: f.dimensions,
-    statistic: f.statistic,
-    threshold: f.threshold,
-    unit: f.unit,
-    comparisonOperator: f.comparisonOperator,
-    periodSeconds: f.periodSeconds,
-    evaluationPeriods: f.evaluationPeriods,
-    datapointsToAlarm: f.datapointsToAlarm,
-    treatMissingData: f.treatMissingData,
-    description: f.description,
-  };
-}
-
-function databaseAlarms(req: Requirements, db: DatabaseRequirement, plan: DatabaseStorePlan): AlarmPlan[] {
-  const alarms: AlarmPlan[] = [];
-  const { primary, dr } = req.regions;
-  const regionRpo = db.rpo.region;
-  const drReplica = plan.readReplicas.find((r) => r.regionRole === 'dr');
-  if (drReplica) {
-    const threshold = regionRpo ?? CATALOGUE.crossRegionReadReplica.rpoSeconds;
-    alarms.push(
-      alarm(req, db.id, {
-        id: 'replica-lag',
-        region: dr,
-        namespace: 'AWS/RDS',
-        metricName: 'ReplicaLag',
-        dimensions: { DBInstanceIdentifier: drReplica.identifier },
-        statistic: 'Maximum',
-        threshold,
-        unit: 'Seconds',
-        comparisonOperator: 'GreaterThanThreshold',
-        periodSeconds: 60,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
-        treatMissingData: 'breaching',
-        description: `Cross-region replica ${drReplica.identifier} lags more than the region RPO (${human(threshold)}); no data means replication stopped`,
-      }),
-    );
-  }
-  if (plan.globalDatabase) {
-    const threshold = regionRpo ?? CATALOGUE.crossRegionReadReplica.rpoSeconds;
-    alarms.push(
-      alarm(req, db.id, {
-        id: 'global-replication-lag',
-        region: dr,
-        namespace: 'AWS/RDS',
-        metricName: 'AuroraGlobalDBReplicationLag',
-        dimensions: { DBClusterIdentifier: plan.globalDatabase.secondaryClusterIdentifier },
-        statistic: 'Maximum',
-        threshold: threshold * 1000,
-        unit: 'Milliseconds',
-        comparisonOperator: 'GreaterThanThreshold',
-        periodSeconds: 60,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
-        treatMissingData: 'breaching',
-        description: `Global database secondary ${plan.globalDatabase.secondaryClusterIdentifier} lags more than the region RPO (${human(threshold)}); no data means replication stopped`,
-      }),
-    );
-  }
-  const pitrRpos = FAILURE_SCOPES.filter((s) => plan.scopes[s].mechanisms.includes('rds-pitr'))
-    .map((s) => db.rpo[s])
-    .filter((v): v is number => v !== null);
-  const pitrThreshold = pitrRpos.length > 0 ? Math.min(...pitrRpos) : LIMITS.pitrFallbackLagSeconds;
-  alarms.push(
-    probeAlarm(req, db.id, {
-      id: 'restorable-lag',
-      region: primary,
-      metricName: 'RestorableLagSeconds',
-      threshold: pitrThreshold,
-      description: `Point-in-time recovery lags more than ${human(pitrThreshold)} behind now (${pitrRpos.length > 0 ? 'the RPO it serves' : 'three missed log uploads'}); no data means the backup-age probe is broken`,
-    }),
-  );
-  if (plan.crossRegionBackupReplication) {
-    const servesRegion = plan.scopes.region.mechanisms.includes('cross-region-backup-replication');
-    const threshold = servesRegion && regionRpo !== null ? regionRpo : HOUR;
-    alarms.push(
-      probeAlarm(req, db.id, {
-        id: 'dr-restorable-lag',
-        region: dr,
-        metricName: 'RestorableLagSeconds',
-        threshold,
-        description: `Replicated backups in ${dr} lag more than ${human(threshold)}${servesRegion ? ' (the region RPO)' : ''}; no data means the backup-age probe is broken`,
-      }),
-    );
-  }
-  const copyRules = plan.awsBackup?.rules.filter((r) => r.copyToDr) ?? [];
-  if (copyRules.length > 0) {
-    const servesRegion = plan.scopes.region.mechanisms.includes('aws-backup');
-    const ruleBound = Math.min(
-      ...copyRules.map((r) => r.intervalHours * HOUR + CATALOGUE.awsBackupCopy.rpoSeconds + r.completionWindowMinutes * 60),
-    );
-    const threshold = servesRegion && regionRpo !== null ? regionRpo : ruleBound;
-    alarms.push(
-      probeAlarm(req, db.id, {
-        id: 'dr-backup-age',
-        region: dr,
-        metricName: 'BackupAgeSeconds',
-        threshold,
-        description: `Newest AWS Backup recovery point in ${dr} is older than ${human(threshold)}${servesRegion ? ' (the region RPO)' : ' (schedule + copy + completion window)'}; no data means the backup-age probe is broken`,
-      }),
-    );
-  }
-  const v = plan.verification;
-  if (v) {
-    const period = v.interval.seconds;
-    alarms.push(
-      alarm(req, db.id, {
-        id: 'verification-stale',
-        region: v.region,
-        namespace: 'Lifeboat',
-        metricName: 'VerificationSucceeded',
-        dimensions: { StoreId: db.id },
-        statistic: 'Sum',
-        threshold: 1,
-        unit: 'Count',
-        comparisonOperator: 'LessThanThreshold',
-        periodSeconds: period,
-        evaluationPeriods: 2,
-        datapointsToAlarm: 2,
-        treatMissingData: 'breaching',
-        description: `No successful verification restore within twice the schedule (${human(2 * period)}); missing data is breaching because silence means the pipeline is broken`,
-      }),
-      alarm(req, db.id, {
-        id: 'verification-failed',
-        region: v.region,
-        namespace: 'Lifeboat',
-        metricName: 'VerificationSucceeded',
-        dimensions: { StoreId: db.id },
-        statistic: 'Minimum',
-        threshold: 1,
-        unit: 'Count',
-        comparisonOperator: 'LessThanThreshold',
-        periodSeconds: period,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        treatMissingData: 'notBreaching',
-        description: 'A verification restore failed (restore, connection or data checks); staleness is watched by the verification-stale alarm',
-      }),
-    );
-    const restoreRto = v.regionRole === 'dr' ? db.rto.region : (db.rto.corruption ?? db.rto.az);
-    if (restoreRto !== null) {
-      alarms.push(
-        alarm(req, db.id, {
-          id: 'restore-time',
-          region: v.region,
-          namespace: 'Lifeboat',
-          metricName: 'RestoreSeconds',
-          dimensions: { StoreId: db.id },
-          statistic: 'Maximum',
-          threshold: restoreRto,
-          unit: 'Seconds',
-          comparisonOperator: 'GreaterThanThreshold',
-          periodSeconds: period,
-          evaluationPeriods: 1,
-          datapointsToAlarm: 1,
-          treatMissingData: 'notBreaching',
-          description: `Measured restore time exceeded the ${v.regionRole === 'dr' ? 'region' : 'corruption'} RTO (${human(restoreRto)})`,
-        }),
-      );
-    }
-    if (v.freshness) {
-      alarms.push(
-        alarm(req, db.id, {
-          id: 'data-lag',
-          region: v.region,
-          namespace: 'Lifeboat',
-          metricName: 'DataLagSeconds',
-          dimensions: { StoreId: db.id },
-          statistic: 'Maximum',
-          threshold: v.freshness.maxLag.seconds,
-          unit: 'Seconds',
-          comparisonOperator: 'GreaterThanThreshold',
-          periodSeconds: period,
-          evaluationPeriods: 1,
-          datapointsToAlarm: 1,
-          treatMissingData: 'notBreaching',
-          description: `Newest restored row in ${v.freshness.table}.${v.freshness.column} is more than ${v.freshness.maxLag.human} older than the restore target time (measured RPO)`,
-        }),
-      );
-    }
-  }
-  return alarms;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Buckets
 // ---------------------------------------------------------------------------------------------------------------
 
 function planBucket(req: Requirements, bucket: BucketRequirement, findings: FindingSink): BucketStorePlan {
   const { primary, dr } = req.regions;
-  const names = bucketNames(req.name, bucket.id, primary, dr);
+  const names = bucketStoreNames(req, bucket);
   const mechanisms = new MechanismSet();
   const retentionDays = bucket.retentionSeconds / DAY;
   const replicaStorageClass = bucket.replicaStorageClass ?? 'STANDARD';
@@ -1010,40 +820,7 @@ function planBucket(req: Requirements, bucket: BucketRequirement, findings: Find
     );
   }
 
-  const alarms: AlarmPlan[] = [
-    alarm(req, bucket.id, {
-      id: 'replication-latency',
-      region: primary,
-      namespace: 'AWS/S3',
-      metricName: 'ReplicationLatency',
-      dimensions: { SourceBucket: names.source, DestinationBucket: names.replica, RuleId: LIMITS.s3ReplicationRuleId },
-      statistic: 'Maximum',
-      threshold: bucket.rpoSeconds,
-      unit: 'Seconds',
-      comparisonOperator: 'GreaterThanThreshold',
-      periodSeconds: 300,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 3,
-      treatMissingData: 'notBreaching',
-      description: `Replication to ${names.replica} lags more than the region RPO (${human(bucket.rpoSeconds)}); S3 publishes no latency when nothing is written`,
-    }),
-    alarm(req, bucket.id, {
-      id: 'replication-failed',
-      region: primary,
-      namespace: 'AWS/S3',
-      metricName: 'OperationsFailedReplication',
-      dimensions: { SourceBucket: names.source, DestinationBucket: names.replica, RuleId: LIMITS.s3ReplicationRuleId },
-      statistic: 'Sum',
-      threshold: 0,
-      unit: 'Count',
-      comparisonOperator: 'GreaterThanThreshold',
-      periodSeconds: 300,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      treatMissingData: 'notBreaching',
-      description: `Objects failed to replicate to ${names.replica}: those objects have no copy in ${dr}`,
-    }),
-  ];
+  const alarms = bucketAlarms(req, bucket, names, LIMITS.s3ReplicationRuleId);
 
   return {
     kind: 'bucket',
