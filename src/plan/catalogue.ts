@@ -1,9 +1,11 @@
 /**
- * The ONE table of design constants the planner reasons with. Each figure is a conservative estimate from the
- * cited AWS documentation (DESIGN.md "Mechanism catalogue" and Sources); the plan marks them `estimate: true` and
+ * The ONE table of design constants the planner reasons with. Each figure is a conservative estimate from the AWS
+ * documentation named in its `source` (user and developer guides); the plan marks them `estimate: true` and
  * verification restores and probes later measure the real values. Change a figure here and every decision, alarm
  * and table follows.
  */
+import { RDS_LIMITS } from '../aws/limits';
+import { DAILY_BACKUP_HOUR_UTC, DEFAULT_BACKUP_WINDOW, DEFAULT_MAINTENANCE_WINDOW } from '../aws/windows';
 import type { MechanismKind } from './types';
 
 const MINUTE = 60;
@@ -105,20 +107,23 @@ export const CATALOGUE = {
 /** Other design constants and AWS limits the planner relies on. */
 export const LIMITS = {
   /** rds.global_db_rpo accepts 20 seconds or more (aurora-postgresql only). */
-  globalDbManagedRpoMinSeconds: 20,
-  /** AWS Backup schedules run at most hourly; these intervals divide a day so cron stays simple. */
-  awsBackupIntervalsHours: [1, 2, 3, 4, 6, 8, 12, 24] as readonly number[],
+  globalDbManagedRpoMinSeconds: RDS_LIMITS.globalDbManagedRpoMinSeconds,
+  /**
+   * AWS Backup schedule intervals the planner offers; they divide a day so cron stays simple. Not hourly: the
+   * start windows of an hourly rule cover every hour, so its jobs would always start in the maintenance window.
+   */
+  awsBackupIntervalsHours: [2, 3, 4, 6, 8, 12, 24] as readonly number[],
   awsBackupStartWindowMinutes: 60,
   /** Long-term daily backups: completion window, and the UTC hour chosen after the RDS backup window. */
   awsBackupDailyCompletionWindowMinutes: 12 * 60,
-  awsBackupDailyHourUtc: 5,
+  awsBackupDailyHourUtc: DAILY_BACKUP_HOUR_UTC,
   /** AWS Backup vault lock: grace time of compliance mode (minimum 3 days). */
   vaultLockDefaultChangeableForDays: 3,
   /** Aurora backtrack window when the planner adds it for an objective. */
   backtrackDefaultWindowSeconds: DAY,
-  /** RDS windows: the backup window first, maintenance after it, never overlapping (UTC). */
-  backupWindow: '03:00-04:00',
-  maintenanceWindow: 'sun:04:30-sun:05:30',
+  /** RDS windows (src/aws/windows.ts): apart from each other and from AWS Backup's jobs on every day (UTC). */
+  backupWindow: DEFAULT_BACKUP_WINDOW,
+  maintenanceWindow: DEFAULT_MAINTENANCE_WINDOW,
   /** Instance class of verification restores (supported by all five engines' current versions). */
   verificationInstanceClass: 'db.t4g.medium',
   /** S3 reading from archived replicas needs a restore first (standard retrieval). */

@@ -17,6 +17,7 @@ import { CATALOGUE, ESTIMATES_NOTE, LIMITS, type CatalogueEntry } from './catalo
 import { bucketAlarms, databaseAlarms } from './alarms';
 import { FINDING_CODES, type FindingCode } from './findings';
 import { databaseNames } from '../aws/names';
+import { backupJobSpans, overlaps, parseBackupWindow, parseMaintenanceWindow, type WeekSpan } from '../aws/windows';
 import { bucketStoreNames, databaseStoreNames, nameFindings, sharedNames } from './names';
 import {
   MECHANISM_KINDS,
@@ -708,6 +709,20 @@ function classUnknown(findings: FindingSink, what: string): void {
   );
 }
 
+/**
+ * `cron(0 o/h * * ? *)` for a rule every `h` hours, with the first offset `o` whose start windows (scheduled time +
+ * the start window) miss the RDS backup window and the maintenance window on every day of the week.
+ */
+function subDailySchedule(intervalHours: number): string {
+  const rds = [...(parseBackupWindow(LIMITS.backupWindow) as WeekSpan[]), parseMaintenanceWindow(LIMITS.maintenanceWindow) as WeekSpan];
+  for (let offset = 0; offset < intervalHours; offset++) {
+    const expression = `cron(0 ${offset}/${intervalHours} * * ? *)`;
+    const jobs = backupJobSpans(expression, LIMITS.awsBackupStartWindowMinutes, 0, false) as WeekSpan[];
+    if (!overlaps(rds, jobs)) return expression;
+  }
+  throw new RangeError(`no ${intervalHours}-hourly AWS Backup schedule misses the RDS windows; change LIMITS`);
+}
+
 /** The cheapest AWS Backup schedule whose interval plus copy time meets the region RPO, or null if none does. */
 function awsBackupRegionOption(rpo: number | null): { option: Option; intervalHours: number; rule: (retentionDays: number) => BackupRulePlan } | null {
   const copy = CATALOGUE.awsBackupCopy.rpoSeconds;
@@ -719,7 +734,7 @@ function awsBackupRegionOption(rpo: number | null): { option: Option; intervalHo
     intervalHours,
     rule: (retentionDays) => ({
       name: 'region-copy',
-      scheduleExpression: intervalHours === 24 ? `cron(0 ${LIMITS.awsBackupDailyHourUtc} * * ? *)` : `cron(0 ${intervalHours === 1 ? '*' : `0/${intervalHours}`} * * ? *)`,
+      scheduleExpression: intervalHours === 24 ? `cron(0 ${LIMITS.awsBackupDailyHourUtc} * * ? *)` : subDailySchedule(intervalHours),
       intervalHours,
       startWindowMinutes: LIMITS.awsBackupStartWindowMinutes,
       completionWindowMinutes: Math.max(LIMITS.awsBackupStartWindowMinutes + 60, Math.min(intervalHours * 60, LIMITS.awsBackupDailyCompletionWindowMinutes)),

@@ -53,7 +53,7 @@ describe('ProtectedAuroraCluster primary cluster', () => {
       kms_key_id: primaryKey.keyArn,
       backup_retention_period: 35,
       preferred_backup_window: '03:00-04:00',
-      preferred_maintenance_window: 'sun:05:00-sun:06:00',
+      preferred_maintenance_window: 'sun:01:00-sun:02:00',
       deletion_protection: true,
       skip_final_snapshot: false,
       final_snapshot_identifier: 'shop-ledger-final',
@@ -66,8 +66,8 @@ describe('ProtectedAuroraCluster primary cluster', () => {
     });
   });
 
-  it('creates a private writer named like the cluster and readers named replica(n), with a lag alarm per reader', () => {
-    const out = synthStack((stack) => new ProtectedAuroraCluster(stack, 'ledger', props({ readerCount: 2, regionRpoSeconds: 30 })));
+  it('creates a private writer named like the cluster and readers named replica(n), with a lag alarm per reader at the az RPO', () => {
+    const out = synthStack((stack) => new ProtectedAuroraCluster(stack, 'ledger', props({ readerCount: 2, azRpoSeconds: 45, regionRpoSeconds: 12 * 3_600 })));
     const instances = Object.values(resourcesOfType(out, 'aws_rds_cluster_instance'));
     expect(instances.map((i) => i.identifier).sort()).toEqual(['shop-ledger', 'shop-ledger-1', 'shop-ledger-2']);
     for (const instance of instances) {
@@ -80,13 +80,14 @@ describe('ProtectedAuroraCluster primary cluster', () => {
       });
     }
     expect(Object.values(resourcesOfType(out, 'aws_cloudwatch_metric_alarm')).map((a) => a.alarm_name)).toEqual([
-      'shop-ledger-1-aurora-replica-lag',
-      'shop-ledger-2-aurora-replica-lag',
+      'shop-ledger-reader-1-lag',
+      'shop-ledger-reader-2-lag',
     ]);
-    expect(alarmNamed(out, 'shop-ledger-1-aurora-replica-lag')).toMatchObject({
+    // In-region readers are the az failover targets: the 12-hour region RPO (the global database's) would never fire.
+    expect(alarmNamed(out, 'shop-ledger-reader-1-lag')).toMatchObject({
       metric_name: 'AuroraReplicaLag',
       dimensions: { DBInstanceIdentifier: 'shop-ledger-1' },
-      threshold: 15_000,
+      threshold: 45_000,
       region: PRIMARY,
     });
   });
@@ -146,14 +147,14 @@ describe('ProtectedAuroraCluster global database', () => {
     expect(readers).toEqual([expect.objectContaining({ identifier: 'shop-ledger-dr-1', publicly_accessible: false })]);
   });
 
-  it('alarms on global replication lag in the SECONDARY region, on the secondary cluster, at half the RPO in ms', () => {
+  it('alarms on global replication lag in the SECONDARY region, on the secondary cluster, at the region RPO in ms', () => {
     const out = global();
-    expect(alarmNamed(out, 'shop-ledger-dr-global-replication-lag')).toMatchObject({
+    expect(alarmNamed(out, 'shop-ledger-global-replication-lag')).toMatchObject({
       region: DR,
       namespace: 'AWS/RDS',
       metric_name: 'AuroraGlobalDBReplicationLag',
       dimensions: { DBClusterIdentifier: 'shop-ledger-dr' },
-      threshold: 10_000,
+      threshold: 20_000,
       treat_missing_data: 'breaching',
       alarm_actions: [topics[DR]],
     });
@@ -219,7 +220,7 @@ describe('ProtectedAuroraCluster adopting an existing cluster', () => {
     expect(Object.values(resourcesOfType(out, 'aws_rds_cluster_instance')).map((i) => i.region)).toEqual([DR]);
     expect(onlyResource(out, 'aws_rds_global_cluster').source_db_cluster_identifier).toBe(arn);
     expect(onlyResource(out, 'aws_backup_selection').resources).toEqual([arn]);
-    expect(alarmNamed(out, 'shop-payments-dr-global-replication-lag').region).toBe(DR);
+    expect(alarmNamed(out, 'shop-payments-global-replication-lag').region).toBe(DR);
     // Nothing on the adopted cluster's own instances: Lifeboat does not know them.
     expect(Object.values(resourcesOfType(out, 'aws_cloudwatch_metric_alarm')).map((a) => a.metric_name).sort()).toEqual([
       'AuroraGlobalDBReplicationLag',

@@ -53,8 +53,8 @@ const databaseCases: ScopeCase[] = [
   { name: 'region RTO 10m - 1s: promotion too slow', mutate: db({ rto: { region: '599s' } }), scope: 'region', mechanisms: ['read-replica'], met: false, findings: ['LB-DB-REGION-RTO-BELOW-PROMOTION', 'LB-DB-REGION-STANDBY-ADDED'] },
   { name: 'requested DR replica serves the region', mutate: db({ readReplicas: [{ region: 'dr' }] }), scope: 'region', mechanisms: ['read-replica'], met: true, findings: [] },
   // region, Aurora
-  { name: 'aurora region RPO exactly 3h: hourly AWS Backup copies', mutate: aurora('aurora-postgresql', { rpo: { region: '3h' }, rto: { region: '1h' } }), scope: 'region', mechanisms: ['aws-backup'], met: true, findings: [] },
-  { name: 'aurora region RPO 3h - 1s: global database', mutate: aurora('aurora-postgresql', { rpo: { region: '10799s' } }), scope: 'region', mechanisms: ['aurora-global-database'], met: true, findings: ['LB-DB-GLOBAL-RPO-ENFORCED', 'LB-DB-REGION-STANDBY-ADDED'] },
+  { name: 'aurora region RPO exactly 4h: AWS Backup copies every 2h', mutate: aurora('aurora-postgresql', { rpo: { region: '4h' }, rto: { region: '1h' } }), scope: 'region', mechanisms: ['aws-backup'], met: true, findings: [] },
+  { name: 'aurora region RPO 4h - 1s: global database', mutate: aurora('aurora-postgresql', { rpo: { region: '14399s' } }), scope: 'region', mechanisms: ['aurora-global-database'], met: true, findings: ['LB-DB-GLOBAL-RPO-ENFORCED', 'LB-DB-REGION-STANDBY-ADDED'] },
   { name: 'aurora region RTO 1h - 1s: global database', mutate: aurora('aurora-postgresql', { rpo: { region: '1d' }, rto: { region: '3599s' } }), scope: 'region', mechanisms: ['aurora-global-database'], met: true, findings: ['LB-DB-GLOBAL-RPO-ENFORCED', 'LB-DB-REGION-STANDBY-ADDED'] },
   { name: 'aurora-postgresql region RPO exactly 20s: enforced', mutate: aurora('aurora-postgresql', { rpo: { region: '20s' } }), scope: 'region', mechanisms: ['aurora-global-database'], met: true, findings: ['LB-DB-GLOBAL-RPO-ENFORCED', 'LB-DB-REGION-STANDBY-ADDED'] },
   { name: 'aurora-postgresql region RPO 20s - 1s: not enforceable', mutate: aurora('aurora-postgresql', { rpo: { region: '19s' } }), scope: 'region', mechanisms: ['aurora-global-database'], met: true, findings: ['LB-DB-GLOBAL-RPO-NOT-ENFORCEABLE', 'LB-DB-REGION-STANDBY-ADDED'] },
@@ -110,7 +110,7 @@ describe('planner: what each decision renders', () => {
   it('backup replication keeps the PITR retention in the DR region and alarms on its lag', () => {
     const store = database(plan(db({})));
     expect(store.crossRegionBackupReplication).toEqual({ region: 'eu-central-1', retentionDays: 7 });
-    expect(store.backup).toEqual({ retentionDays: 7, backupWindow: '03:00-04:00', maintenanceWindow: 'sun:04:30-sun:05:30' });
+    expect(store.backup).toEqual({ retentionDays: 7, backupWindow: '03:00-04:00', maintenanceWindow: 'sun:01:00-sun:02:00' });
     const lag = store.alarms.find((a) => a.id === 'dr-restorable-lag');
     // The region RPO plus one 5-minute log upload interval of tolerance (src/plan/alarms/probes.ts).
     expect(lag).toMatchObject({ region: 'eu-central-1', threshold: 3_600 + 300, treatMissingData: 'breaching', dimensions: { StoreId: 'orders', Region: 'eu-central-1' } });
@@ -137,8 +137,9 @@ describe('planner: what each decision renders', () => {
   });
 
   it.each([
-    ['3h', 1, 'cron(0 * * * ? *)'],
-    ['5h', 3, 'cron(0 0/3 * * ? *)'],
+    ['4h', 2, 'cron(0 0/2 * * ? *)'],
+    // From 00:00 the 03:00 start window meets the RDS backup window 03:00-04:00; from 01:00 Sunday's maintenance.
+    ['5h', 3, 'cron(0 2/3 * * ? *)'],
     ['1d', 12, 'cron(0 0/12 * * ? *)'],
     ['26h', 24, 'cron(0 5 * * ? *)'],
   ])('aurora region RPO %s: AWS Backup every %ih copied to the DR vault', (rpo, hours, cron) => {
