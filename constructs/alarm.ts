@@ -1,4 +1,5 @@
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** SNS topic ARN per region. CloudWatch can only notify a topic in the alarm's own region. */
@@ -117,4 +118,68 @@ export class ObjectiveAlarm extends Construct {
       tags: props.tags,
     });
   }
+}
+
+/**
+ * An alarm of a store to render: `ObjectiveAlarm` props without where it notifies, plus the stable id its construct
+ * is named after. The alarms of the plan, and those the constructs plan for themselves (src/plan/alarms), fit as
+ * they are.
+ */
+export interface StoreAlarm extends Omit<ObjectiveAlarmProps, 'topics' | 'tags'> {
+  /** Stable id within the store, e.g. `replica-lag`; the construct id derives from it. */
+  readonly id: string;
+  /**
+   * The threshold is this fraction of the database's allocated storage in bytes, known only at apply time (an
+   * adopted database); `threshold` is ignored then. @default null (use `threshold`)
+   */
+  readonly thresholdOfAllocatedStorage?: number | null;
+}
+
+/** Where rendered alarms notify, their tags, and what apply-time thresholds refer to. */
+export interface RenderAlarmOptions {
+  /** SNS topic per region. */
+  readonly topics: AlarmTopics;
+  /** Tags. @default none */
+  readonly tags?: Record<string, string>;
+  /** Allocated storage of the database in GiB (a Terraform reference for an adopted database). @default none */
+  readonly allocatedStorageGb?: number;
+}
+
+const BYTES_PER_GIB = 1024 ** 3;
+
+/**
+ * Renders alarms exactly as given, each as `alarm-<id>` under `scope`: no default is derived and no threshold
+ * decided here (the plan, or the construct's own planning in src/plan/alarms, did that).
+ */
+export function renderAlarms(scope: Construct, alarms: readonly StoreAlarm[], options: RenderAlarmOptions): Record<string, ObjectiveAlarm> {
+  const rendered: Record<string, ObjectiveAlarm> = {};
+  for (const { id, thresholdOfAllocatedStorage, ...alarm } of alarms) {
+    let threshold = alarm.threshold;
+    if (thresholdOfAllocatedStorage !== undefined && thresholdOfAllocatedStorage !== null) {
+      if (options.allocatedStorageGb === undefined) {
+        throw new Error(`ObjectiveAlarm ${alarm.alarmName}:\n  thresholdOfAllocatedStorage: only the alarms of a database construct can refer to its allocated storage`);
+      }
+      threshold = Token.isUnresolved(options.allocatedStorageGb)
+        ? Token.asNumber(Op.mul(options.allocatedStorageGb, BYTES_PER_GIB * thresholdOfAllocatedStorage))
+        : Math.round(options.allocatedStorageGb * BYTES_PER_GIB * thresholdOfAllocatedStorage);
+    }
+    rendered[id] = new ObjectiveAlarm(scope, `alarm-${id}`, { ...alarm, threshold, topics: options.topics, tags: options.tags });
+  }
+  return rendered;
+}
+
+/**
+ * Renders the alarms of one store of a multi-store construct (probes, verification restores) under
+ * `alarms/<storeId>/`, keyed `<storeId>/<alarm id>`: per-store scopes, so no store id and alarm id can combine into
+ * another store's construct id.
+ */
+export function renderStoreAlarms(
+  scope: Construct,
+  storeId: string,
+  alarms: readonly StoreAlarm[],
+  options: RenderAlarmOptions,
+): Record<string, ObjectiveAlarm> {
+  const container = (scope.node.tryFindChild('alarms') as Construct | undefined) ?? new Construct(scope, 'alarms');
+  const rendered = renderAlarms(new Construct(container, storeId), alarms, options);
+  return Object.fromEntries(Object.entries(rendered).map(([id, alarm]) => [`${storeId}/${id}`, alarm]));
 }

@@ -2,44 +2,27 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseProbeConfig, PROBE_CONFIG_VARIABLE, ProbeConfig, ProbeStoreConfig } from '../lambda/backup-age-probe/config';
 import { stackAccount } from './account';
-import { AlarmTopics, ObjectiveAlarm, ObjectiveAlarmProps } from './alarm';
+import { alarmNamePrefix, DEFAULT_PROBE_BREACHING_RUNS, DEFAULT_PROBE_INTERVAL_MINUTES, probeAlarms } from '../src/plan/alarms';
+import { AlarmTopics, ObjectiveAlarm, renderStoreAlarms, StoreAlarm } from './alarm';
 import { BundledFunction, IamStatement } from './lambda-bundle';
 
-/**
- * An alarm of one store, as the plan describes it (`AlarmPlan` in src/plan/types.ts has these fields): everything
- * `ObjectiveAlarm` needs except the topics, plus a stable id that names the construct.
- */
-export interface StoreAlarmSpec extends Omit<ObjectiveAlarmProps, 'topics' | 'tags'> {
-  /** Stable id within the store, e.g. `restorable-lag`; construct ids derive from it. */
-  readonly id: string;
-}
+/** An alarm of one store, as the plan describes it (`AlarmPlan` fits): `ObjectiveAlarm` props and a stable id. */
+export type StoreAlarmSpec = StoreAlarm;
 
-/** Creates a store's alarms under `scope`, keyed `<storeId>/<alarm id>`. */
-export function renderStoreAlarms(
-  scope: Construct,
-  storeId: string,
-  alarms: readonly StoreAlarmSpec[],
-  topics: AlarmTopics,
-  tags?: Record<string, string>,
-): Record<string, ObjectiveAlarm> {
-  const out: Record<string, ObjectiveAlarm> = {};
-  for (const { id, ...alarm } of alarms) {
-    out[`${storeId}/${id}`] = new ObjectiveAlarm(scope, `${storeId}-${id}`, { ...alarm, topics, tags });
-  }
-  return out;
-}
-
-/** One protected database and the thresholds its backups must stay under. */
+/** One protected database and the bounds its backups must stay under. */
 export interface BackupAgeProbeStore extends ProbeStoreConfig {
-  /** Alarm when `now - LatestRestorableTime` in the primary region exceeds this (seconds); usually the corruption RPO. @default no alarm */
+  /**
+   * Bound on `now - LatestRestorableTime` in the primary region (seconds), usually the RPO point-in-time recovery
+   * serves; the alarm adds one 5-minute log-upload interval of tolerance (src/plan/alarms/probes.ts). @default no alarm
+   */
   readonly restorableLagThresholdSeconds?: number;
   /** Alarm when the newest snapshot or recovery point in the primary region is older than this (seconds). @default no alarm */
   readonly backupAgeThresholdSeconds?: number;
-  /** Restorable lag threshold of the replicated backups in the DR region (seconds). @default restorableLagThresholdSeconds */
+  /** Bound on the restorable lag of the replicated backups in the DR region (seconds). @default restorableLagThresholdSeconds */
   readonly drRestorableLagThresholdSeconds?: number;
   /** Backup age threshold of the copies in the DR region's vaults (seconds). @default backupAgeThresholdSeconds */
   readonly drBackupAgeThresholdSeconds?: number;
-  /** Alarms to create instead of the threshold-derived ones (e.g. the plan's). @default derived from the thresholds */
+  /** Alarms to create instead of planning them from the bounds (e.g. the plan's). @default planned by `probeAlarms` */
   readonly alarms?: readonly StoreAlarmSpec[];
 }
 
@@ -56,7 +39,7 @@ export interface BackupAgeProbeProps {
   readonly namespace?: string;
   /** Minutes between runs, 1-60; also the alarms' period. @default 5 */
   readonly intervalMinutes?: number;
-  /** Consecutive runs that must breach (or be missing) before an alarm fires. @default 2 */
+  /** Runs among the last `evaluationRuns + 1` that must breach (or be missing) before an alarm fires. @default 2 */
   readonly evaluationRuns?: number;
   /** Days the function's logs are kept. @default 365 */
   readonly logRetentionDays?: number;
@@ -65,9 +48,10 @@ export interface BackupAgeProbeProps {
 }
 
 /**
- * The default alarms of a store: for each metric the handler publishes (primary region always; DR restorable lag
- * with replicated backups; DR backup age with a DR vault) and that has a threshold, an alarm in the metric's region.
- * Missing data is breaching: a probe that cannot read the store, or stops running, alarms.
+ * The alarms of a store planned from its bounds (`probeAlarms`, src/plan/alarms): for each metric the handler
+ * publishes (primary region always; DR restorable lag with replicated backups; DR backup age with a DR vault) and
+ * that has a bound, an alarm in the metric's region. Missing data is breaching: a probe that cannot read the store,
+ * or stops running, alarms.
  */
 export function defaultProbeAlarms(
   store: BackupAgeProbeStore,
@@ -76,46 +60,23 @@ export function defaultProbeAlarms(
   intervalMinutes: number,
   evaluationRuns: number,
 ): StoreAlarmSpec[] {
-  const candidates: { id: string; region: string; metricName: 'RestorableLagSeconds' | 'BackupAgeSeconds'; threshold?: number }[] = [
-    { id: 'restorable-lag', region: store.region, metricName: 'RestorableLagSeconds', threshold: store.restorableLagThresholdSeconds },
-    { id: 'backup-age', region: store.region, metricName: 'BackupAgeSeconds', threshold: store.backupAgeThresholdSeconds },
-  ];
-  if (store.drRegion && store.replicatedBackups) {
-    candidates.push({
-      id: 'dr-restorable-lag',
-      region: store.drRegion,
-      metricName: 'RestorableLagSeconds',
-      threshold: store.drRestorableLagThresholdSeconds ?? store.restorableLagThresholdSeconds,
-    });
-  }
-  if (store.drRegion && (store.backupVaults ?? []).some((vault) => vault.region === store.drRegion)) {
-    candidates.push({
-      id: 'dr-backup-age',
-      region: store.drRegion,
-      metricName: 'BackupAgeSeconds',
-      threshold: store.drBackupAgeThresholdSeconds ?? store.backupAgeThresholdSeconds,
-    });
-  }
-  return candidates
-    .filter((candidate): candidate is typeof candidate & { threshold: number } => candidate.threshold !== undefined)
-    .map((candidate) => ({
-      id: candidate.id,
-      region: candidate.region,
-      alarmName: `${namePrefix}-${store.storeId}-${candidate.id}`,
-      description:
-        candidate.metricName === 'RestorableLagSeconds'
-          ? `The latest restorable time of ${store.identifier} in ${candidate.region} is more than ${candidate.threshold} s old, or the probe cannot read it: a restore now would lose more than the objective allows.`
-          : `The newest backup of ${store.identifier} in ${candidate.region} is more than ${candidate.threshold} s old, or the probe cannot read it.`,
-      namespace,
-      metricName: candidate.metricName,
-      dimensions: { StoreId: store.storeId, Region: candidate.region },
-      statistic: 'Maximum',
-      threshold: candidate.threshold,
-      comparisonOperator: 'GreaterThanThreshold',
-      periodSeconds: intervalMinutes * 60,
-      evaluationPeriods: evaluationRuns,
-      treatMissingData: 'breaching',
-    }));
+  const bound = (seconds: number | undefined, reason: string) => (seconds === undefined ? null : { seconds, reason });
+  const drVault = store.drRegion !== undefined && (store.backupVaults ?? []).some((vault) => vault.region === store.drRegion);
+  return probeAlarms({
+    prefix: alarmNamePrefix(namePrefix, store.storeId),
+    storeId: store.storeId,
+    region: store.region,
+    drRegion: store.drRegion ?? null,
+    restorableLag: bound(store.restorableLagThresholdSeconds, 'restorableLagThresholdSeconds'),
+    backupAge: bound(store.backupAgeThresholdSeconds, 'backupAgeThresholdSeconds'),
+    drRestorableLag: store.replicatedBackups
+      ? bound(store.drRestorableLagThresholdSeconds ?? store.restorableLagThresholdSeconds, 'drRestorableLagThresholdSeconds')
+      : null,
+    drBackupAge: drVault ? bound(store.drBackupAgeThresholdSeconds ?? store.backupAgeThresholdSeconds, 'drBackupAgeThresholdSeconds') : null,
+    intervalMinutes,
+    breachingRuns: evaluationRuns,
+    namespace,
+  });
 }
 
 /**
@@ -131,15 +92,15 @@ export class BackupAgeProbe extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupAgeProbeProps) {
     super(scope, id);
-    const interval = props.intervalMinutes ?? 5;
-    const evaluationRuns = props.evaluationRuns ?? 2;
+    const interval = props.intervalMinutes ?? DEFAULT_PROBE_INTERVAL_MINUTES;
+    const evaluationRuns = props.evaluationRuns ?? DEFAULT_PROBE_BREACHING_RUNS;
     const namespace = props.namespace ?? 'Lifeboat';
     const problems: string[] = [];
     if (!Number.isInteger(interval) || interval < 1 || interval > 60) {
       problems.push(`intervalMinutes: must be a whole number from 1 to 60, got ${interval}`);
     }
-    if (!Number.isInteger(evaluationRuns) || evaluationRuns < 1 || evaluationRuns * interval * 60 > 86_400) {
-      problems.push(`evaluationRuns: must be a whole number >= 1 with evaluationRuns x intervalMinutes <= 1 day (CloudWatch limit), got ${evaluationRuns}`);
+    if (!Number.isInteger(evaluationRuns) || evaluationRuns < 1 || (evaluationRuns + 1) * interval * 60 > 86_400) {
+      problems.push(`evaluationRuns: must be a whole number >= 1 with (evaluationRuns + 1) x intervalMinutes <= 1 day (CloudWatch limit), got ${evaluationRuns}`);
     }
     if (props.stores.length === 0) problems.push('stores: needs at least one store');
     props.stores.forEach((store, index) => {
@@ -206,7 +167,7 @@ export class BackupAgeProbe extends Construct {
 
     for (const store of props.stores) {
       const alarms = store.alarms ?? defaultProbeAlarms(store, props.namePrefix, namespace, interval, evaluationRuns);
-      Object.assign(this.alarms, renderStoreAlarms(this, store.storeId, alarms, props.alarmTopics, props.tags));
+      Object.assign(this.alarms, renderStoreAlarms(this, store.storeId, alarms, { topics: props.alarmTopics, tags: props.tags }));
     }
   }
 }

@@ -7,7 +7,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import { stackAccount } from './account';
-import { AlarmTopics, ObjectiveAlarm } from './alarm';
+import { backupVaultAlarms } from '../src/plan/alarms';
+import { AlarmTopics, ObjectiveAlarm, renderAlarms, StoreAlarm } from './alarm';
 
 /** A KMS key and the region it lives in (an `EncryptionKey` satisfies it). */
 export interface RegionalKey {
@@ -92,6 +93,13 @@ export interface BackupVaultProps {
   readonly resourceArns: string[];
   /** SNS topic per region for the failed-backup and failed-copy alarms. */
   readonly alarmTopics: AlarmTopics;
+  /**
+   * The failed-backup and failed-copy alarms, as planned (a database store's `AWS/Backup` alarms).
+   * @default planned here by `backupVaultAlarms` (src/plan/alarms), named `<alarmNamePrefix>-backup-jobs-failed`, ...
+   */
+  readonly alarms?: readonly StoreAlarm[];
+  /** Prefix of the alarm names when they are planned here. @default vaultName */
+  readonly alarmNamePrefix?: string;
   /** Tags for every resource. @default none */
   readonly tags?: Record<string, string>;
 }
@@ -211,44 +219,10 @@ export class BackupVault extends Construct {
       resources: props.resourceArns,
     });
 
-    this.alarms.push(
-      new ObjectiveAlarm(this, 'backup-jobs-failed', {
-        region: props.region,
-        alarmName: `${props.vaultName}-backup-jobs-failed`,
-        description: `An AWS Backup job into vault ${props.vaultName} failed: long-term retention is not being met.`,
-        namespace: 'AWS/Backup',
-        metricName: 'NumberOfBackupJobsFailed',
-        dimensions: { BackupVaultName: props.vaultName },
-        statistic: 'Sum',
-        threshold: 0,
-        periodSeconds: 300,
-        evaluationPeriods: 1,
-        // AWS Backup publishes job counts only when jobs run: no data means no failure.
-        treatMissingData: 'notBreaching',
-        topics: props.alarmTopics,
-        tags,
-      }),
-    );
-    if (copyTo && props.rules.some(copies)) {
-      this.alarms.push(
-        new ObjectiveAlarm(this, 'copy-jobs-failed', {
-          // Copy jobs run from the source vault, so their metrics carry the source vault and region.
-          region: props.region,
-          alarmName: `${props.vaultName}-copy-jobs-failed`,
-          description: `An AWS Backup copy from vault ${props.vaultName} to ${copyTo.region} failed: the DR copy is missing.`,
-          namespace: 'AWS/Backup',
-          metricName: 'NumberOfCopyJobsFailed',
-          dimensions: { BackupVaultName: props.vaultName },
-          statistic: 'Sum',
-          threshold: 0,
-          periodSeconds: 300,
-          evaluationPeriods: 1,
-          treatMissingData: 'notBreaching',
-          topics: props.alarmTopics,
-          tags,
-        }),
-      );
-    }
+    const copyRegion = copyTo && props.rules.some(copies) ? copyTo.region : null;
+    const alarms =
+      props.alarms ?? backupVaultAlarms({ prefix: props.alarmNamePrefix ?? props.vaultName, region: props.region, vaultName: props.vaultName, copyRegion });
+    this.alarms.push(...Object.values(renderAlarms(this, alarms, { topics: props.alarmTopics, tags })));
   }
 
   private createVault(
@@ -429,6 +403,7 @@ export function longTermBackupVaultProps(
     dr?: { region: string; encryptionKey: RegionalKey };
     resourceArn: string;
     alarmTopics: AlarmTopics;
+    alarms?: readonly StoreAlarm[];
     tags?: Record<string, string>;
   },
 ): BackupVaultProps {
@@ -441,6 +416,7 @@ export function longTermBackupVaultProps(
     lock: options.lock,
     resourceArns: [database.resourceArn],
     alarmTopics: database.alarmTopics,
+    alarms: database.alarms,
     tags: database.tags,
   };
 }

@@ -103,6 +103,9 @@ export class DisasterRecovery extends Construct {
     // functions per purpose, each for a share of the stores. The first keeps the plain names.
     const namePrefix = (index: number) => (index === 0 ? plan.name : `${plan.name}-${index + 1}`);
     const constructId = (base: string, index: number) => (index === 0 ? base : `${base}-${index + 1}`);
+    // Each store's alarms, from the constructs that render them: its own construct, then the proof constructs.
+    const alarmsByStore = new Map<string, ObjectiveAlarm[]>(plan.stores.map((store) => [store.id, ObjectiveAlarm.findAll(stores.get(store.id) as Construct)]));
+    const addStoreAlarms = (storeId: string, alarms: ObjectiveAlarm[]) => alarmsByStore.get(storeId)?.push(...alarms);
     for (const region of regions) {
       const verification = verificationRestorePropsFromPlan(plan, region, {
         alarmTopics: this.alarmTopics,
@@ -111,32 +114,34 @@ export class DisasterRecovery extends Construct {
       });
       if (!verification) continue;
       shareByConfigSize(verification.stores, ({ alarms: _alarms, ...config }) => config).forEach((share, index) => {
-        new VerificationRestore(this, constructId(`verification-${region}`, index), {
+        const restore = new VerificationRestore(this, constructId(`verification-${region}`, index), {
           ...verification,
           namePrefix: namePrefix(index),
           stores: share,
         });
+        for (const store of share) addStoreAlarms(store.storeId, storeAlarms(restore.alarms, store.storeId));
       });
     }
     const probe = backupAgeProbePropsFromPlan(plan, { alarmTopics: this.alarmTopics, account: stackAccount(this) });
     if (probe) {
       shareByConfigSize(probe.stores, ({ alarms: _alarms, ...config }) => config).forEach((share, index) => {
-        new BackupAgeProbe(this, constructId('backup-age-probe', index), { ...probe, namePrefix: namePrefix(index), stores: share });
+        const ageProbe = new BackupAgeProbe(this, constructId('backup-age-probe', index), { ...probe, namePrefix: namePrefix(index), stores: share });
+        for (const store of share) addStoreAlarms(store.storeId, storeAlarms(ageProbe.alarms, store.storeId));
       });
     }
     const replicaCheck = replicationCheckPropsFromPlan(plan, { alarmTopics: this.alarmTopics, kmsKeyArns: bucketKeyArns });
     if (replicaCheck) {
       shareByConfigSize(replicaCheck.buckets, (bucket) => bucket).forEach((share, index) => {
-        new ReplicationCheck(this, constructId('replication-check', index), {
+        const check = new ReplicationCheck(this, constructId('replication-check', index), {
           ...replicaCheck,
           namePrefix: namePrefix(index),
           alarmNamePrefix: plan.name,
           buckets: share,
         });
+        for (const bucket of share) addStoreAlarms(bucket.storeId, [check.alarms[bucket.storeId]]);
       });
     }
 
-    const alarmsByStore = groupAlarmsByStore(plan, ObjectiveAlarm.findAll(this));
     new RecoveryDashboard(this, 'dashboard', {
       region: plan.regions.primary,
       dashboardName: `${plan.name}-recovery`,
@@ -176,21 +181,11 @@ function shareByConfigSize<T>(items: readonly T[], config: (item: T) => unknown)
   return shares;
 }
 
-/**
- * Alarms per store, by name: every alarm Lifeboat creates is named `<plan name>-<store id>-<what>`. The longest
- * matching store id wins, so `orders` never takes the alarms of `orders-archive`.
- */
-function groupAlarmsByStore(plan: BackupPlan, alarms: ObjectiveAlarm[]): Map<string, ObjectiveAlarm[]> {
-  const ids = plan.stores.map((store) => store.id).sort((a, b) => b.length - a.length);
-  const grouped = new Map<string, ObjectiveAlarm[]>();
-  for (const alarm of alarms) {
-    const id = ids.find((storeId) => alarm.spec.alarmName.startsWith(`${plan.name}-${storeId}-`));
-    if (id === undefined) continue;
-    const list = grouped.get(id);
-    if (list) list.push(alarm);
-    else grouped.set(id, [alarm]);
-  }
-  return grouped;
+/** The alarms of one store in a multi-store construct's `<storeId>/<alarm id>` record, in creation order. */
+function storeAlarms(alarms: Readonly<Record<string, ObjectiveAlarm>>, storeId: string): ObjectiveAlarm[] {
+  return Object.entries(alarms)
+    .filter(([key]) => key.startsWith(`${storeId}/`))
+    .map(([, alarm]) => alarm);
 }
 
 function objectiveLines(store: StorePlan): string[] {

@@ -5,10 +5,11 @@ import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster';
 import { Construct } from 'constructs';
+import { alarmNamePrefix, auroraClusterAlarms } from '../src/plan/alarms';
 import { DatabaseNames, databaseNames } from '../src/plan/naming';
-import { AlarmTopics, ObjectiveAlarm } from './alarm';
+import { AlarmTopics, ObjectiveAlarm, renderAlarms } from './alarm';
 import { BackupVault, LongTermBackupOptions, longTermBackupVaultProps, RegionalKey } from './backup-vault';
-import { auroraReplicaLagAlarm, globalReplicationLagAlarm, lagThresholdSeconds, PlannedAlarm, unmatchedPlannedAlarms } from './database-alarms';
+import { databaseAlarmShares, PlannedAlarm, plannedAlarmProblems } from './database-alarms';
 import {
   commonDatabaseProblems,
   DEFAULT_BACKUP_WINDOW,
@@ -68,7 +69,7 @@ export interface ProtectedAuroraClusterProps {
   readonly backupRetentionDays?: number;
   /** Daily backup window, 'hh24:mi-hh24:mi' UTC, at least 30 minutes. @default '03:00-04:00' */
   readonly backupWindow?: string;
-  /** Weekly maintenance window, 'ddd:hh24:mi-ddd:hh24:mi' UTC, not overlapping the backup window. @default 'sun:05:00-sun:06:00' */
+  /** Weekly maintenance window, 'ddd:hh24:mi-ddd:hh24:mi' UTC, not overlapping the backup window. @default 'sun:01:00-sun:02:00' (src/aws/windows.ts) */
   readonly maintenanceWindow?: string;
   /** Master user name; its password is generated and kept in Secrets Manager by RDS. @default 'dbadmin' */
   readonly masterUsername?: string;
@@ -91,12 +92,15 @@ export interface ProtectedAuroraClusterProps {
   /** SNS topic per region for every alarm. */
   readonly alarmTopics: AlarmTopics;
   /**
-   * Alarms from the plan (`DatabaseStorePlan.alarms`). One in an AWS namespace replaces the derived alarm on the same
-   * metric, region and dimensions (the plan's name and threshold win); one matching nothing is an error; alarms in
-   * the `Lifeboat` namespace are left to the verification and probe constructs. @default none (derived alarms)
+   * The store's alarms from the plan (`DatabaseStorePlan.alarms`), rendered as planned: AWS/RDS alarms here, AWS/Backup
+   * alarms on the long-term backup vault; `Lifeboat`-namespace alarms are left to the verification and probe
+   * constructs. An AWS/RDS alarm on an instance or cluster this construct does not create or adopt is an error.
+   * @default planned here from the props by `auroraClusterAlarms` and `backupVaultAlarms` (src/plan/alarms)
    */
   readonly plannedAlarms?: PlannedAlarm[];
-  /** Region-scope RPO in seconds; lag alarms fire at half of it. @default 300 */
+  /** az RPO in seconds: the AuroraReplicaLag alarms of the readers fire above it (at least 1 s). @default 20 (a replica's design lag) */
+  readonly azRpoSeconds?: number;
+  /** Region RPO in seconds: the global database's replication lag alarm fires above it (at least 1 s). @default 20 (a replica's design lag) */
   readonly regionRpoSeconds?: number;
   /** Tags for every resource. @default none */
   readonly tags?: Record<string, string>;
@@ -141,9 +145,9 @@ export class ProtectedAuroraCluster extends Construct {
     }
 
     const tags = props.tags;
-    const alarmContext = { topics: props.alarmTopics, tags, planned: props.plannedAlarms, used: new Set<PlannedAlarm>() };
-    const regionRpoSeconds = props.regionRpoSeconds ?? 300;
-    const lagThresholdMs = lagThresholdSeconds(regionRpoSeconds) * 1000;
+    const planned = props.plannedAlarms ? databaseAlarmShares(props.plannedAlarms) : undefined;
+    const readerIdentifiers: string[] = [];
+    const secondaryReaderIdentifiers: string[] = [];
     const backupRetentionPeriod = props.backupRetentionDays ?? 7;
     const preferredBackupWindow = props.backupWindow ?? DEFAULT_BACKUP_WINDOW;
     const preferredMaintenanceWindow = props.maintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW;
@@ -234,16 +238,7 @@ export class ProtectedAuroraCluster extends Construct {
             tags,
           }),
         );
-        if (member.reader) {
-          this.alarms.push(
-            auroraReplicaLagAlarm(
-              this,
-              `${member.constructId}-lag-alarm`,
-              { region: props.region, identifier: member.identifier, thresholdMs: lagThresholdMs },
-              alarmContext,
-            ),
-          );
-        }
+        if (member.reader) readerIdentifiers.push(member.identifier);
       }
     }
 
@@ -311,19 +306,23 @@ export class ProtectedAuroraCluster extends Construct {
             tags,
           }),
         );
-        this.alarms.push(
-          auroraReplicaLagAlarm(this, `secondary-reader-${n}-lag-alarm`, { region: dr.region, identifier, thresholdMs: lagThresholdMs }, alarmContext),
-        );
+        secondaryReaderIdentifiers.push(identifier);
       }
-      this.alarms.push(
-        globalReplicationLagAlarm(
-          this,
-          'global-lag-alarm',
-          { region: dr.region, clusterIdentifier: this.names.dr, thresholdMs: lagThresholdMs, regionRpoSeconds },
-          alarmContext,
-        ),
-      );
     }
+
+    const alarms =
+      planned?.database ??
+      auroraClusterAlarms({
+        prefix: alarmNamePrefix(props.stackName, props.databaseId),
+        region: props.region,
+        readers: readerIdentifiers,
+        global: props.globalDatabase
+          ? { region: (props.dr as DisasterRecoveryRegion).region, secondaryClusterIdentifier: this.names.dr, readers: secondaryReaderIdentifiers }
+          : null,
+        azRpoSeconds: props.azRpoSeconds ?? null,
+        regionRpoSeconds: props.regionRpoSeconds ?? null,
+      });
+    this.alarms.push(...Object.values(renderAlarms(this, alarms, { topics: props.alarmTopics, tags })));
 
     if (props.longTermBackup) {
       this.longTermBackup = new BackupVault(
@@ -336,14 +335,10 @@ export class ProtectedAuroraCluster extends Construct {
           dr: props.dr,
           resourceArn: this.clusterArn,
           alarmTopics: props.alarmTopics,
+          alarms: planned?.backupVault,
           tags,
         }),
       );
-    }
-
-    const unmatched = unmatchedPlannedAlarms(alarmContext);
-    if (unmatched.length > 0) {
-      throw new Error(`ProtectedAuroraCluster ${props.databaseId}:\n  ${unmatched.join('\n  ')}`);
     }
   }
 }
@@ -402,6 +397,12 @@ export function protectedAuroraClusterProblems(props: ProtectedAuroraClusterProp
       if (props.clusterParameterGroupName) problems.push('globalDatabase.managedRpoSeconds: Lifeboat creates the cluster parameter group; do not also set clusterParameterGroupName');
     }
     problems.push(...identifierProblems('globalDatabase', names.globalCluster), ...identifierProblems('globalDatabase', `${names.dr}-${Math.max(secondaryReaders, 1)}`));
+  }
+  if (props.plannedAlarms) {
+    const instances = props.existing ? [] : Array.from({ length: readers }, (_, i) => names.replica(i + 1));
+    const secondaryReaders = props.globalDatabase?.readerCount ?? 0;
+    if (props.globalDatabase) instances.push(...Array.from({ length: secondaryReaders }, (_, i) => `${names.dr}-${i + 1}`));
+    problems.push(...plannedAlarmProblems(props.plannedAlarms, { instances, clusters: props.globalDatabase ? [names.dr] : [] }));
   }
   return problems;
 }

@@ -3,10 +3,12 @@ import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbInstanceAutomatedBackupsReplication } from '@cdktf/provider-aws/lib/db-instance-automated-backups-replication';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { Construct } from 'constructs';
+import { DEFAULT_BACKUP_WINDOW, DEFAULT_MAINTENANCE_WINDOW, windowProblems } from '../src/aws/windows';
+import { alarmNamePrefix, rdsInstanceAlarms } from '../src/plan/alarms';
 import { DatabaseNames, databaseNames, RDS_IDENTIFIER_MAX } from '../src/plan/naming';
-import { AlarmTopics, ObjectiveAlarm } from './alarm';
+import { AlarmTopics, ObjectiveAlarm, renderAlarms } from './alarm';
 import { BackupVault, backupVaultProblems, LongTermBackupOptions, longTermBackupVaultProps, RegionalKey } from './backup-vault';
-import { freeStorageAlarm, lagThresholdSeconds, PlannedAlarm, replicaLagAlarm, unmatchedPlannedAlarms } from './database-alarms';
+import { databaseAlarmShares, PlannedAlarm, plannedAlarmProblems } from './database-alarms';
 
 export type { RegionalKey } from './backup-vault';
 
@@ -79,7 +81,7 @@ export interface ProtectedDatabaseProps {
   readonly backupRetentionDays?: number;
   /** Daily backup window, 'hh24:mi-hh24:mi' UTC, at least 30 minutes. @default '03:00-04:00' */
   readonly backupWindow?: string;
-  /** Weekly maintenance window, 'ddd:hh24:mi-ddd:hh24:mi' UTC, at least 30 minutes, not overlapping the backup window. @default 'sun:05:00-sun:06:00' */
+  /** Weekly maintenance window, 'ddd:hh24:mi-ddd:hh24:mi' UTC, at least 30 minutes, not overlapping the backup window. @default 'sun:01:00-sun:02:00' (src/aws/windows.ts) */
   readonly maintenanceWindow?: string;
   /** Standby in a second AZ with automatic failover. @default false */
   readonly multiAz?: boolean;
@@ -108,12 +110,15 @@ export interface ProtectedDatabaseProps {
   /** SNS topic per region for every alarm. */
   readonly alarmTopics: AlarmTopics;
   /**
-   * Alarms from the plan (`DatabaseStorePlan.alarms`). One in an AWS namespace replaces the derived alarm on the same
-   * metric, region and dimensions (the plan's name and threshold win); one matching nothing is an error; alarms in
-   * the `Lifeboat` namespace are left to the verification and probe constructs. @default none (derived alarms)
+   * The store's alarms from the plan (`DatabaseStorePlan.alarms`), rendered as planned: AWS/RDS alarms here, AWS/Backup
+   * alarms on the long-term backup vault; `Lifeboat`-namespace alarms are left to the verification and probe
+   * constructs. An AWS/RDS alarm on an instance this construct does not create or adopt is an error.
+   * @default planned here from the props by `rdsInstanceAlarms` and `backupVaultAlarms` (src/plan/alarms)
    */
   readonly plannedAlarms?: PlannedAlarm[];
-  /** Region-scope RPO in seconds; replica lag alarms fire at half of it. @default 300 */
+  /** az RPO in seconds: the lag alarms of same-region replicas fire above it (at least 1 s). @default 20 (a replica's design lag) */
+  readonly azRpoSeconds?: number;
+  /** Region RPO in seconds: the lag alarm of the DR replica fires above it (at least 1 s). @default 20 (a replica's design lag) */
   readonly regionRpoSeconds?: number;
   /** Tags for every resource. @default none */
   readonly tags?: Record<string, string>;
@@ -159,8 +164,7 @@ export class ProtectedDatabase extends Construct {
     }
 
     const tags = props.tags;
-    const alarmContext = { topics: props.alarmTopics, tags, planned: props.plannedAlarms, used: new Set<PlannedAlarm>() };
-    const regionRpoSeconds = props.regionRpoSeconds ?? 300;
+    const planned = props.plannedAlarms ? databaseAlarmShares(props.plannedAlarms) : undefined;
     let allocatedStorageGb: number;
 
     if (props.existing) {
@@ -221,11 +225,9 @@ export class ProtectedDatabase extends Construct {
       // stays 20% of the initial size; RDS itself grows the storage at 10% free.
       allocatedStorageGb = props.allocatedStorageGb as number;
     }
-    // Alarm names and dimensions use the literal identifier: an alarm must not wait for the instance to exist.
     const primaryIdentifier = props.existing?.identifier ?? this.names.primary;
-    this.alarms.push(
-      freeStorageAlarm(this, 'free-storage-alarm', { region: props.region, identifier: primaryIdentifier, allocatedStorageGb }, alarmContext),
-    );
+    const sameRegionIdentifiers: string[] = [];
+    let drReplicaAt: { identifier: string; region: string } | null = null;
 
     let sameRegionCount = 0;
     for (const replica of props.readReplicas ?? []) {
@@ -275,18 +277,27 @@ export class ProtectedDatabase extends Construct {
       });
       if (crossRegion) {
         this.drReplica = instance;
+        drReplicaAt = { identifier, region: replica.region };
       } else {
         this.replicas.push(instance);
+        sameRegionIdentifiers.push(identifier);
       }
-      this.alarms.push(
-        replicaLagAlarm(
-          this,
-          `${constructId}-lag-alarm`,
-          { region: replica.region, identifier, thresholdSeconds: lagThresholdSeconds(regionRpoSeconds), regionRpoSeconds },
-          alarmContext,
-        ),
-      );
     }
+
+    // Alarm names and dimensions use the literal identifiers: an alarm must not wait for the instance to exist.
+    const alarms =
+      planned?.database ??
+      rdsInstanceAlarms({
+        prefix: alarmNamePrefix(props.stackName, props.databaseId),
+        region: props.region,
+        identifier: primaryIdentifier,
+        allocatedStorageGb: props.existing && props.allocatedStorageGb === undefined ? null : allocatedStorageGb,
+        sameRegionReplicas: sameRegionIdentifiers,
+        drReplica: drReplicaAt,
+        azRpoSeconds: props.azRpoSeconds ?? null,
+        regionRpoSeconds: props.regionRpoSeconds ?? null,
+      });
+    this.alarms.push(...Object.values(renderAlarms(this, alarms, { topics: props.alarmTopics, tags, allocatedStorageGb })));
 
     if (props.backupReplicationRetentionDays !== undefined) {
       const dr = props.dr as DisasterRecoveryRegion;
@@ -311,20 +322,16 @@ export class ProtectedDatabase extends Construct {
           dr: props.dr,
           resourceArn: this.instanceArn,
           alarmTopics: props.alarmTopics,
+          alarms: planned?.backupVault,
           tags,
         }),
       );
     }
-
-    const unmatched = unmatchedPlannedAlarms(alarmContext);
-    if (unmatched.length > 0) {
-      throw new Error(`ProtectedDatabase ${props.databaseId}:\n  ${unmatched.join('\n  ')}`);
-    }
   }
 }
 
-export const DEFAULT_BACKUP_WINDOW = '03:00-04:00';
-export const DEFAULT_MAINTENANCE_WINDOW = 'sun:05:00-sun:06:00';
+// One pair of default windows for the planner and the constructs used alone (src/aws/windows.ts).
+export { DEFAULT_BACKUP_WINDOW, DEFAULT_MAINTENANCE_WINDOW, windowProblems } from '../src/aws/windows';
 
 function performanceInsights(enabled: boolean | undefined, key: RegionalKey) {
   return enabled ? { performanceInsightsEnabled: true, performanceInsightsKmsKeyId: key.keyArn } : { performanceInsightsEnabled: false };
@@ -352,6 +359,7 @@ export function commonDatabaseProblems(props: {
   dr?: DisasterRecoveryRegion;
   longTermBackup?: LongTermBackupOptions;
   alarmTopics: AlarmTopics;
+  azRpoSeconds?: number;
   regionRpoSeconds?: number;
 }): string[] {
   const problems: string[] = [];
@@ -390,9 +398,11 @@ export function commonDatabaseProblems(props: {
     });
     problems.push(...backupVaultProblems(vaultProps).map((problem) => `longTermBackup.${problem}`));
   }
-  const rpo = props.regionRpoSeconds ?? 300;
-  if (!Number.isFinite(rpo) || rpo <= 0) {
-    problems.push(`regionRpoSeconds: must be a positive number of seconds, got ${rpo}`);
+  for (const prop of ['azRpoSeconds', 'regionRpoSeconds'] as const) {
+    const rpo = props[prop];
+    if (rpo !== undefined && (!Number.isFinite(rpo) || rpo < 0)) {
+      problems.push(`${prop}: must be a number of seconds, at least 0, got ${rpo}`);
+    }
   }
   return problems;
 }
@@ -453,6 +463,11 @@ export function protectedDatabaseProblems(props: ProtectedDatabaseProps, names: 
   const sameRegion = replicas.length - drReplicas;
   if (sameRegion > 0) problems.push(...identifierProblems('readReplicas', names.replica(sameRegion)));
   if (drReplicas > 0) problems.push(...identifierProblems('readReplicas', names.dr));
+  if (props.plannedAlarms) {
+    const instances = [props.existing?.identifier ?? names.primary, ...Array.from({ length: sameRegion }, (_, i) => names.replica(i + 1))];
+    if (drReplicas > 0) instances.push(names.dr);
+    problems.push(...plannedAlarmProblems(props.plannedAlarms, { instances, clusters: [] }));
+  }
 
   const replicationRetention = props.backupReplicationRetentionDays;
   if (replicationRetention !== undefined) {
@@ -463,61 +478,6 @@ export function protectedDatabaseProblems(props: ProtectedDatabaseProps, names: 
       problems.push(
         `backupReplicationRetentionDays: must be a whole number from ${BACKUP_RETENTION_LIMITS.min} to ${BACKUP_RETENTION_LIMITS.max} days (RDS limit), got ${replicationRetention}`,
       );
-    }
-  }
-  return problems;
-}
-
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const MINUTES_PER_DAY = 1440;
-const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
-const CLOCK = '([01]\\d|2[0-3]):([0-5]\\d)';
-const BACKUP_WINDOW_PATTERN = new RegExp(`^${CLOCK}-${CLOCK}$`);
-const MAINTENANCE_WINDOW_PATTERN = new RegExp(`^(${DAYS.join('|')}):${CLOCK}-(${DAYS.join('|')}):${CLOCK}$`);
-const MIN_WINDOW_MINUTES = 30;
-
-/**
- * Problems with the daily backup window and the weekly maintenance window: format, the 30-minute minimum, and
- * overlap (RDS rejects overlapping windows).
- */
-export function windowProblems(backupWindow: string, maintenanceWindow: string): string[] {
-  const problems: string[] = [];
-  const backup = BACKUP_WINDOW_PATTERN.exec(backupWindow);
-  const maintenance = MAINTENANCE_WINDOW_PATTERN.exec(maintenanceWindow.toLowerCase());
-  let backupStart = 0;
-  let backupLength = 0;
-  if (!backup) {
-    problems.push(`backupWindow: must be 'hh24:mi-hh24:mi' in UTC, got '${backupWindow}'`);
-  } else {
-    backupStart = Number(backup[1]) * 60 + Number(backup[2]);
-    backupLength = (Number(backup[3]) * 60 + Number(backup[4]) - backupStart + MINUTES_PER_DAY) % MINUTES_PER_DAY;
-    if (backupLength < MIN_WINDOW_MINUTES) {
-      problems.push(`backupWindow: must last at least ${MIN_WINDOW_MINUTES} minutes (RDS limit), got '${backupWindow}'`);
-    }
-  }
-  let maintenanceStart = 0;
-  let maintenanceLength = 0;
-  if (!maintenance) {
-    problems.push(`maintenanceWindow: must be 'ddd:hh24:mi-ddd:hh24:mi' in UTC (days mon..sun), got '${maintenanceWindow}'`);
-  } else {
-    maintenanceStart = DAYS.indexOf(maintenance[1]) * MINUTES_PER_DAY + Number(maintenance[2]) * 60 + Number(maintenance[3]);
-    const end = DAYS.indexOf(maintenance[4]) * MINUTES_PER_DAY + Number(maintenance[5]) * 60 + Number(maintenance[6]);
-    maintenanceLength = (end - maintenanceStart + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
-    if (maintenanceLength < MIN_WINDOW_MINUTES) {
-      problems.push(`maintenanceWindow: must last at least ${MIN_WINDOW_MINUTES} minutes (RDS limit), got '${maintenanceWindow}'`);
-    }
-  }
-  if (problems.length === 0) {
-    const inMaintenance = new Uint8Array(MINUTES_PER_WEEK);
-    for (let minute = 0; minute < maintenanceLength; minute++) inMaintenance[(maintenanceStart + minute) % MINUTES_PER_WEEK] = 1;
-    const overlaps = DAYS.some((_, day) => {
-      for (let minute = 0; minute < backupLength; minute++) {
-        if (inMaintenance[(day * MINUTES_PER_DAY + backupStart + minute) % MINUTES_PER_WEEK]) return true;
-      }
-      return false;
-    });
-    if (overlaps) {
-      problems.push(`maintenanceWindow: must not overlap the daily backupWindow '${backupWindow}' (RDS limit), got '${maintenanceWindow}'`);
     }
   }
   return problems;

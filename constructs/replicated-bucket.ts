@@ -18,7 +18,8 @@ import {
   type ReplicaStorageClass,
   type TransitionStorageClass,
 } from '../src/spec/types';
-import { AlarmTopics, ObjectiveAlarm, ObjectiveAlarmProps } from './alarm';
+import { alarmOwner, bucketReplicationAlarms } from '../src/plan/alarms';
+import { AlarmTopics, ObjectiveAlarm, renderAlarms, StoreAlarm } from './alarm';
 import { EncryptionKey } from './encryption-key';
 
 export type { ReplicaStorageClass, TransitionStorageClass };
@@ -45,10 +46,7 @@ export interface ObjectLockRetention {
 }
 
 /** An alarm on the replication of this bucket: ObjectiveAlarm props without topics and tags, plus a stable id. */
-export type ReplicationAlarm = Omit<ObjectiveAlarmProps, 'topics' | 'tags'> & {
-  /** Stable id (construct ids derive from it), e.g. `replication-latency`. */
-  readonly id: string;
-};
+export type ReplicationAlarm = StoreAlarm;
 
 export interface ReplicatedBucketProps {
   /** Region of the source bucket (and of the alarms, which must live where the replication metrics are published). */
@@ -87,10 +85,14 @@ export interface ReplicatedBucketProps {
   /** Id of the replication rule, also the `RuleId` dimension of its metrics. @default REPLICATION_RULE_ID */
   readonly replicationRuleId?: string;
   /**
-   * The replication alarms, all in `sourceRegion` (where S3 publishes replication metrics).
-   * @default `ReplicationLatency` above `rpoSeconds` and `OperationsFailedReplication` above 0 (see `defaultReplicationAlarms`)
+   * The replication alarms, all in `sourceRegion` (where S3 publishes replication metrics), e.g. the plan's (its
+   * `MissingReplicas` alarm is left to `ReplicationCheck`).
+   * @default planned here by `bucketReplicationAlarms` (src/plan/alarms): `ReplicationLatency` above `rpoSeconds`
+   * and any `OperationsFailedReplication`, named `<alarmNamePrefix>-replication-latency`, ...
    */
   readonly alarms?: ReplicationAlarm[];
+  /** Prefix of the alarm names when they are planned here. @default sourceBucketName */
+  readonly alarmNamePrefix?: string;
   /** SNS topic ARN per region; the alarms need one for `sourceRegion`. */
   readonly alarmTopics: AlarmTopics;
   /** Tags for the buckets, role, alarms and any key created here. @default none */
@@ -166,14 +168,17 @@ export class ReplicatedBucket extends Construct {
     const abortDays = props.abortIncompleteMultipartUploadDays ?? 7;
     const roleName = props.replicationRoleName ?? `${props.sourceBucketName}-replication`;
     const ruleId = props.replicationRuleId ?? REPLICATION_RULE_ID;
+    // A store's planned alarms include the replica check's, which ReplicationCheck renders.
     const alarms =
-      props.alarms ??
-      defaultReplicationAlarms({
+      props.alarms?.filter((alarm) => alarmOwner(alarm) !== 'replication-check') ??
+      bucketReplicationAlarms({
+        prefix: props.alarmNamePrefix ?? props.sourceBucketName,
         sourceRegion: props.sourceRegion,
-        sourceBucketName: props.sourceBucketName,
-        replicaBucketName: props.replicaBucketName,
-        rpoSeconds: props.rpoSeconds,
+        sourceBucket: props.sourceBucketName,
+        replicaBucket: props.replicaBucketName,
+        replicaRegion: props.replicaRegion,
         ruleId,
+        rpoSeconds: props.rpoSeconds,
       });
 
     const problems = validate(props, {
@@ -280,11 +285,7 @@ export class ReplicatedBucket extends Construct {
       dependsOn: [this.source.versioning, this.replica.versioning, rolePolicy],
     });
 
-    const byId: Record<string, ObjectiveAlarm> = {};
-    for (const { id: alarmId, ...alarm } of alarms) {
-      byId[alarmId] = new ObjectiveAlarm(this, `alarm-${alarmId}`, { ...alarm, topics: props.alarmTopics, tags: props.tags });
-    }
-    this.alarms = byId;
+    this.alarms = renderAlarms(this, alarms, { topics: props.alarmTopics, tags: props.tags });
 
     const output = (suffix: string, value: string, description: string) =>
       new TerraformOutput(this, `${id}-${suffix}`, { value, description, staticId: true });
@@ -296,63 +297,6 @@ export class ReplicatedBucket extends Construct {
     output('replica-key-arn', replicaKey.keyArn, `KMS key encrypting the replica bucket of ${id}`);
     output('replication-role-arn', this.replicationRole.arn, `Role S3 assumes to replicate ${id}`);
   }
-}
-
-/** Inputs of {@link defaultReplicationAlarms}. */
-export interface ReplicationAlarmInputs {
-  /** Region of the source bucket. */
-  readonly sourceRegion: string;
-  /** Source bucket name (`SourceBucket` dimension). */
-  readonly sourceBucketName: string;
-  /** Replica bucket name (`DestinationBucket` dimension). */
-  readonly replicaBucketName: string;
-  /** Region RPO in seconds (the latency threshold). */
-  readonly rpoSeconds: number;
-  /** Replication rule id (`RuleId` dimension). */
-  readonly ruleId: string;
-}
-
-/**
- * The two alarms every replicated bucket needs: `ReplicationLatency` (seconds, Maximum) above the RPO, and any
- * `OperationsFailedReplication` (Sum). Both use the dimensions S3 really publishes, in the source region.
- */
-export function defaultReplicationAlarms(inputs: ReplicationAlarmInputs): ReplicationAlarm[] {
-  const dimensions = {
-    SourceBucket: inputs.sourceBucketName,
-    DestinationBucket: inputs.replicaBucketName,
-    RuleId: inputs.ruleId,
-  };
-  return [
-    {
-      id: 'replication-latency',
-      region: inputs.sourceRegion,
-      alarmName: `${inputs.sourceBucketName}-replication-latency`,
-      description: `Replica ${inputs.replicaBucketName} is more than ${inputs.rpoSeconds} s behind ${inputs.sourceBucketName}: the region RPO is missed.`,
-      namespace: 'AWS/S3',
-      metricName: 'ReplicationLatency',
-      dimensions,
-      statistic: 'Maximum',
-      threshold: inputs.rpoSeconds,
-      periodSeconds: 60,
-      evaluationPeriods: 1,
-      // S3 publishes replication metrics only while there is something to replicate; AWS recommends `ignore`.
-      treatMissingData: 'ignore',
-    },
-    {
-      id: 'replication-failed',
-      region: inputs.sourceRegion,
-      alarmName: `${inputs.sourceBucketName}-replication-failed`,
-      description: `Objects of ${inputs.sourceBucketName} failed to replicate to ${inputs.replicaBucketName}; they have no DR copy until re-replicated (S3 Batch Replication).`,
-      namespace: 'AWS/S3',
-      metricName: 'OperationsFailedReplication',
-      dimensions,
-      statistic: 'Sum',
-      threshold: 0,
-      periodSeconds: 60,
-      evaluationPeriods: 1,
-      treatMissingData: 'notBreaching',
-    },
-  ];
 }
 
 /**

@@ -2,7 +2,8 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseReplicationConfig, REPLICATION_CONFIG_VARIABLE, ReplicatedBucketConfig, ReplicationConfig } from '../lambda/verify-replication/config';
 import { stackAccount } from './account';
-import { AlarmTopics, ObjectiveAlarm } from './alarm';
+import { alarmNamePrefix, DEFAULT_REPLICA_CHECK_INTERVAL_MINUTES, missingReplicasAlarm } from '../src/plan/alarms';
+import { AlarmTopics, ObjectiveAlarm, renderStoreAlarms } from './alarm';
 import { BundledFunction, IamStatement } from './lambda-bundle';
 
 /** One replicated bucket pair to check, with the keys that encrypt each side. */
@@ -47,7 +48,7 @@ export class ReplicationCheck extends Construct {
 
   constructor(scope: Construct, id: string, props: ReplicationCheckProps) {
     super(scope, id);
-    const interval = props.intervalMinutes ?? 15;
+    const interval = props.intervalMinutes ?? DEFAULT_REPLICA_CHECK_INTERVAL_MINUTES;
     const namespace = props.namespace ?? 'Lifeboat';
     const problems: string[] = [];
     if (!Number.isInteger(interval) || interval < 5 || interval > 1440) {
@@ -112,22 +113,17 @@ export class ReplicationCheck extends Construct {
     });
 
     for (const bucket of props.buckets) {
-      this.alarms[bucket.storeId] = new ObjectiveAlarm(this, `${bucket.storeId}-missing-replicas`, {
-        region: bucket.replicaRegion,
-        alarmName: `${props.alarmNamePrefix ?? props.namePrefix}-${bucket.storeId}-missing-replicas`,
-        description: `Lifeboat: sampled objects of ${bucket.sourceBucket} older than ${bucket.minAgeSeconds} s are missing or different in ${bucket.replicaBucket}, or the check could not run (missing data).`,
+      const alarm = missingReplicasAlarm({
+        prefix: alarmNamePrefix(props.alarmNamePrefix ?? props.namePrefix, bucket.storeId),
+        storeId: bucket.storeId,
+        sourceBucket: bucket.sourceBucket,
+        replicaBucket: bucket.replicaBucket,
+        replicaRegion: bucket.replicaRegion,
+        intervalMinutes: interval,
         namespace,
-        metricName: 'MissingReplicas',
-        dimensions: { StoreId: bucket.storeId },
-        statistic: 'Maximum',
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-        periodSeconds: interval * 60,
-        evaluationPeriods: 1,
-        treatMissingData: 'breaching',
-        topics: props.alarmTopics,
-        tags: props.tags,
       });
+      const rendered = renderStoreAlarms(this, bucket.storeId, [alarm], { topics: props.alarmTopics, tags: props.tags });
+      this.alarms[bucket.storeId] = rendered[`${bucket.storeId}/${alarm.id}`];
     }
   }
 }

@@ -9,8 +9,9 @@ import type { CheckSpec, Engine } from '../src/checks/types';
 import { parseVerifyConfig, VERIFY_CONFIG_VARIABLE, VerifyConfig, VerifyStoreConfig } from '../lambda/verify-restore/config';
 import { verifyRestorePolicyStatements } from '../lambda/verify-restore/iam';
 import { stackAccount } from './account';
-import { AlarmTopics, ObjectiveAlarm } from './alarm';
-import { renderStoreAlarms, StoreAlarmSpec } from './backup-age-probe';
+import { alarmNamePrefix, verificationAlarms } from '../src/plan/alarms';
+import { AlarmTopics, ObjectiveAlarm, renderStoreAlarms } from './alarm';
+import type { StoreAlarmSpec } from './backup-age-probe';
 import { BundledFunction, IamStatement } from './lambda-bundle';
 
 /** Default port of each engine; the security groups open exactly this port unless the store names another. */
@@ -99,74 +100,26 @@ const DAY_SECONDS = 86_400;
 const MAX_EVALUATION_SECONDS = 7 * DAY_SECONDS;
 const PLACEHOLDER_SECURITY_GROUP = 'sg-00000000000000000';
 
-/** Period and evaluation periods of the verification alarms for a schedule interval. */
-export function verificationAlarmWindow(intervalSeconds: number): { periodSeconds: number; staleEvaluationPeriods: number } {
-  const period = Math.min(DAY_SECONDS, Math.ceil(intervalSeconds / 60) * 60);
-  return { periodSeconds: period, staleEvaluationPeriods: Math.ceil((2 * intervalSeconds) / period) };
-}
+export { verificationAlarmWindow } from '../src/plan/alarms';
 
-/** The default alarms of a store: failed, stale (missing data breaching), restore time above RTO, data lag above RPO. */
+/**
+ * The alarms of a store planned from its fields (`verificationAlarms`, src/plan/alarms): failed, stale (missing data
+ * breaching), restore time above `rtoSeconds`, data lag above `rpoSeconds`.
+ */
 export function defaultVerificationAlarms(store: VerificationStore, namePrefix: string, region: string, namespace: string): StoreAlarmSpec[] {
-  const { periodSeconds, staleEvaluationPeriods } = verificationAlarmWindow(store.scheduleIntervalSeconds);
-  const base = { region, namespace, dimensions: { StoreId: store.storeId }, periodSeconds };
-  const name = (id: string) => `${namePrefix}-${store.storeId}-${id}`;
-  const alarms: StoreAlarmSpec[] = [
-    {
-      ...base,
-      id: 'verification-stale',
-      alarmName: name('verification-stale'),
-      description: `No successful verification restore of ${store.storeId} within twice its schedule (${2 * store.scheduleIntervalSeconds} s): recoverability is no longer proven.`,
-      metricName: 'VerificationSucceeded',
-      statistic: 'Sum',
-      threshold: 1,
-      comparisonOperator: 'LessThanThreshold',
-      evaluationPeriods: staleEvaluationPeriods,
-      datapointsToAlarm: staleEvaluationPeriods,
-      // No datapoint at all means the schedule, the function or the restore is broken.
-      treatMissingData: 'breaching',
-    },
-    {
-      ...base,
-      id: 'verification-failed',
-      alarmName: name('verification-failed'),
-      description: `A verification restore of ${store.storeId} failed: restore, connection or data checks.`,
-      metricName: 'VerificationSucceeded',
-      statistic: 'Minimum',
-      threshold: 1,
-      comparisonOperator: 'LessThanThreshold',
-      evaluationPeriods: 1,
-      treatMissingData: 'notBreaching',
-    },
-  ];
-  if (store.rtoSeconds !== undefined) {
-    alarms.push({
-      ...base,
-      id: 'restore-time',
-      alarmName: name('restore-time'),
-      description: `Measured restore time of ${store.storeId} exceeds its RTO of ${store.rtoSeconds} s.`,
-      metricName: 'RestoreSeconds',
-      statistic: 'Maximum',
-      threshold: store.rtoSeconds,
-      comparisonOperator: 'GreaterThanThreshold',
-      evaluationPeriods: 1,
-      treatMissingData: 'notBreaching',
-    });
-  }
-  if (store.rpoSeconds !== undefined) {
-    alarms.push({
-      ...base,
-      id: 'data-lag',
-      alarmName: name('data-lag'),
-      description: `Measured data lag of the restored ${store.storeId} exceeds its RPO of ${store.rpoSeconds} s.`,
-      metricName: 'DataLagSeconds',
-      statistic: 'Maximum',
-      threshold: store.rpoSeconds,
-      comparisonOperator: 'GreaterThanThreshold',
-      evaluationPeriods: 1,
-      treatMissingData: 'notBreaching',
-    });
-  }
-  return alarms;
+  const freshness = store.checks.find((check) => check.type === 'freshness');
+  return verificationAlarms({
+    prefix: alarmNamePrefix(namePrefix, store.storeId),
+    storeId: store.storeId,
+    region,
+    intervalSeconds: store.scheduleIntervalSeconds,
+    restoreTime: store.rtoSeconds === undefined ? null : { rtoSeconds: store.rtoSeconds },
+    dataLag:
+      store.rpoSeconds === undefined
+        ? null
+        : { maxLagSeconds: store.rpoSeconds, what: freshness?.type === 'freshness' ? `${freshness.table}.${freshness.column}` : 'the freshness check' },
+    namespace,
+  });
 }
 
 /**
@@ -415,7 +368,7 @@ export class VerificationRestore extends Construct {
 
     for (const store of props.stores) {
       const alarms = store.alarms ?? defaultVerificationAlarms(store, prefix, props.region, namespace);
-      Object.assign(this.alarms, renderStoreAlarms(this, store.storeId, alarms, props.alarmTopics, tags));
+      Object.assign(this.alarms, renderStoreAlarms(this, store.storeId, alarms, { topics: props.alarmTopics, tags }));
     }
   }
 }

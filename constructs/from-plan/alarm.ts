@@ -1,14 +1,11 @@
-import type { AlarmPlan } from '../../src/plan/types';
-import type { ObjectiveAlarmProps } from '../alarm';
+import type { AlarmPlan } from '../../src/plan/alarms';
+import type { StoreAlarm } from '../alarm';
 
 /** A planned alarm as construct props: everything but where it notifies (`topics`) and `tags`. */
-export type AlarmFromPlan = Omit<ObjectiveAlarmProps, 'topics' | 'tags'> & {
-  /** Stable id within the store (construct ids derive from it), e.g. `replica-lag`. */
-  readonly id: string;
-};
+export type AlarmFromPlan = StoreAlarm;
 
-/** The plan's alarm as `ObjectiveAlarm` props, as planned (the plan's `unit` is for readers only). */
-export function alarmFromPlan(alarm: AlarmPlan): AlarmFromPlan {
+/** The plan's alarm as `StoreAlarm` props, as planned (the plan's `unit` is for readers only). */
+export function alarmFromPlan(alarm: Omit<AlarmPlan, 'thresholdOfAllocatedStorage'> & { thresholdOfAllocatedStorage?: number | null }): AlarmFromPlan {
   return {
     id: alarm.id,
     region: alarm.region,
@@ -19,6 +16,7 @@ export function alarmFromPlan(alarm: AlarmPlan): AlarmFromPlan {
     dimensions: { ...alarm.dimensions },
     statistic: alarm.statistic,
     threshold: alarm.threshold,
+    thresholdOfAllocatedStorage: alarm.thresholdOfAllocatedStorage ?? null,
     comparisonOperator: alarm.comparisonOperator,
     periodSeconds: alarm.periodSeconds,
     evaluationPeriods: alarm.evaluationPeriods,

@@ -64,7 +64,7 @@ describe('ProtectedDatabase primary instance', () => {
       multi_az: true,
       backup_retention_period: 14,
       backup_window: '03:00-04:00',
-      maintenance_window: 'sun:05:00-sun:06:00',
+      maintenance_window: 'sun:01:00-sun:02:00',
       deletion_protection: true,
       skip_final_snapshot: false,
       final_snapshot_identifier: 'shop-orders-final',
@@ -129,6 +129,7 @@ describe('ProtectedDatabase replicas and cross-region backups', () => {
             dr,
             readReplicas: [{ region: PRIMARY }, { region: DR, instanceClass: 'db.m7g.xlarge' }, { region: PRIMARY, multiAz: true }],
             backupReplicationRetentionDays: 7,
+            azRpoSeconds: 30,
             regionRpoSeconds: 120,
           }),
         ),
@@ -173,20 +174,23 @@ describe('ProtectedDatabase replicas and cross-region backups', () => {
     expect(instanceNamed(out, 'shop-orders-2')).toMatchObject({ multi_az: true, instance_class: 'db.m7g.large' });
   });
 
-  it('puts each ReplicaLag alarm in its replica region at half the region RPO, breaching on silence', () => {
+  it('puts each ReplicaLag alarm in its replica region at the RPO the replica serves (az in the region, region across), breaching on silence', () => {
     const out = withReplicas();
-    for (const [identifier, region] of [
-      ['shop-orders-1', PRIMARY],
-      ['shop-orders-2', PRIMARY],
-      ['shop-orders-dr', DR],
-    ]) {
-      expect(alarmNamed(out, `${identifier}-replica-lag`)).toMatchObject({
+    for (const [name, identifier, region, threshold] of [
+      ['shop-orders-replica-1-lag', 'shop-orders-1', PRIMARY, 30],
+      ['shop-orders-replica-2-lag', 'shop-orders-2', PRIMARY, 30],
+      ['shop-orders-replica-lag', 'shop-orders-dr', DR, 120],
+    ] as const) {
+      expect(alarmNamed(out, name)).toMatchObject({
         region,
         namespace: 'AWS/RDS',
         metric_name: 'ReplicaLag',
         dimensions: { DBInstanceIdentifier: identifier },
-        threshold: 60,
+        threshold,
         comparison_operator: 'GreaterThanThreshold',
+        period: 60,
+        evaluation_periods: 3,
+        datapoints_to_alarm: 3,
         treat_missing_data: 'breaching',
         alarm_actions: [topics[region]],
       });
@@ -237,9 +241,11 @@ describe('ProtectedDatabase adopting an existing instance', () => {
     expect(instances[0]).toMatchObject({ replicate_source_db: arn, kms_key_id: drKey.keyArn, region: DR });
     expect(onlyResource(out, 'aws_backup_selection').resources).toEqual([arn]);
     // Unknown size: 20% of the looked-up allocated storage, as a Terraform expression.
-    expect(alarmNamed(out, 'billing-prod-free-storage').threshold).toBe(`\${(data.aws_db_instance.${lookupName}.allocated_storage * 214748364.8)}`);
+    // Named after the store like every alarm, watching the adopted identifier.
+    expect(alarmNamed(out, 'shop-legacy-free-storage')).toMatchObject({ dimensions: { DBInstanceIdentifier: 'billing-prod' } });
+    expect(alarmNamed(out, 'shop-legacy-free-storage').threshold).toBe(`\${(data.aws_db_instance.${lookupName}.allocated_storage * 214748364.8)}`);
     const known = adopt({ allocatedStorageGb: 500 });
-    expect(alarmNamed(known, 'billing-prod-free-storage').threshold).toBe(0.2 * 500 * 1024 ** 3);
+    expect(alarmNamed(known, 'shop-legacy-free-storage').threshold).toBe(0.2 * 500 * 1024 ** 3);
   });
 
   it('refuses settings it cannot apply to an instance it does not manage', () => {
@@ -342,6 +348,7 @@ describe('resource addresses', () => {
 
 describe('planned alarms', () => {
   const plannedReplicaLag = {
+    id: 'replica-lag',
     alarmName: 'shop-orders-replica-lag',
     region: DR,
     namespace: 'AWS/RDS',
@@ -356,15 +363,16 @@ describe('planned alarms', () => {
     treatMissingData: 'breaching' as const,
     description: 'Cross-region replica shop-orders-dr lags more than the region RPO (5m)',
   };
-  const verificationAlarm = { ...plannedReplicaLag, alarmName: 'shop-orders-data-lag', namespace: 'Lifeboat', metricName: 'DataLagSeconds', dimensions: { StoreId: 'orders' } };
+  const verificationAlarm = { ...plannedReplicaLag, id: 'data-lag', alarmName: 'shop-orders-data-lag', namespace: 'Lifeboat', metricName: 'DataLagSeconds', dimensions: { StoreId: 'orders' } };
 
-  it('replace the derived alarm on the same metric (plan name and threshold win) and leave Lifeboat metrics alone', () => {
+  it('are rendered exactly as planned, instead of any the construct would plan itself, and Lifeboat metrics are left alone', () => {
     const out = synth(
       (stack) =>
         new ProtectedDatabase(stack, 'orders', props({ dr, readReplicas: [{ region: DR }], plannedAlarms: [plannedReplicaLag, verificationAlarm] })),
     );
     const alarms = Object.values(resourcesOfType(out, 'aws_cloudwatch_metric_alarm'));
-    expect(alarms.map((a) => a.alarm_name).sort()).toEqual(['shop-orders-free-storage', 'shop-orders-replica-lag']);
+    // No free-storage alarm: the plan has none, and nothing is derived beside the plan.
+    expect(alarms.map((a) => a.alarm_name).sort()).toEqual(['shop-orders-replica-lag']);
     expect(alarmNamed(out, 'shop-orders-replica-lag')).toMatchObject({ threshold: 300, region: DR, alarm_description: plannedReplicaLag.description });
   });
 

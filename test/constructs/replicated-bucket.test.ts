@@ -368,7 +368,11 @@ describe('ReplicatedBucket', () => {
         threshold: 1800,
         comparison_operator: 'GreaterThanThreshold',
         alarm_actions: [topics[SOURCE]],
-        treat_missing_data: 'ignore',
+        // Three 5-minute periods in a row, as the plan has it; S3 publishes nothing when nothing is written.
+        period: 300,
+        evaluation_periods: 3,
+        datapoints_to_alarm: 3,
+        treat_missing_data: 'notBreaching',
       });
       expect(resource(out, 'aws_cloudwatch_metric_alarm', 'assets_alarm-replication-failed')).toMatchObject({
         region: SOURCE,

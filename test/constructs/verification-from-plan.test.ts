@@ -38,7 +38,7 @@ describe('plan mapping for verification restores and probes', () => {
       new ReplicationCheck(stack, 'replicas', replicationCheckPropsFromPlan(plan, { alarmTopics: topics })!);
     });
     const rendered = Object.values(resourcesOfType(out, 'aws_cloudwatch_metric_alarm'))
-      .filter((alarm) => alarm.namespace === 'Lifeboat' && alarm.metric_name !== 'MissingReplicas')
+      .filter((alarm) => alarm.namespace === 'Lifeboat')
       .map((a) => `${a.alarm_name} ${a.region} ${a.metric_name} ${a.statistic} ${a.threshold} ${a.period}x${a.evaluation_periods} ${a.treat_missing_data}`)
       .sort();
     expect(plannedLifeboatAlarms().length).toBeGreaterThan(10);

@@ -79,6 +79,8 @@ export interface MissingReplicasAlarmInput {
   readonly replicaRegion: string;
   /** Minutes between check runs. @default 15 */
   readonly intervalMinutes?: number;
+  /** CloudWatch namespace the check publishes in. @default 'Lifeboat' */
+  readonly namespace?: string;
 }
 
 /** Sampled objects missing or different in the replica; missing data is breaching (the check could not run). */
@@ -86,7 +88,7 @@ export function missingReplicasAlarm(input: MissingReplicasAlarmInput): AlarmPla
   return defineAlarm(input.prefix, {
     id: 'missing-replicas',
     region: input.replicaRegion,
-    namespace: 'Lifeboat',
+    namespace: input.namespace ?? 'Lifeboat',
     metricName: 'MissingReplicas',
     dimensions: { StoreId: input.storeId },
     statistic: 'Maximum',

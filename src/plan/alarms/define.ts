@@ -30,5 +30,5 @@ export function defineAlarm(prefix: string, f: AlarmFields): AlarmPlan {
   };
 }
 
-/** `5m`, `1h`, `0s`: durations in descriptions read like the spec. */
-export const human = (seconds: number): string => formatSecondsOrZero(seconds);
+/** `5m`, `1h`, `0s`: durations in descriptions read like the spec (odd values, refused elsewhere, as `<n>s`). */
+export const human = (seconds: number): string => (Number.isSafeInteger(seconds) && seconds >= 0 ? formatSecondsOrZero(seconds) : `${seconds}s`);

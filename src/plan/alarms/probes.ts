@@ -54,6 +54,8 @@ export interface ProbeAlarmInput {
   readonly intervalMinutes?: number;
   /** Breaching runs among the last `breachingRuns + 1` that fire the alarm. @default 2 */
   readonly breachingRuns?: number;
+  /** CloudWatch namespace the probe publishes in. @default 'Lifeboat' */
+  readonly namespace?: string;
 }
 
 /** The probe alarms of one store, for each bound given, in the region the metric is published. */
@@ -69,7 +71,7 @@ export function probeAlarms(input: ProbeAlarmInput): AlarmPlan[] {
     return defineAlarm(input.prefix, {
       id,
       region,
-      namespace: 'Lifeboat',
+      namespace: input.namespace ?? 'Lifeboat',
       metricName,
       dimensions: { StoreId: input.storeId, Region: region },
       statistic: 'Maximum',

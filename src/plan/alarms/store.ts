@@ -5,7 +5,6 @@
  */
 import { FAILURE_SCOPES, type BucketRequirement, type DatabaseRequirement, type Requirements } from '../../spec/types';
 import { CATALOGUE, LIMITS } from '../catalogue';
-import { databaseNames } from '../naming';
 import type { DatabaseStorePlan } from '../types';
 import { alarmNamePrefix } from './names';
 import { probeAlarms, type ProbeBound } from './probes';
@@ -22,7 +21,6 @@ type PlanContext = Pick<Requirements, 'name' | 'regions'>;
 export function databaseAlarms(req: PlanContext, db: Pick<DatabaseRequirement, 'id' | 'rpo' | 'rto'>, plan: DatabaseStorePlan): AlarmPlan[] {
   const prefix = alarmNamePrefix(req.name, db.id);
   const { primary, dr } = req.regions;
-  const names = databaseNames(req.name, db.id);
   const sameRegion = plan.readReplicas.filter((r) => r.regionRole === 'primary').sort((a, b) => a.index - b.index);
   const drReplica = plan.readReplicas.find((r) => r.regionRole === 'dr') ?? null;
   const alarms: AlarmPlan[] = [];
@@ -41,21 +39,15 @@ export function databaseAlarms(req: PlanContext, db: Pick<DatabaseRequirement, '
       }),
     );
   } else {
-    // The cluster's readers: the same-region readers of the plan, or one in another AZ for Multi-AZ; an adopted
-    // cluster's instances are not Lifeboat's.
-    const readerCount = plan.existing ? 0 : Math.max(sameRegion.length, plan.multiAz ? 1 : 0);
+    // The cluster's reader instances as the plan names them (none for an adopted cluster: its instances are not Lifeboat's).
     const global = plan.globalDatabase;
     alarms.push(
       ...auroraClusterAlarms({
         prefix,
         region: primary,
-        readers: Array.from({ length: readerCount }, (_, i) => names.replica(i + 1)),
+        readers: plan.names.replicas,
         global: global
-          ? {
-              region: global.secondaryRegion,
-              secondaryClusterIdentifier: global.secondaryClusterIdentifier,
-              readers: Array.from({ length: global.secondaryInstances }, (_, i) => `${global.secondaryClusterIdentifier}-${i + 1}`),
-            }
+          ? { region: global.secondaryRegion, secondaryClusterIdentifier: global.secondaryClusterIdentifier, readers: plan.names.drReplicas }
           : null,
         azRpoSeconds: db.rpo.az,
         regionRpoSeconds: db.rpo.region,
@@ -64,8 +56,9 @@ export function databaseAlarms(req: PlanContext, db: Pick<DatabaseRequirement, '
   }
 
   const copyRules = plan.awsBackup?.rules.filter((r) => r.copyToDr) ?? [];
-  if (plan.awsBackup) {
-    alarms.push(...backupVaultAlarms({ prefix, region: primary, vaultName: names.primary, copyRegion: copyRules.length > 0 ? dr : null }));
+  const vault = plan.names.awsBackup?.vault;
+  if (plan.awsBackup && vault) {
+    alarms.push(...backupVaultAlarms({ prefix, region: primary, vaultName: vault, copyRegion: copyRules.length > 0 ? dr : null }));
   }
 
   alarms.push(

@@ -28,15 +28,17 @@ export interface VerificationAlarmInput {
   readonly region: string;
   /** Longest gap between two scheduled runs, seconds. */
   readonly intervalSeconds: number;
-  /** Alarm when the measured restore time exceeds this RTO; `scope` names it in the description. @default no alarm */
-  readonly restoreTime?: { readonly rtoSeconds: number; readonly scope: string } | null;
+  /** Alarm when the measured restore time exceeds this RTO; `scope` (e.g. `region`) names it in the description. @default no alarm */
+  readonly restoreTime?: { readonly rtoSeconds: number; readonly scope?: string } | null;
   /** Alarm when the measured data lag exceeds this bound; `what` names the column measured. @default no alarm */
   readonly dataLag?: { readonly maxLagSeconds: number; readonly what: string } | null;
+  /** CloudWatch namespace the verification function publishes in. @default 'Lifeboat' */
+  readonly namespace?: string;
 }
 
 export function verificationAlarms(input: VerificationAlarmInput): AlarmPlan[] {
   const { periodSeconds, staleEvaluationPeriods } = verificationAlarmWindow(input.intervalSeconds);
-  const base = { region: input.region, namespace: 'Lifeboat', dimensions: { StoreId: input.storeId }, periodSeconds } as const;
+  const base = { region: input.region, namespace: input.namespace ?? 'Lifeboat', dimensions: { StoreId: input.storeId }, periodSeconds } as const;
   const alarms: AlarmPlan[] = [
     defineAlarm(input.prefix, {
       ...base,
@@ -78,7 +80,7 @@ export function verificationAlarms(input: VerificationAlarmInput): AlarmPlan[] {
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
         treatMissingData: 'notBreaching',
-        description: `Measured restore time exceeded the ${input.restoreTime.scope} RTO (${human(input.restoreTime.rtoSeconds)})`,
+        description: `Measured restore time exceeded the ${input.restoreTime.scope ? `${input.restoreTime.scope} ` : ''}RTO (${human(input.restoreTime.rtoSeconds)})`,
       }),
     );
   }
