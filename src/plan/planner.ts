@@ -423,7 +423,9 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
     if (region.mechanisms[0] === 'aurora-global-database') {
       const rpo = regionObjective.rpo;
       let managedRpoSeconds: number | null = null;
-      if (rpo !== null && db.engine === 'aurora-postgresql' && rpo >= LIMITS.globalDbManagedRpoMinSeconds) {
+      // rds.global_db_rpo lives in a cluster parameter group Lifeboat creates with the cluster, so an adopted
+      // cluster cannot get it.
+      if (rpo !== null && db.engine === 'aurora-postgresql' && rpo >= LIMITS.globalDbManagedRpoMinSeconds && !db.existing) {
         managedRpoSeconds = rpo;
         findings.add(
           'LB-DB-GLOBAL-RPO-ENFORCED',
@@ -435,10 +437,16 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
         findings.add(
           'LB-DB-GLOBAL-RPO-NOT-ENFORCEABLE',
           'region',
-          db.engine === 'aurora-postgresql'
+          db.engine === 'aurora-postgresql' && db.existing
+            ? `region RPO ${human(rpo)} is met by the typical global database lag (~${human(CATALOGUE.auroraGlobalDatabase.rpoSeconds)}) but rds.global_db_rpo needs the cluster parameter group Lifeboat sets only on clusters it creates, and ${db.existing.identifier} is adopted`
+            : db.engine === 'aurora-postgresql'
             ? `region RPO ${human(rpo)} is met by the typical global database lag (~${human(CATALOGUE.auroraGlobalDatabase.rpoSeconds)}) but rds.global_db_rpo cannot enforce less than ${LIMITS.globalDbManagedRpoMinSeconds}s`
             : `region RPO ${human(rpo)} is met by the typical global database lag (~${human(CATALOGUE.auroraGlobalDatabase.rpoSeconds)}) but aurora-mysql has no managed RPO; only the lag alarm holds it`,
-          db.engine === 'aurora-postgresql' ? `accept it, or set the region RPO to at least ${LIMITS.globalDbManagedRpoMinSeconds}s to have AWS enforce it` : 'accept it; the AuroraGlobalDBReplicationLag alarm reports breaches',
+          db.engine === 'aurora-postgresql' && db.existing
+            ? `accept it (the AuroraGlobalDBReplicationLag alarm reports breaches), or set rds.global_db_rpo = ${rpo} in ${db.existing.identifier}'s cluster parameter group yourself`
+            : db.engine === 'aurora-postgresql'
+            ? `accept it, or set the region RPO to at least ${LIMITS.globalDbManagedRpoMinSeconds}s to have AWS enforce it`
+            : 'accept it; the AuroraGlobalDBReplicationLag alarm reports breaches',
         );
       }
       globalDatabase = {
@@ -578,7 +586,9 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
   } else {
     const v = db.verification;
     const region = v.region === 'primary' ? primary : dr;
-    if (v.region === 'dr' && !crossRegionBackupReplication && !rules.some((r) => r.copyToDr)) {
+    // An RDS instance is restored in the DR region from its replicated automated backups (AWS Backup copies do not
+    // serve the verification restore); an Aurora cluster from what AWS Backup copied there.
+    if (v.region === 'dr' && !crossRegionBackupReplication && (!aurora || !rules.some((r) => r.copyToDr))) {
       if (!aurora) {
         crossRegionBackupReplication = { region: dr, retentionDays };
         mechanisms.add(CATALOGUE.crossRegionBackupReplication, dr, null, 'verification restores run in the DR region');

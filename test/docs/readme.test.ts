@@ -4,7 +4,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack, Testing } from 'cdktf';
+import { DisasterRecovery } from '../../constructs/disaster-recovery';
 import { planBackups } from '../../src/plan/planner';
+import { checkDocument } from '../../src/policy/engine';
+import { cleanupTestApps, testApp } from '../support/synth';
 import { parseRequirements } from '../../src/spec/requirements';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -14,6 +19,8 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 function tsBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]);
 }
+
+afterAll(cleanupTestApps);
 
 describe('README', () => {
   it('opens with the command that runs the main job and the command that runs the tests', () => {
@@ -32,6 +39,18 @@ describe('README', () => {
     const plan = planBackups(parseRequirements(JSON.parse(excerpt![1])));
     expect(plan.summary.errors).toBe(0);
     expect(plan.stores.map((store) => store.id)).toEqual(['audit-logs', 'billing', 'documents', 'orders']);
+  });
+
+  it('shows a requirements excerpt that synthesizes as printed (DisasterRecovery, then every policy rule)', () => {
+    const excerpt = /```json\n([\s\S]*?)```/.exec(readme);
+    const plan = planBackups(parseRequirements(JSON.parse(excerpt![1])));
+    const app = testApp();
+    const stack = new TerraformStack(app, 'readme');
+    new AwsProvider(stack, 'aws', { region: plan.regions.primary });
+    new DisasterRecovery(stack, 'lifeboat', { plan });
+    const json = JSON.parse(Testing.synth(stack));
+    expect(Object.keys(json.resource.aws_db_instance)).toHaveLength(2);
+    expect(checkDocument(json)).toEqual([]);
   });
 
   it('is what CI runs', () => {
