@@ -221,6 +221,32 @@ describe('lifeboat check input handling', () => {
     expect((await check(empty)).stderr).toContain('no synthesized stacks found');
   });
 
+  it('refuses JSON that is not synthesized Terraform (exit 2), saying what it expected', async () => {
+    const root = path.join(__dirname, '..', '..');
+    const packageJson = await check(path.join(root, 'package.json'));
+    expect(packageJson.code).toBe(2);
+    expect(packageJson.stdout).toBe('');
+    expect(packageJson.stderr).toContain('package.json: not synthesized Terraform JSON: unexpected top-level keys "name", "version"');
+    expect(packageJson.stderr).toContain('expected a cdk.tf.json file or a cdktf.out directory written by "cdktf synth"');
+    const requirements = await check(path.join(root, 'examples', 'backup_requirements.json'));
+    expect(requirements.code).toBe(2);
+    expect(requirements.stderr).toContain('this looks like backup requirements: run "lifeboat validate" or "lifeboat plan" on it, or synthesize it first');
+    const directory = temporaryDirectory();
+    const cases: Array<[unknown, string]> = [
+      [{}, 'it has no Terraform blocks'],
+      [[{ resource: {} }], 'the file holds an array, not an object of Terraform blocks'],
+      [{ resource: { aws_s3_bucket: 'docs' } }, '"resource.aws_s3_bucket" must be an object of named blocks'],
+      [{ data: { aws_iam_policy_document: { admin: ['statement'] } } }, '"data.aws_iam_policy_document.admin" must be an object of arguments'],
+    ];
+    for (const [index, [content, message]] of cases.entries()) {
+      const run = await check(writeJson(directory, `case-${index}.json`, content));
+      expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(message)]);
+    }
+    // A valid stack beside an invalid one: still exit 2, and no report that could pass for a clean result.
+    const mixed = await check(CLEAN_FIXTURE, path.join(root, 'package.json'));
+    expect([mixed.code, mixed.stdout]).toEqual([2, '']);
+  });
+
   it('rejects bad usage with exit 2 and prints help on --help', async () => {
     expect((await check()).code).toBe(2);
     const badFormat = await check(CLEAN_FIXTURE, '--format', 'yaml');
