@@ -49,6 +49,7 @@ function commonProps(plan: BackupPlan, store: DatabaseStorePlan, options: Databa
     databaseId: store.id,
     region: plan.regions.primary,
     engineVersion: store.engineVersion ?? undefined,
+    autoMinorVersionUpgrade: store.autoMinorVersionUpgrade,
     instanceClass: store.instanceClass ?? undefined,
     encryptionKey: options.primaryKey,
     subnetIds: store.existing ? undefined : [...network.primary.subnetIds],

@@ -5,6 +5,10 @@
 import type { Severity } from './types';
 
 export const FINDING_CODES = {
+  'LB-PLAN-EMPTY': { severity: 'warning', summary: 'the spec has no stores, so the plan protects nothing' },
+  'LB-NAME-INVALID': { severity: 'error', summary: 'a physical name breaks an AWS length or character limit' },
+  'LB-NAME-COLLISION': { severity: 'error', summary: 'two resources would have the same physical name in one region' },
+  'LB-NETWORK-NO-SECURITY-GROUPS': { severity: 'error', summary: 'a DR standby needs security groups in network.dr' },
   'LB-OBJECTIVE-MISSING': { severity: 'warning', summary: 'a failure scope has no RPO/RTO, so the plan cannot judge it' },
   'LB-DB-AZ-RTO-BELOW-FAILOVER': { severity: 'error', summary: 'AZ RTO below the Multi-AZ failover time' },
   'LB-DB-MULTI-AZ-REFUSED': { severity: 'error', summary: 'the AZ objective needs Multi-AZ but the spec sets multiAz: false' },

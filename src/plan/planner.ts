@@ -15,7 +15,8 @@ import {
 } from '../spec/types';
 import { CATALOGUE, ESTIMATES_NOTE, LIMITS, type CatalogueEntry } from './catalogue';
 import { FINDING_CODES, type FindingCode } from './findings';
-import { bucketNames, databaseNames } from './naming';
+import { databaseNames } from '../aws/names';
+import { bucketStoreNames, databaseStoreNames, nameFindings, sharedNames } from './names';
 import {
   MECHANISM_KINDS,
   PLAN_VERSION,
@@ -171,6 +172,18 @@ export function planBackups(req: Requirements): BackupPlan {
     ...req.databases.map((db) => planDatabase(req, db, new FindingSink(findings, db.id))),
     ...req.buckets.map((bucket) => planBucket(req, bucket, new FindingSink(findings, bucket.id))),
   ].sort((a, b) => compare(a.id, b.id));
+  const shared = sharedNames(req, stores);
+  findings.push(...nameFindings(req, stores, shared));
+  if (stores.length === 0) {
+    findings.push({
+      severity: FINDING_CODES['LB-PLAN-EMPTY'].severity,
+      code: 'LB-PLAN-EMPTY',
+      store: null,
+      scope: null,
+      message: 'the spec has no databases and no buckets: nothing is protected',
+      fix: 'add databases or buckets to the spec',
+    });
+  }
   findings.sort(compareFindings);
   return {
     planVersion: PLAN_VERSION,
@@ -184,6 +197,7 @@ export function planBackups(req: Requirements): BackupPlan {
       dr: { ...req.network.dr, subnetIds: [...req.network.dr.subnetIds], securityGroupIds: [...req.network.dr.securityGroupIds] },
     },
     estimatesNote: ESTIMATES_NOTE,
+    shared,
     stores,
     findings,
     summary: {
@@ -627,6 +641,15 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
     );
   }
 
+  if ((drReplica || globalDatabase !== null) && req.network.dr.securityGroupIds.length === 0) {
+    findings.add(
+      'LB-NETWORK-NO-SECURITY-GROUPS',
+      'region',
+      `the ${aurora ? 'global database secondary cluster' : 'cross-region read replica'} of this database lives in network.dr (${dr}), which has no securityGroupIds`,
+      'add network.dr.securityGroupIds: the security group(s) that may reach the DR standby',
+    );
+  }
+
   const scopes = { az, region, corruption };
   const plan: DatabaseStorePlan = {
     kind: 'database',
@@ -634,16 +657,23 @@ function planDatabase(req: Requirements, db: DatabaseRequirement, findings: Find
     engine: db.engine,
     family: aurora ? 'aurora' : 'instance',
     engineVersion: db.engineVersion,
+    autoMinorVersionUpgrade: db.autoMinorVersionUpgrade,
     instanceClass: db.instanceClass,
     storageGb: db.storageGb,
     existing: db.existing ? { identifier: db.existing.identifier } : null,
-    names: {
-      primary: db.existing?.identifier ?? names.primary,
-      dr: names.dr,
-      finalSnapshot: names.finalSnapshot,
-      globalCluster: names.globalCluster,
-      verificationPrefix: names.verificationPrefix,
-    },
+    names: databaseStoreNames(req, db, {
+      aurora,
+      readers: aurora
+        ? db.existing
+          ? 0
+          : Math.max(readReplicas.filter((r) => r.regionRole === 'primary').length, multiAz ? 1 : 0)
+        : readReplicas.filter((r) => r.regionRole === 'primary').length,
+      drStandby: drReplica || globalDatabase !== null,
+      secondaryInstances: globalDatabase?.secondaryInstances ?? 0,
+      globalRpo: globalDatabase?.managedRpoSeconds != null,
+      awsBackup: awsBackup !== null,
+      verification: verification !== null,
+    }),
     scopes,
     mechanisms: mechanisms.list(),
     backup: { retentionDays, backupWindow: LIMITS.backupWindow, maintenanceWindow: LIMITS.maintenanceWindow },
@@ -926,7 +956,7 @@ function databaseAlarms(req: Requirements, db: DatabaseRequirement, plan: Databa
 
 function planBucket(req: Requirements, bucket: BucketRequirement, findings: FindingSink): BucketStorePlan {
   const { primary, dr } = req.regions;
-  const names = bucketNames(req.name, bucket.id, primary, dr);
+  const names = bucketStoreNames(req, bucket);
   const mechanisms = new MechanismSet();
   const retentionDays = bucket.retentionSeconds / DAY;
   const replicaStorageClass = bucket.replicaStorageClass ?? 'STANDARD';

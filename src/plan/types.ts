@@ -196,12 +196,88 @@ export interface VerificationPlan {
   instancePrefix: string;
 }
 
+/**
+ * Every physical name of a database store, decided once by the planner (src/aws/names.ts) and checked there for
+ * AWS's limits and for uniqueness per region. Constructs, runbooks and the CLI read these; none recomputes them.
+ * A name is null where the plan creates no such resource.
+ */
 export interface DatabaseNamesPlan {
+  /** DB instance identifier (RDS) or DB cluster identifier (Aurora) in the primary region; for an adopted database its identifier. */
   primary: string;
+  /** Cross-region read replica (RDS) or secondary cluster (Aurora) in the DR region. */
   dr: string;
+  /** Final snapshot of the primary, taken if it is ever destroyed. */
   finalSnapshot: string;
+  /** Aurora global cluster identifier. */
   globalCluster: string;
+  /** Prefix of temporary verification-restore identifiers. */
   verificationPrefix: string;
+  /** DB subnet group in the primary region; null for an adopted database. */
+  subnetGroup: string | null;
+  /** DB subnet group in the DR region; null without a DR replica or secondary cluster. */
+  drSubnetGroup: string | null;
+  /** Final snapshot of the DR replica or secondary cluster; null without one. */
+  drFinalSnapshot: string | null;
+  /** Aurora: the writer instance (it takes the cluster's name; instance and cluster names are separate namespaces); null otherwise. */
+  writerInstance: string | null;
+  /** Same-region read replicas (RDS) or reader instances (Aurora), in index order (`readReplicas[].identifier` for RDS). */
+  replicas: string[];
+  /** Final snapshots of the same-region read replicas (RDS; Aurora reader instances take none), in index order. */
+  replicaFinalSnapshots: string[];
+  /** Reader instances of the Aurora secondary cluster, in index order. */
+  drReplicas: string[];
+  /** Cluster parameter groups carrying `rds.global_db_rpo`; null when the plan does not enforce the RPO. */
+  globalRpoParameterGroups: { primary: string; dr: string } | null;
+  /** AWS Backup vault (the same name in both regions), plan, service role and selection; null without AWS Backup. */
+  awsBackup: { vault: string; plan: string; role: string; selection: string } | null;
+  /** Temporary verification restore: the restored instance or cluster, and (Aurora) its instance; null without verification. */
+  verificationRestore: { restored: string; instance: string } | null;
+}
+
+/** Every physical name of a bucket store (see DatabaseNamesPlan). */
+export interface BucketNamesPlan {
+  /** Source bucket in the primary region. */
+  source: string;
+  /** Replica bucket in the DR region. */
+  replica: string;
+  /** IAM role S3 assumes to replicate. */
+  replicationRole: string;
+}
+
+/** Why a function exists. */
+export type FunctionPurpose = 'verification' | 'backup-age-probe' | 'replica-check';
+
+/**
+ * One Lambda function of the plan with its names. Large plans split a purpose's stores over several functions
+ * (Lambda allows 4 KB of environment, IAM 10 KB of inline policy per role); the first keeps the plain names.
+ */
+export interface FunctionPlan {
+  purpose: FunctionPurpose;
+  /** Construct id within DisasterRecovery, e.g. `verification-eu-west-1` or `backup-age-probe-2`. */
+  id: string;
+  region: string;
+  /** Prefix of the function's other names (`<name>` or `<name>-<n>`). */
+  namePrefix: string;
+  functionName: string;
+  /** IAM role names are global, so the role carries the region. */
+  roleName: string;
+  logGroupName: string;
+  /** EventBridge rules: `schedule` (probe, replica check), `schedule:<store id>`, `rds-events`, `tick` (verification). */
+  ruleNames: Record<string, string>;
+  /** Verification only: the restored instances' DB subnet group and the security groups; null for other purposes. */
+  network: { subnetGroupName: string; functionSecurityGroupName: string; restoredSecurityGroupName: string; endpointSecurityGroupName: string } | null;
+  /** Stores the function serves, in plan order. */
+  storeIds: string[];
+}
+
+/** Names of what the stores share: alert topics, KMS keys, functions, the dashboard. */
+export interface SharedNamesPlan {
+  dashboardName: string;
+  /** Alert topic and its key alias per region (a region with `alerts.topicArn` uses that topic instead). */
+  alertTopics: { region: string; topicName: string; keyAlias: string }[];
+  /** The stack's KMS keys (without `alias/`): `rds` for databases and their backups, `s3` for buckets. */
+  keys: { purpose: 'rds' | 's3'; region: string; alias: string }[];
+  functions: FunctionPlan[];
 }
 
 export interface DatabaseStorePlan {
@@ -210,7 +286,14 @@ export interface DatabaseStorePlan {
   engine: Engine;
   /** `instance` for RDS instances, `aurora` for Aurora clusters. */
   family: 'instance' | 'aurora';
+  /**
+   * Engine version as RDS is asked for it: a major version (`16`, `8.0`) while automatic minor upgrades are on, so
+   * RDS picks a minor it offers and an upgrade never shows as a downgrade in `terraform plan`; a full version only
+   * with `autoMinorVersionUpgrade: false`. Null for an adopted database.
+   */
   engineVersion: string | null;
+  /** RDS applies minor engine upgrades in the maintenance window. */
+  autoMinorVersionUpgrade: boolean;
   instanceClass: string | null;
   storageGb: number | null;
   /** Adopted database: protect, do not create. */
@@ -241,7 +324,7 @@ export interface BucketTransitionPlan {
 export interface BucketStorePlan {
   kind: 'bucket';
   id: string;
-  names: { source: string; replica: string };
+  names: BucketNamesPlan;
   scopes: Record<FailureScope, ScopePlan>;
   mechanisms: PlannedMechanism[];
   /** Days overwritten/deleted (noncurrent) versions are kept. */
@@ -274,6 +357,8 @@ export interface BackupPlan {
   };
   /** Reminder that design figures are estimates until verification measures them. */
   estimatesNote: string;
+  /** Names of the resources the stores share. */
+  shared: SharedNamesPlan;
   /** Stores sorted by id. */
   stores: StorePlan[];
   /** Sorted: errors, warnings, infos; then by store, scope, code. */

@@ -184,6 +184,7 @@ function resolveDatabase(
     id: db.id,
     engine: db.engine,
     engineVersion: db.engineVersion ?? null,
+    autoMinorVersionUpgrade: db.autoMinorVersionUpgrade ?? true,
     instanceClass: db.instanceClass ?? null,
     storageGb: db.storageGb ?? null,
     existing: db.existing ? { identifier: db.existing.identifier } : null,

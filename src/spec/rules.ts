@@ -3,11 +3,10 @@
  * is simply skipped: the structural schema reports it) so they run even when the schema fails, and the user sees
  * every problem in one pass.
  */
-import { LONGEST_BUCKET_SUFFIX, LONGEST_DATABASE_SUFFIX, RDS_IDENTIFIER_MAX, BUCKET_NAME_MAX } from '../plan/naming';
+import { NAME_RULES, RDS_LIMITS, REGION_CODE } from '../aws/limits';
 import { DURATION_UNITS, tryParseDuration } from './duration';
 import type { RequirementsIssue } from './errors';
 import { tryParseSchedule } from './schedule';
-import { REGION_CODE } from './schema';
 import { AURORA_ENGINES, S3_SUPPORTED_TRANSITIONS, TRANSITION_STORAGE_CLASSES, type Engine, type TransitionStorageClass } from './types';
 
 const DAY = DURATION_UNITS.d;
@@ -15,13 +14,21 @@ export const PITR_MIN_SECONDS = DAY;
 export const PITR_MAX_SECONDS = 35 * DAY;
 export const LONG_TERM_MAX_SECONDS = 36_500 * DAY;
 export const VAULT_LOCK_MIN_CHANGEABLE_SECONDS = 3 * DAY;
-export const BACKTRACK_MAX_SECONDS = 72 * DURATION_UNITS.h;
+export const BACKTRACK_MAX_SECONDS = RDS_LIMITS.backtrackMaxSeconds;
 export const MIN_MAX_LIFETIME_SECONDS = DURATION_UNITS.h;
 export const MAX_MAX_LIFETIME_SECONDS = DAY;
 export const S3_IA_MIN_TRANSITION_SECONDS = 30 * DAY;
-/** Longest `<name>-<id>` for databases and buckets so every derived physical name fits AWS limits. */
-export const DATABASE_BASE_MAX = RDS_IDENTIFIER_MAX - LONGEST_DATABASE_SUFFIX;
-export const BUCKET_BASE_MAX = BUCKET_NAME_MAX - LONGEST_BUCKET_SUFFIX;
+/**
+ * Longest `<name>-<id>` for databases and buckets, a first bound checked at validate time: the longest RDS
+ * identifier Lifeboat derives is the verification restore's `lbv-<name>-<id>-run-1` (10 more), the longest bucket
+ * name `<name>-<id>-ap-southeast-3` (15 more). The planner then checks every name it actually creates
+ * (vaults allow 50 characters, roles 64) and reports LB-NAME-INVALID / LB-NAME-COLLISION.
+ */
+export const DATABASE_BASE_MAX = NAME_RULES.rdsIdentifier.max - 11;
+export const BUCKET_BASE_MAX = NAME_RULES.bucket.max - '-ap-southeast-3'.length;
+
+/** Engines whose major version has two parts (`8.0`, `10.11`); the others have one (`16`). */
+const TWO_PART_MAJOR: readonly Engine[] = ['mysql', 'mariadb', 'aurora-mysql'];
 
 type Raw = Record<string, unknown>;
 const obj = (v: unknown): Raw | undefined =>
@@ -75,6 +82,7 @@ export function crossFieldIssues(input: unknown): RequirementsIssue[] {
     claim(db.id, `${path}.id`);
     checkDatabase(issues, db, path, name, primary, dr);
   });
+  checkSecurityGroups(issues, arr(doc.databases), obj(obj(doc.network)?.primary));
   const defaultRegionRpo = obj(defaults?.rpo)?.region;
   arr(doc.buckets).forEach((raw, i) => {
     const bucket = obj(raw);
@@ -129,6 +137,23 @@ function checkNetwork(issues: Issues, network: Raw | undefined): void {
   }
 }
 
+/**
+ * RDS puts every instance and cluster Lifeboat creates into security groups of network.primary; without one,
+ * nothing could reach them (and RDS would use the VPC default group). One issue names every database affected.
+ */
+function checkSecurityGroups(issues: Issues, databases: unknown[], primary: Raw | undefined): void {
+  if (!primary || arr(primary.securityGroupIds).length > 0) return;
+  const created = databases
+    .map((raw, i) => ({ db: obj(raw), i }))
+    .filter(({ db }) => db !== undefined && db.existing === undefined)
+    .map(({ db, i }) => `databases.${i}${typeof db?.id === 'string' ? ` (${db.id})` : ''}`);
+  if (created.length === 0) return;
+  issues.add(
+    'network.primary.securityGroupIds',
+    `required: ${created.join(', ')} ${created.length === 1 ? 'creates a database' : 'create databases'} in this network; add the security group(s) that may reach ${created.length === 1 ? 'it' : 'them'}`,
+  );
+}
+
 function checkName(issues: Issues, path: string, name: string, id: unknown, max: number, what: string): void {
   if (typeof id !== 'string' || name === '') return;
   const base = `${name}-${id}`;
@@ -153,6 +178,7 @@ function checkDatabase(issues: Issues, db: Raw, path: string, name: string, prim
       issues.add(`${path}.storageGb`, `required for ${engine} (20-65536 GiB) unless the database is existing`);
     }
     if (db.engineVersion === undefined) issues.add(`${path}.engineVersion`, 'required unless the database is existing');
+    else if (engine !== undefined && typeof db.engineVersion === 'string') checkEngineVersion(issues, path, engine, db.engineVersion, db.autoMinorVersionUpgrade !== false);
     if (db.instanceClass === undefined) issues.add(`${path}.instanceClass`, 'required unless the database is existing');
   }
   if (db.backtrack !== undefined && engine !== undefined && engine !== 'aurora-mysql') {
@@ -213,6 +239,26 @@ function checkDatabase(issues: Issues, db: Raw, path: string, name: string, prim
 
   const verification = obj(db.verification);
   if (verification) checkVerification(issues, verification, `${path}.verification`);
+}
+
+/**
+ * With automatic minor upgrades on, the version must be a major version: RDS then creates the newest minor it
+ * offers, and the provider accepts the upgraded minor (it compares only the configured prefix), so no plan ever shows
+ * a downgrade. A pinned minor is retired by RDS in time and is overtaken by the first automatic upgrade.
+ */
+function checkEngineVersion(issues: Issues, path: string, engine: Engine, version: string, autoUpgrade: boolean): void {
+  const major = TWO_PART_MAJOR.includes(engine) ? /^\d+\.\d+$/ : /^\d+$/;
+  const example = TWO_PART_MAJOR.includes(engine) ? '8.0' : '16';
+  if (autoUpgrade && !major.test(version)) {
+    const prefix = version.split('.').slice(0, TWO_PART_MAJOR.includes(engine) ? 2 : 1).join('.');
+    issues.add(
+      `${path}.engineVersion`,
+      `must be a major version such as ${example} while autoMinorVersionUpgrade is on (RDS upgrades the minor, and a pinned ${version} would show as a downgrade); use "${prefix}", or set autoMinorVersionUpgrade: false to pin ${version}`,
+    );
+  }
+  if (!autoUpgrade && major.test(version)) {
+    issues.add(`${path}.engineVersion`, `must be a full version (e.g. ${example}.x) with autoMinorVersionUpgrade: false, or remove autoMinorVersionUpgrade: false`);
+  }
 }
 
 function checkVerification(issues: Issues, v: Raw, path: string): void {

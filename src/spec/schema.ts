@@ -4,6 +4,7 @@
  * schema fails so that every problem is reported at once. No transforms here, so `z.toJSONSchema` can export it.
  */
 import { z } from 'zod';
+import { RDS_LIMITS, REGION_CODE } from '../aws/limits';
 import { DURATION_FORMS } from './duration';
 import {
   ENGINES,
@@ -16,13 +17,13 @@ import {
 export const NAME_MAX = 24;
 export const STORE_ID_MAX = 32;
 export const MAX_USER_TAGS = 40;
-export const MAX_READ_REPLICAS = 15;
-export const STORAGE_GB_MIN = 20;
-export const STORAGE_GB_MAX = 65_536;
+export const MAX_READ_REPLICAS = RDS_LIMITS.maxReadReplicas;
+export const STORAGE_GB_MIN = RDS_LIMITS.storageGb.min;
+export const STORAGE_GB_MAX = RDS_LIMITS.storageGb.max;
 
 const DNS_LABEL = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
 const DNS_LABEL_FORM = 'lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen';
-export const REGION_CODE = /^[a-z]{2,4}(?:-gov|-iso[a-z]?)?-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$/;
+export { REGION_CODE };
 const SQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,62}(?:\.[A-Za-z_][A-Za-z0-9_$]{0,62})?$/;
 const SQL_IDENTIFIER_FORM = 'a SQL identifier (letters, digits, _ or $; optionally schema-qualified as schema.table)';
 
@@ -136,8 +137,13 @@ const database = z.strictObject({
   engine: z.enum(ENGINES),
   engineVersion: z
     .string()
-    .regex(/^[0-9][0-9A-Za-z._-]{0,63}$/, { error: 'must be an engine version such as 16.4 or 8.0.mysql_aurora.3.08.0' })
-    .optional(),
+    .regex(/^[0-9][0-9A-Za-z._-]{0,63}$/, { error: 'must be an engine version such as 16 or 8.0 (a major version), or 16.4 with autoMinorVersionUpgrade: false' })
+    .optional()
+    .meta({ description: 'Major version (16, 8.0, 10.11) while autoMinorVersionUpgrade is on; a full version (16.4) only with it off' }),
+  autoMinorVersionUpgrade: z
+    .boolean()
+    .optional()
+    .meta({ description: 'RDS applies minor engine upgrades in the maintenance window (default true); false pins a full engineVersion' }),
   instanceClass: instanceClass.optional(),
   storageGb: z
     .int()

@@ -122,7 +122,10 @@ export interface ReadReplicaRequirement {
 export interface DatabaseRequirement {
   id: string;
   engine: Engine;
+  /** A major version (`16`, `8.0`) with automatic minor upgrades; a full version only with them off. */
   engineVersion: string | null;
+  /** RDS applies minor engine upgrades in the maintenance window (default true). */
+  autoMinorVersionUpgrade: boolean;
   instanceClass: string | null;
   storageGb: number | null;
   existing: { identifier: string } | null;

@@ -35,6 +35,6 @@ export function db(fields: Record<string, unknown>): (doc: Record<string, any>) 
 export function aurora(engine: 'aurora-postgresql' | 'aurora-mysql', fields: Record<string, unknown> = {}): (doc: Record<string, any>) => void {
   return (doc) => {
     delete doc.databases[0].storageGb;
-    Object.assign(doc.databases[0], { engine, engineVersion: engine === 'aurora-mysql' ? '8.0.mysql_aurora.3.08.0' : '16.4' }, fields);
+    Object.assign(doc.databases[0], { engine, engineVersion: engine === 'aurora-mysql' ? '8.0' : '16' }, fields);
   };
 }

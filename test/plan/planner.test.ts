@@ -298,13 +298,88 @@ describe('planner: buckets', () => {
 
   it('replication alarms use the real S3 dimensions and the RPO', () => {
     const store = bucket(plan((doc) => Object.assign(doc.buckets[0], { rpo: '15m' })));
-    expect(store.names).toEqual({ source: 'shop-documents-eu-west-1', replica: 'shop-documents-eu-central-1' });
+    expect(store.names).toEqual({ source: 'shop-documents-eu-west-1', replica: 'shop-documents-eu-central-1', replicationRole: 'shop-documents-s3-replication' });
     const dimensions = { SourceBucket: 'shop-documents-eu-west-1', DestinationBucket: 'shop-documents-eu-central-1', RuleId: 'lifeboat-dr' };
     expect(store.alarms.map((a) => [a.id, a.metricName, a.threshold, a.region])).toEqual([
       ['replication-latency', 'ReplicationLatency', 900, 'eu-west-1'],
       ['replication-failed', 'OperationsFailedReplication', 0, 'eu-west-1'],
     ]);
-    for (const a of store.alarms) expect(a.dimensions).toEqual(dimensions);
+    for (const a of store.alarms.filter((alarm) => alarm.namespace === 'AWS/S3')) expect(a.dimensions).toEqual(dimensions);
+  });
+});
+
+describe('planner: names', () => {
+  const messages = (result: BackupPlan, code: string) => result.findings.filter((f) => f.code === code).map((f) => f.message);
+
+  it('a same-region replica of orders and a store orders-1 would both be shop-orders-1: a collision error naming the field', () => {
+    const result = plan((doc) => {
+      doc.databases[0].readReplicas = [{ region: 'primary' }];
+      doc.databases.push({ ...JSON.parse(JSON.stringify(doc.databases[0])), id: 'orders-1', readReplicas: [] });
+    });
+    expect(messages(result, 'LB-NAME-COLLISION')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^databases\.\d\.id: "shop-orders-1" in eu-west-1 is both .* and .*\(databases\.\d\.id\)$/)]),
+    );
+    expect(result.summary.errors).toBeGreaterThan(0);
+  });
+
+  it('a store id that is also a verification rule name is a collision', () => {
+    const result = plan((doc) => {
+      doc.databases.push({ ...JSON.parse(JSON.stringify(doc.databases[0])), id: 'verify' });
+    });
+    // The verification subnet group is `shop-verify`, like the DB subnet group of store `verify`.
+    expect(messages(result, 'LB-NAME-COLLISION').join('\n')).toContain('"shop-verify" in eu-west-1');
+  });
+
+  it('a 51-character name and id with longTerm: the vault name exceeds AWS Backup\'s 50 characters', () => {
+    const result = plan((doc) => {
+      doc.name = 'a-long-stack-name-of-24c';
+      doc.databases[0].id = 'x'.repeat(51 - doc.name.length - 1);
+      doc.databases[0].retention.longTerm = '1y';
+    });
+    expect(messages(result, 'LB-NAME-INVALID')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^databases\.0\.id: AWS Backup vault name ".{51}" is 51 characters; AWS allows 2 to 50 \(the AWS Backup vault\)$/)]),
+    );
+  });
+
+  it('the same 51-character name and id without longTerm plans without name errors', () => {
+    const result = plan((doc) => {
+      doc.name = 'a-long-stack-name-of-24c';
+      doc.databases[0].id = 'x'.repeat(51 - doc.name.length - 1);
+    });
+    expect(codes(result).filter((code) => code.startsWith('LB-NAME-'))).toEqual([]);
+  });
+
+  it('a DR standby in a DR network without security groups is an error', () => {
+    const result = plan((doc) => {
+      delete doc.network.dr.securityGroupIds;
+      doc.databases[0].rpo = { region: '1m' };
+    });
+    expect(codes(result)).toContain('LB-NETWORK-NO-SECURITY-GROUPS');
+  });
+
+  it('an empty spec is a warning, not a clean plan', () => {
+    const result = plan((doc) => {
+      delete doc.databases;
+      delete doc.buckets;
+    });
+    expect(result.findings.map((f) => [f.severity, f.code])).toEqual([['warning', 'LB-PLAN-EMPTY']]);
+  });
+
+  it('records every name in the plan: stores, functions, topics, keys, dashboard', () => {
+    const result = plan(db({ retention: { pointInTime: '7d', longTerm: '1y' } }));
+    const orders = database(result);
+    expect(orders.names).toMatchObject({
+      subnetGroup: 'shop-orders',
+      awsBackup: { vault: 'shop-orders', plan: 'shop-orders', role: 'shop-orders-backup', selection: 'protected-resources' },
+      verificationRestore: { restored: 'lbv-shop-orders-run', instance: 'lbv-shop-orders-run' },
+    });
+    expect(result.shared.dashboardName).toBe('shop-recovery');
+    expect(result.shared.functions.map((f) => [f.id, f.functionName, f.roleName])).toEqual([
+      ['verification-eu-west-1', 'shop-verify-restore', 'shop-verify-restore-eu-west-1'],
+      ['backup-age-probe', 'shop-backup-age-probe', 'shop-backup-age-probe-eu-west-1'],
+      ['replication-check', 'shop-replica-check', 'shop-replica-check-eu-west-1'],
+    ]);
+    expect(result.shared.functions[0].ruleNames).toEqual({ 'rds-events': 'shop-verify-rds-events', tick: 'shop-verify-tick', 'schedule:orders': 'shop-verify-orders' });
   });
 });
 

@@ -108,7 +108,7 @@ const generatedDatabase = (id: string) =>
     return {
       id,
       engine: g.engine,
-      ...(g.existing ? { existing: { identifier: `legacy-${id}` } } : { engineVersion: '16.4', instanceClass: 'db.r6g.large' }),
+      ...(g.existing ? { existing: { identifier: `legacy-${id}` } } : { engineVersion: '16', instanceClass: 'db.r6g.large' }),
       ...(isAurora || g.existing ? {} : { storageGb: 100 }),
       rpo: g.rpo,
       rto: g.rto,

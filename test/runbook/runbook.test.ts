@@ -245,7 +245,7 @@ describe('restore identifiers and times', () => {
     for (const store of plan.stores) {
       if (store.kind !== 'database') continue;
       const names = databaseNames(longName, store.id);
-      store.names = { primary: names.primary, dr: names.dr, finalSnapshot: names.finalSnapshot, globalCluster: names.globalCluster, verificationPrefix: names.verificationPrefix };
+      store.names = { ...store.names, primary: names.primary, dr: names.dr, finalSnapshot: names.finalSnapshot, globalCluster: names.globalCluster, verificationPrefix: names.verificationPrefix };
       store.readReplicas = store.readReplicas.map((replica) => ({ ...replica, identifier: replica.index === 0 ? names.dr : names.replica(replica.index) }));
       if (store.globalDatabase) {
         store.globalDatabase = { ...store.globalDatabase, globalClusterIdentifier: names.globalCluster, secondaryClusterIdentifier: names.dr };

@@ -17,8 +17,8 @@ export function baseSpec(): Record<string, any> {
     regions: { primary: 'eu-west-1', dr: 'eu-central-1' },
     alerts: { emails: ['oncall@example.com'] },
     network: {
-      primary: { vpcId: 'vpc-0a1b2c3d', subnetIds: ['subnet-0a1b2c01', 'subnet-0a1b2c02'] },
-      dr: { vpcId: 'vpc-0f1e2d3c', subnetIds: ['subnet-0f1e2d01', 'subnet-0f1e2d02'] },
+      primary: { vpcId: 'vpc-0a1b2c3d', subnetIds: ['subnet-0a1b2c01', 'subnet-0a1b2c02'], securityGroupIds: ['sg-0a1b2c3d'] },
+      dr: { vpcId: 'vpc-0f1e2d3c', subnetIds: ['subnet-0f1e2d01', 'subnet-0f1e2d02'], securityGroupIds: ['sg-0f1e2d3c'] },
     },
     defaults: {
       rpo: { az: '5m', region: '1h', corruption: '5m' },
@@ -28,7 +28,7 @@ export function baseSpec(): Record<string, any> {
       {
         id: 'orders',
         engine: 'postgres',
-        engineVersion: '16.4',
+        engineVersion: '16',
         instanceClass: 'db.r6g.large',
         storageGb: 100,
         retention: { pointInTime: '7d' },

@@ -63,7 +63,7 @@ describe('parseRequirements on valid specs', () => {
     doc.databases[0].retention = { pointInTime: '35d', longTerm: '35d', lock: { mode: 'compliance', changeableFor: '3d' } };
     doc.databases[0].storageGb = 65_536;
     doc.databases.push({ id: 'small', engine: 'mysql', engineVersion: '8.0', instanceClass: 'db.t4g.micro', storageGb: 20, retention: { pointInTime: '1d' } });
-    doc.databases.push({ id: 'rewind', engine: 'aurora-mysql', engineVersion: '8.0.mysql_aurora.3.08.0', instanceClass: 'db.r6g.large', backtrack: '72h', retention: { pointInTime: '1d' } });
+    doc.databases.push({ id: 'rewind', engine: 'aurora-mysql', engineVersion: '8.0', instanceClass: 'db.r6g.large', backtrack: '72h', retention: { pointInTime: '1d' } });
     doc.buckets[0].transitions = [{ after: '30d', storageClass: 'STANDARD_IA' }, { after: '60d', storageClass: 'GLACIER' }];
     doc.buckets[0].objectLock = { mode: 'governance', days: 90 };
     doc.name = 'a'.repeat(24);

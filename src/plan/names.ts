@@ -1,0 +1,355 @@
+/**
+ * The planner's naming step: every physical name of every store and of what the stores share, computed once from
+ * src/aws/names.ts, recorded in the plan, then checked against AWS's limits (src/aws/limits.ts) and for uniqueness
+ * in each region. These checks run at plan time (not in the spec rules) because which resources exist, and so which
+ * names must fit and differ, depends on what the planner decided: a DR replica, a vault, a global database.
+ */
+import { nameProblem, type NameKind } from '../aws/limits';
+import { bucketNames, databaseNames, probeNames, replicaCheckNames, sharePrefix, stackNames, verificationNames } from '../aws/names';
+import type { BucketRequirement, DatabaseRequirement, Requirements } from '../spec/types';
+import type { BucketNamesPlan, DatabaseNamesPlan, DatabaseStorePlan, Finding, FunctionPlan, SharedNamesPlan, StorePlan } from './types';
+
+/** What the earlier deciders chose that decides which database resources exist. */
+export interface DatabaseNameInputs {
+  aurora: boolean;
+  /** Same-region replicas (RDS) or reader instances (Aurora), count. */
+  readers: number;
+  drStandby: boolean;
+  secondaryInstances: number;
+  globalRpo: boolean;
+  awsBackup: boolean;
+  verification: boolean;
+}
+
+export function databaseStoreNames(req: Requirements, db: DatabaseRequirement, inputs: DatabaseNameInputs): DatabaseNamesPlan {
+  const n = databaseNames(req.name, db.id);
+  const created = db.existing === null;
+  const count = (length: number, name: (i: number) => string) => Array.from({ length }, (_, i) => name(i + 1));
+  const replicas = count(inputs.readers, n.replica);
+  return {
+    primary: db.existing?.identifier ?? n.primary,
+    dr: n.dr,
+    finalSnapshot: n.finalSnapshot,
+    globalCluster: n.globalCluster,
+    verificationPrefix: n.verificationPrefix,
+    subnetGroup: created ? n.subnetGroup : null,
+    drSubnetGroup: inputs.drStandby ? n.drSubnetGroup : null,
+    drFinalSnapshot: inputs.drStandby ? n.finalSnapshotOf(n.dr) : null,
+    writerInstance: inputs.aurora && created ? n.primary : null,
+    replicas,
+    replicaFinalSnapshots: inputs.aurora ? [] : replicas.map(n.finalSnapshotOf),
+    drReplicas: inputs.aurora && inputs.drStandby ? count(inputs.secondaryInstances, n.drReplica) : [],
+    globalRpoParameterGroups: inputs.globalRpo ? { primary: n.globalRpoParameterGroup, dr: n.drGlobalRpoParameterGroup } : null,
+    awsBackup: inputs.awsBackup ? { vault: n.backupVault, plan: n.backupPlan, role: n.backupRole, selection: n.backupSelection } : null,
+    verificationRestore: inputs.verification
+      ? { restored: n.verificationRestored, instance: inputs.aurora ? n.verificationClusterInstance : n.verificationRestored }
+      : null,
+  };
+}
+
+export function bucketStoreNames(req: Requirements, bucket: BucketRequirement): BucketNamesPlan {
+  const n = bucketNames(req.name, bucket.id, req.regions.primary, req.regions.dr);
+  return { source: n.source, replica: n.replica, replicationRole: n.replicationRole };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Functions: which stores each function serves, and its names
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Environment bytes a function may fill with store configuration (Lambda's limit is 4,096 for all variables). */
+const CONFIG_BUDGET_BYTES = 3_000;
+/** Allowance per store for Terraform references (ARNs, security group ids) and options the plan does not carry. */
+const REFERENCE_ALLOWANCE_BYTES = 200;
+
+/**
+ * Splits stores into consecutive shares whose configuration fits one function's environment, in plan order (stores
+ * are sorted by id), so a share only changes when stores around it are added or removed.
+ */
+function shareBySize<T>(items: readonly T[], size: (item: T) => number): T[][] {
+  const shares: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const itemBytes = size(item) + REFERENCE_ALLOWANCE_BYTES;
+    if (current.length > 0 && bytes + itemBytes > CONFIG_BUDGET_BYTES) {
+      shares.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += itemBytes;
+  }
+  if (current.length > 0) shares.push(current);
+  return shares;
+}
+
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+/** The part of a verified store's handler configuration the plan fixes (what constructs/from-plan/verification.ts renders). */
+function verificationConfigBytes(store: DatabaseStorePlan): number {
+  const v = store.verification!;
+  return jsonBytes({
+    storeId: store.id,
+    kind: store.family === 'aurora' ? 'cluster' : 'instance',
+    engine: store.engine,
+    sourceIdentifier: store.existing?.identifier ?? store.names.primary,
+    instanceClass: v.restoreInstanceClass,
+    checks: v.checks,
+    freshness: v.freshness,
+    maxLifetimeSeconds: v.maxLifetime.seconds,
+    identifierPrefix: v.instancePrefix,
+    scheduleExpression: v.scheduleExpression,
+    scheduleIntervalSeconds: v.interval.seconds,
+  });
+}
+
+/** The part of a probed store's configuration the plan fixes (what constructs/from-plan/probes.ts renders). */
+function probeConfigBytes(store: DatabaseStorePlan): number {
+  return jsonBytes({
+    storeId: store.id,
+    kind: store.family === 'aurora' ? 'cluster' : 'instance',
+    identifier: store.names.primary,
+    replicatedBackups: store.crossRegionBackupReplication !== null,
+    backupVaults: store.names.awsBackup ? [store.names.awsBackup.vault, store.names.awsBackup.vault] : [],
+    resourceArn: `arn:aws:rds:xx-xxxxxxxxx-1:000000000000:cluster:${store.names.primary}`,
+  });
+}
+
+function bucketConfigBytes(store: Extract<StorePlan, { kind: 'bucket' }>): number {
+  return jsonBytes({ storeId: store.id, sourceBucket: store.names.source, replicaBucket: store.names.replica, minAgeSeconds: 604_800, sampleSize: 100 });
+}
+
+/** Construct id of the n-th function of a purpose: the first keeps the plain id. */
+const shareId = (base: string, index: number) => (index === 0 ? base : `${base}-${index + 1}`);
+
+export function functionPlans(req: Requirements, stores: readonly StorePlan[]): FunctionPlan[] {
+  const databases = stores.filter((s): s is DatabaseStorePlan => s.kind === 'database');
+  const buckets = stores.filter((s): s is Extract<StorePlan, { kind: 'bucket' }> => s.kind === 'bucket');
+  const functions: FunctionPlan[] = [];
+  for (const region of [req.regions.primary, req.regions.dr]) {
+    const verified = databases.filter((s) => s.verification !== null && s.verification.region === region);
+    shareBySize(verified, verificationConfigBytes).forEach((share, index) => {
+      const prefix = sharePrefix(req.name, index);
+      const n = verificationNames(prefix, region);
+      const ruleNames: Record<string, string> = { 'rds-events': n.eventsRuleName, tick: n.tickRuleName };
+      for (const store of share) ruleNames[`schedule:${store.id}`] = n.scheduleRuleName(store.id);
+      functions.push({
+        purpose: 'verification',
+        id: shareId(`verification-${region}`, index),
+        region,
+        namePrefix: prefix,
+        functionName: n.functionName,
+        roleName: n.roleName,
+        logGroupName: n.logGroupName,
+        ruleNames,
+        network: {
+          subnetGroupName: n.subnetGroupName,
+          functionSecurityGroupName: n.functionSecurityGroupName,
+          restoredSecurityGroupName: n.restoredSecurityGroupName,
+          endpointSecurityGroupName: n.endpointSecurityGroupName,
+        },
+        storeIds: share.map((s) => s.id),
+      });
+    });
+  }
+  const region = req.regions.primary;
+  shareBySize(databases, probeConfigBytes).forEach((share, index) => {
+    const prefix = sharePrefix(req.name, index);
+    const n = probeNames(prefix, region);
+    functions.push({
+      purpose: 'backup-age-probe',
+      id: shareId('backup-age-probe', index),
+      region,
+      namePrefix: prefix,
+      functionName: n.functionName,
+      roleName: n.roleName,
+      logGroupName: n.logGroupName,
+      ruleNames: { schedule: n.ruleName },
+      network: null,
+      storeIds: share.map((s) => s.id),
+    });
+  });
+  shareBySize(buckets, bucketConfigBytes).forEach((share, index) => {
+    const prefix = sharePrefix(req.name, index);
+    const n = replicaCheckNames(prefix, region);
+    functions.push({
+      purpose: 'replica-check',
+      id: shareId('replication-check', index),
+      region,
+      namePrefix: prefix,
+      functionName: n.functionName,
+      roleName: n.roleName,
+      logGroupName: n.logGroupName,
+      ruleNames: { schedule: n.ruleName },
+      network: null,
+      storeIds: share.map((s) => s.id),
+    });
+  });
+  return functions;
+}
+
+export function sharedNames(req: Requirements, stores: readonly StorePlan[]): SharedNamesPlan {
+  const regions = [req.regions.primary, req.regions.dr];
+  const keys: SharedNamesPlan['keys'] = [];
+  if (stores.some((s) => s.kind === 'database')) {
+    for (const region of regions) keys.push({ purpose: 'rds', region, alias: stackNames.databaseKeyAlias(req.name, region) });
+  }
+  if (stores.some((s) => s.kind === 'bucket')) {
+    for (const region of regions) keys.push({ purpose: 's3', region, alias: stackNames.bucketKeyAlias(req.name, region) });
+  }
+  return {
+    dashboardName: stackNames.dashboard(req.name),
+    alertTopics: regions.map((region) => ({ region, topicName: stackNames.alertTopic(req.name, region), keyAlias: stackNames.alertKeyAlias(req.name, region) })),
+    keys,
+    functions: functionPlans(req, stores),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Checks: AWS limits and uniqueness per region
+// ---------------------------------------------------------------------------------------------------------------
+
+/** One name the plan creates: its AWS namespace, region (`global` for IAM, S3 and global clusters), and owner. */
+interface NameUse {
+  kind: NameKind;
+  /** Names must differ within (namespace, region); RDS instances and clusters are separate namespaces. */
+  namespace: string;
+  region: string;
+  name: string;
+  /** Spec path of the store (or `name` for shared resources) and what the name is for. */
+  path: string;
+  store: string | null;
+  what: string;
+}
+
+function databaseUses(req: Requirements, store: DatabaseStorePlan, path: string): NameUse[] {
+  const { primary, dr } = req.regions;
+  const n = store.names;
+  const uses: NameUse[] = [];
+  const use = (kind: NameKind, namespace: string, region: string, name: string | null, what: string) => {
+    if (name !== null) uses.push({ kind, namespace, region, name, path, store: store.id, what });
+  };
+  const aurora = store.family === 'aurora';
+  if (!store.existing) {
+    use('rdsIdentifier', aurora ? 'db-cluster' : 'db-instance', primary, n.primary, aurora ? 'the cluster' : 'the instance');
+    use('rdsIdentifier', 'db-snapshot', primary, n.finalSnapshot, 'the final snapshot');
+  }
+  use('rdsIdentifier', 'db-instance', primary, n.writerInstance, 'the writer instance');
+  use('dbSubnetGroup', 'db-subnet-group', primary, n.subnetGroup, 'the DB subnet group');
+  n.replicas.forEach((name, i) => use('rdsIdentifier', 'db-instance', primary, name, `${aurora ? 'reader instance' : 'read replica'} ${i + 1}`));
+  n.replicaFinalSnapshots.forEach((name, i) => use('rdsIdentifier', 'db-snapshot', primary, name, `the final snapshot of read replica ${i + 1}`));
+  const drStandby = store.readReplicas.some((r) => r.regionRole === 'dr') || store.globalDatabase !== null;
+  if (drStandby) {
+    use('rdsIdentifier', aurora ? 'db-cluster' : 'db-instance', dr, n.dr, aurora ? 'the secondary cluster' : 'the DR read replica');
+    use('rdsIdentifier', 'db-snapshot', dr, n.drFinalSnapshot, 'the final snapshot of the DR standby');
+    use('dbSubnetGroup', 'db-subnet-group', dr, n.drSubnetGroup, 'the DR DB subnet group');
+  }
+  n.drReplicas.forEach((name, i) => use('rdsIdentifier', 'db-instance', dr, name, `secondary reader instance ${i + 1}`));
+  if (store.globalDatabase) use('globalCluster', 'global-cluster', 'global', n.globalCluster, 'the global cluster');
+  if (n.globalRpoParameterGroups) {
+    use('dbParameterGroup', 'db-parameter-group', primary, n.globalRpoParameterGroups.primary, 'the rds.global_db_rpo parameter group');
+    use('dbParameterGroup', 'db-parameter-group', dr, n.globalRpoParameterGroups.dr, 'the DR rds.global_db_rpo parameter group');
+  }
+  if (n.awsBackup) {
+    use('backupVault', 'backup-vault', primary, n.awsBackup.vault, 'the AWS Backup vault');
+    if (store.awsBackup?.rules.some((r) => r.copyToDr)) use('backupVault', 'backup-vault', dr, n.awsBackup.vault, 'the AWS Backup copy vault');
+    use('backupPlan', 'backup-plan', primary, n.awsBackup.plan, 'the AWS Backup plan');
+    use('iamRole', 'iam-role', 'global', n.awsBackup.role, 'the AWS Backup service role');
+    for (const rule of store.awsBackup?.rules ?? []) use('backupRule', `backup-rule:${n.awsBackup.plan}`, primary, rule.name, 'an AWS Backup rule');
+  }
+  if (store.verification && n.verificationRestore) {
+    const region = store.verification.region;
+    use('rdsIdentifier', aurora ? 'db-cluster' : 'db-instance', region, n.verificationRestore.restored, 'the verification restore');
+    if (aurora) use('rdsIdentifier', 'db-instance', region, n.verificationRestore.instance, 'the verification restore instance');
+  }
+  return uses;
+}
+
+function storeUses(req: Requirements, stores: readonly StorePlan[]): NameUse[] {
+  const dbIndex = new Map(req.databases.map((db, i) => [db.id, i]));
+  const bucketIndex = new Map(req.buckets.map((b, i) => [b.id, i]));
+  const uses: NameUse[] = [];
+  for (const store of stores) {
+    const path = store.kind === 'database' ? `databases.${dbIndex.get(store.id)}.id` : `buckets.${bucketIndex.get(store.id)}.id`;
+    if (store.kind === 'database') uses.push(...databaseUses(req, store, path));
+    else {
+      const base = { path, store: store.id };
+      uses.push(
+        { ...base, kind: 'bucket', namespace: 's3-bucket', region: 'global', name: store.names.source, what: 'the source bucket' },
+        { ...base, kind: 'bucket', namespace: 's3-bucket', region: 'global', name: store.names.replica, what: 'the replica bucket' },
+        { ...base, kind: 'iamRole', namespace: 'iam-role', region: 'global', name: store.names.replicationRole, what: 'the replication role' },
+      );
+    }
+    for (const alarm of store.alarms) {
+      uses.push({ kind: 'alarm', namespace: 'alarm', region: alarm.region, name: alarm.alarmName, path, store: store.id, what: `the ${alarm.id} alarm` });
+    }
+  }
+  return uses;
+}
+
+function sharedUses(shared: SharedNamesPlan): NameUse[] {
+  const uses: NameUse[] = [];
+  const use = (kind: NameKind, namespace: string, region: string, name: string, what: string) =>
+    uses.push({ kind, namespace, region, name, path: 'name', store: null, what });
+  use('dashboard', 'dashboard', 'global', shared.dashboardName, 'the recovery dashboard');
+  for (const topic of shared.alertTopics) {
+    use('snsTopic', 'sns-topic', topic.region, topic.topicName, 'the alert topic');
+    use('kmsAlias', 'kms-alias', topic.region, topic.keyAlias, 'the alert topic key alias');
+  }
+  for (const key of shared.keys) use('kmsAlias', 'kms-alias', key.region, key.alias, `the ${key.purpose} key alias`);
+  for (const fn of shared.functions) {
+    const what = `the ${fn.purpose} function${fn.namePrefix.length > 0 ? ` ${fn.id}` : ''}`;
+    use('lambdaFunction', 'lambda', fn.region, fn.functionName, what);
+    use('iamRole', 'iam-role', 'global', fn.roleName, `the role of ${what}`);
+    use('logGroup', 'log-group', fn.region, fn.logGroupName, `the log group of ${what}`);
+    for (const [purpose, name] of Object.entries(fn.ruleNames)) use('eventRule', 'event-rule', fn.region, name, `the ${purpose} rule of ${what}`);
+    if (fn.network) {
+      use('dbSubnetGroup', 'db-subnet-group', fn.region, fn.network.subnetGroupName, `the DB subnet group of ${what}`);
+      use('securityGroup', 'security-group', fn.region, fn.network.functionSecurityGroupName, `a security group of ${what}`);
+      use('securityGroup', 'security-group', fn.region, fn.network.restoredSecurityGroupName, `a security group of ${what}`);
+      use('securityGroup', 'security-group', fn.region, fn.network.endpointSecurityGroupName, `a security group of ${what}`);
+    }
+  }
+  return uses;
+}
+
+/**
+ * Error findings for names that break an AWS limit, and for two resources that would share a name in one region
+ * (AWS rejects the second at apply time). Messages start with the spec path to change.
+ */
+export function nameFindings(req: Requirements, stores: readonly StorePlan[], shared: SharedNamesPlan): Finding[] {
+  const findings: Finding[] = [];
+  const uses = [...sharedUses(shared), ...storeUses(req, stores)];
+  for (const use of uses) {
+    const problem = nameProblem(use.kind, use.name);
+    if (problem) {
+      findings.push({
+        severity: 'error',
+        code: 'LB-NAME-INVALID',
+        store: use.store,
+        scope: null,
+        message: `${use.path}: ${problem} (${use.what})`,
+        fix: `shorten or change ${use.path === 'name' ? 'name' : `name or ${use.path}`} (physical names are built from them)`,
+      });
+    }
+  }
+  const first = new Map<string, NameUse>();
+  for (const use of uses) {
+    const key = `${use.namespace}\u0000${use.region}\u0000${use.name}`;
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, use);
+      continue;
+    }
+    const where = use.region === 'global' ? '' : ` in ${use.region}`;
+    findings.push({
+      severity: 'error',
+      code: 'LB-NAME-COLLISION',
+      store: use.store,
+      scope: null,
+      message: `${use.path}: "${use.name}"${where} is both ${use.what}${use.store ? ` of ${use.store}` : ''} and ${earlier.what}${earlier.store ? ` of ${earlier.store}` : ''} (${earlier.path})`,
+      fix: 'rename one of the stores: ids become part of physical names, and AWS allows each name once per region',
+    });
+  }
+  return findings;
+}
