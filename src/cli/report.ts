@@ -217,10 +217,6 @@ export async function runReport(argv: string[], output: CommandOutput = processO
     }
   }
 
-  for (const entry of records.unreadable) output.err(`lifeboat report: warning: ${entry.source}: ${entry.problems.join('; ')}\n`);
-  for (const entry of records.overwritten) {
-    output.err(`lifeboat report: warning: ${entry.key}: ${entry.versions} versions${entry.deleted ? ' and a delete marker' : ''}; the first version is used\n`);
-  }
   const model = buildReport({
     plan,
     records: records.records,
@@ -233,6 +229,10 @@ export async function runReport(argv: string[], output: CommandOutput = processO
     since: sinceDate,
     store: values.store,
   });
+  for (const entry of model.unreadable) output.err(`lifeboat report: warning: ${entry.source}: ${entry.problems.join('; ')}\n`);
+  for (const entry of model.overwritten) {
+    output.err(`lifeboat report: warning: ${entry.key}: ${entry.versions} versions${entry.deleted ? ' and a delete marker' : ''}; the first version is used\n`);
+  }
   const text = format === 'html' ? renderHtml(model) : format === 'json' ? renderJson(model) : renderMarkdown(model);
   if (target) {
     try {

@@ -16,11 +16,15 @@ export function formatSeconds(seconds: number): string {
     const minutes = Math.floor((s % 3_600) / 60);
     return minutes === 0 ? `${Math.floor(s / 3_600)}h` : `${Math.floor(s / 3_600)}h ${pad(minutes)}m`;
   }
-  const hours = Math.floor((s % 86_400) / 3_600);
-  const minutes = Math.floor((s % 3_600) / 60);
-  // Minutes matter beyond a day when a limit is a whole number of days (a gap of 2d 00h 07m exceeds 2d).
-  if (minutes !== 0) return `${Math.floor(s / 86_400)}d ${pad(hours)}h ${pad(minutes)}m`;
-  return hours === 0 ? `${Math.floor(s / 86_400)}d` : `${Math.floor(s / 86_400)}d ${pad(hours)}h`;
+  // Beyond a day every smaller unit down to the last non-zero one is shown: a limit is often a whole number of days,
+  // and a gap of 2d 00h 00m 30s exceeds 2d.
+  const parts = [`${Math.floor(s / 86_400)}d`, `${pad(Math.floor((s % 86_400) / 3_600))}h`, `${pad(Math.floor((s % 3_600) / 60))}m`, `${pad(s % 60)}s`];
+  const rests = [s % 86_400, s % 3_600, s % 60];
+  let shown = 1;
+  rests.forEach((rest, index) => {
+    if (rest !== 0) shown = index + 2;
+  });
+  return parts.slice(0, shown).join(' ');
 }
 
 function pad(n: number): string {

@@ -33,6 +33,8 @@ export interface UnreadableRecord {
   source: string;
   /** The store it belongs to, when the key or the record says. */
   store: string | null;
+  /** The day it is filed under (`yyyy-mm-dd`), when its key says; undated ones are always reported. */
+  date: string | null;
   problems: string[];
 }
 
@@ -439,7 +441,10 @@ export function buildReport(input: ReportInput): ReportModel {
     .filter((store) => input.store === undefined || store.id === input.store)
     .slice()
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const unreadable = [...input.unreadable].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+  const sinceDay = iso(since).slice(0, 10);
+  const unreadable = input.unreadable
+    .filter((entry) => entry.date === null || (entry.date >= sinceDay && entry.date <= iso(now).slice(0, 10)))
+    .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
   const overwritten = [...(input.overwritten ?? [])].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const reports = stores.map((store): StoreReport => {
     const own = input.records.filter((record) => record.store === store.id);

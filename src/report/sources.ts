@@ -38,21 +38,21 @@ class Collector {
     const fromKey = key ? parseEvidenceKey(key) : undefined;
     const parsed = parseEvidenceJson(text);
     if (!parsed.ok) {
-      this.unreadable.push({ source, store: fromKey?.store ?? null, problems: parsed.problems });
+      this.unreadable.push({ source, store: fromKey?.store ?? null, date: fromKey?.date ?? null, problems: parsed.problems });
       return;
     }
     const record = parsed.record;
     if (key && fromKey) {
       const expected = evidenceKey(record);
       if (expected !== key) {
-        this.unreadable.push({ source, store: fromKey.store, problems: [`filed under the wrong key: the record belongs at ${expected}`] });
+        this.unreadable.push({ source, store: fromKey.store, date: fromKey.date, problems: [`filed under the wrong key: the record belongs at ${expected}`] });
         return;
       }
     }
     const identity = `${record.kind}/${record.store}/${record.runId}`;
     const first = this.seen.get(identity);
     if (first !== undefined) {
-      this.unreadable.push({ source, store: record.store, problems: [`duplicate of ${first} (same kind, store and run id)`] });
+      this.unreadable.push({ source, store: record.store, date: fromKey?.date ?? null, problems: [`duplicate of ${first} (same kind, store and run id)`] });
       return;
     }
     this.seen.set(identity, source);
