@@ -383,7 +383,10 @@ function databaseVerdict(report: Omit<StoreReport, 'verdict'>, since: string): V
     fail.push(`the last data lag was ${formatSeconds(lastSuccess.dataLagSeconds)}, over the ${formatSeconds(objectives.dataLagSeconds)} objective`);
   }
   const failedRuns = runs.failed + runs.swept;
-  if (failedRuns > 0 && !(last && last.outcome !== 'succeeded' && failedRuns === 1)) warn.push(`${plural(failedRuns, 'run')} failed or swept in the window`);
+  if (failedRuns > 0 && !(last && last.outcome !== 'succeeded' && failedRuns === 1)) {
+    const kinds = [runs.failed > 0 ? plural(runs.failed, 'failed run') : '', runs.swept > 0 ? plural(runs.swept, 'swept run') : ''].filter(Boolean);
+    warn.push(`${kinds.join(' and ')} in the window`);
+  }
   const closed = report.gaps.filter((gap) => !gap.open);
   if (closed.length > 0) warn.push(`${plural(closed.length, 'gap')} without a successful verification (longest ${formatSeconds(Math.max(...closed.map((g) => g.seconds)))})`);
   if (report.restore.overObjective > 0) warn.push(`${plural(report.restore.overObjective, 'restore')} over the restore objective`);

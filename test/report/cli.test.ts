@@ -13,8 +13,8 @@ const VERDICTS = [
   'audit-logs: PASS: 29 days checked; 14326 objects sampled, 0 missing, 0 mismatched',
   'billing: FAIL: the last run failed (2026-11-30 04:41Z: restore ended in status incompatible-restore); no successful verification for 3d 19h 11m 24s (allowed 2d)',
   'documents: PASS with warnings: 29 days checked; 70302 objects sampled, 2 missing, 0 mismatched; 1 day with missing or mismatched replicas; 1 check run could not read the bucket',
-  'ledger: PASS with warnings: 39/40 runs passed; restore max 26m 24s of 2h; data lag max 32s of 5m; 1 run failed or swept in the window; 2 gaps without a successful verification (longest 10d 11h 59m 59s)',
-  'orders: PASS with warnings: 28/29 runs passed; restore max 2h 05m of 2h; data lag max 1m 52s of 15m; 1 run failed or swept in the window; 2 gaps without a successful verification (longest 2d 00h 01m 14s); 1 restore over the restore objective; 1 unreadable record',
+  'ledger: PASS with warnings: 39/40 runs passed; restore max 26m 24s of 2h; data lag max 32s of 5m; 1 swept run in the window; 2 gaps without a successful verification (longest 10d 11h 59m 59s)',
+  'orders: PASS with warnings: 28/29 runs passed; restore max 2h 05m of 2h; data lag max 1m 52s of 15m; 1 failed run in the window; 2 gaps without a successful verification (longest 2d 00h 01m 14s); 1 restore over the restore objective; 1 unreadable record',
 ];
 
 describe('lifeboat report on the recorded fixtures', () => {

@@ -119,7 +119,7 @@ describe('buildReport: verification runs', () => {
     ]);
     expect(store.lastFailures[0]).toMatchObject({ runId: null, from: 'metrics', reason: 'VerificationSucceeded was 0 in this hour (CloudWatch; no evidence record)' });
     expect(store.gaps).toEqual([]);
-    expect(store.verdict.reasons).toEqual(['1 run failed or swept in the window', '2 runs known only from CloudWatch (no evidence record)']);
+    expect(store.verdict.reasons).toEqual(['1 failed run in the window', '2 runs known only from CloudWatch (no evidence record)']);
   });
 
   it('renders the same bytes whatever order the records and metrics arrive in', () => {
