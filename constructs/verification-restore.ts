@@ -87,7 +87,7 @@ export interface VerificationRestoreProps {
   readonly alarmTopics: AlarmTopics;
   /**
    * The evidence bucket: a record per run, and the claims that keep two invocations from working on one run (the
-   * function may create objects only under `verify-restore/<store id>/` of its own stores). Required: synth fails
+   * function may create objects only under `verify-restore/`). Required: synth fails
    * without it (optional in the type only so that plan mappings can leave it to the caller, as DisasterRecovery does).
    */
   readonly evidence?: EvidenceDestination;
@@ -389,7 +389,7 @@ export class VerificationRestore extends Construct {
         bucket: evidence.bucketName,
         region: evidence.region,
         kmsKeyArn: evidence.kmsKeyArn,
-        prefixes: verificationEvidencePrefixes(props.stores),
+        prefixes: VERIFICATION_EVIDENCE_PREFIXES,
       }),
       ...(kmsKeys.length > 0
         ? [
@@ -458,10 +458,12 @@ export class VerificationRestore extends Construct {
   }
 }
 
-/** The evidence prefixes of a verification function: `verify-restore/<store id>/` of each of its stores. */
-export function verificationEvidencePrefixes(stores: readonly Pick<VerificationStore, 'storeId'>[]): string[] {
-  return [...new Set(stores.map((store) => `${VERIFY_EVIDENCE_PREFIX}${store.storeId}/`))].sort();
-}
+/**
+ * The evidence prefix of the verification functions: `verify-restore/` (records `verify-restore/<store>/...`). One
+ * prefix per writer kind rather than one per store keeps the role's inline policy within IAM's 10 KB for large
+ * shares; the handler builds every key from its own stores' ids.
+ */
+export const VERIFICATION_EVIDENCE_PREFIXES: readonly string[] = [VERIFY_EVIDENCE_PREFIX];
 
 /** Name of the verification DB subnet group (lowercase, as RDS stores it). */
 export function subnetGroupName(namePrefix: string): string {

@@ -17,6 +17,7 @@ import { CATALOGUE, ESTIMATES_NOTE, LIMITS, type CatalogueEntry } from './catalo
 import { FINDING_CODES, type FindingCode } from './findings';
 import { databaseNames } from '../aws/names';
 import { bucketStoreNames, databaseStoreNames, nameFindings, sharedNames } from './names';
+import { planEvidence } from './evidence';
 import {
   MECHANISM_KINDS,
   PLAN_VERSION,
@@ -198,6 +199,7 @@ export function planBackups(req: Requirements): BackupPlan {
     },
     estimatesNote: ESTIMATES_NOTE,
     shared,
+    evidence: planEvidence(req),
     stores,
     findings,
     summary: {
