@@ -11,6 +11,8 @@ import { backupAgeProbePropsFromPlan, replicationCheckPropsFromPlan } from './fr
 import { verificationRestorePropsFromPlan } from './from-plan/verification';
 import { stackAccount } from './account';
 import { BackupAgeProbe } from './backup-age-probe';
+import { EvidenceBucket } from './evidence-bucket';
+import { planEvidence } from '../src/plan/evidence';
 import { ProtectedDatabase } from './protected-database';
 import { ReplicatedBucket } from './replicated-bucket';
 import { ReplicationCheck } from './replication-check';
@@ -81,7 +83,9 @@ export class DisasterRecovery extends Construct {
     }
     this.stores = stores;
 
-    // Proof: verification restores (one Lambda per verification region), backup age and replica checks.
+    // Proof: verification restores (one Lambda per verification region), backup age and replica checks, and the
+    // locked bucket where each of them leaves its evidence.
+    const evidence = new EvidenceBucket(this, 'evidence', { plan: plan.evidence ?? planEvidence(plan), alarmTopics: this.alarmTopics, tags }).destination;
     const automatedBackupsArns: Record<string, string> = {};
     const sourceKmsKeyArns: Record<string, string> = {};
     const bucketKeyArns: Record<string, { source: string; replica: string }> = {};
@@ -118,6 +122,7 @@ export class DisasterRecovery extends Construct {
           ...verification,
           namePrefix: namePrefix(index),
           stores: share,
+          evidence,
         });
         for (const store of share) addStoreAlarms(store.storeId, storeAlarms(restore.alarms, store.storeId));
       });

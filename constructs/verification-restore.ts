@@ -8,6 +8,8 @@ import { Construct } from 'constructs';
 import type { CheckSpec, Engine } from '../src/checks/types';
 import { parseVerifyConfig, VERIFY_CONFIG_VARIABLE, VerifyConfig, VerifyStoreConfig } from '../lambda/verify-restore/config';
 import { verifyRestorePolicyStatements } from '../lambda/verify-restore/iam';
+import { VERIFY_EVIDENCE_PREFIX } from '../lambda/verify-restore/evidence';
+import { evidenceWriterStatements } from '../lambda/shared/evidence-iam';
 import { stackAccount } from './account';
 import { alarmNamePrefix, verificationAlarms } from '../src/plan/alarms';
 import { AlarmTopics, ObjectiveAlarm, renderStoreAlarms } from './alarm';
@@ -61,6 +63,16 @@ export interface VerificationStore {
   readonly alarms?: readonly StoreAlarmSpec[];
 }
 
+/** Where a function keeps its evidence: the evidence bucket (see `EvidenceBucket`). */
+export interface EvidenceDestination {
+  /** Bucket name. */
+  readonly bucketName: string;
+  /** Region of the bucket (the DR region). */
+  readonly region: string;
+  /** ARN of the bucket's KMS key. */
+  readonly kmsKeyArn: string;
+}
+
 export interface VerificationRestoreProps {
   /** Verification region: the function, the temporary instances and the alarms live here. */
   readonly region: string;
@@ -74,6 +86,12 @@ export interface VerificationRestoreProps {
   readonly stores: readonly VerificationStore[];
   /** SNS topic per region; `region` needs one. */
   readonly alarmTopics: AlarmTopics;
+  /**
+   * The evidence bucket: a record per run, and the claims that keep two invocations from working on one run (the
+   * function may create objects only under `verify-restore/`). Required: synth fails
+   * without it (optional in the type only so that plan mappings can leave it to the caller, as DisasterRecovery does).
+   */
+  readonly evidence?: EvidenceDestination;
   /** CloudWatch namespace of the metrics. @default 'Lifeboat' */
   readonly namespace?: string;
   /**
@@ -123,8 +141,9 @@ export function defaultVerificationAlarms(store: VerificationStore, namePrefix: 
 }
 
 /**
- * Scheduled verification restores for every database verified in one region: one re-entrant Lambda (reserved
- * concurrency 1) in the region's private subnets, a security group for it and one for the restored instances that
+ * Scheduled verification restores for every database verified in one region: one re-entrant Lambda (no reserved
+ * concurrency: runs are claimed atomically in the evidence bucket) in the region's private subnets, a security
+ * group for it and one for the restored instances that
  * ONLY the Lambda can reach, a DB subnet group for the restores, least-privilege IAM (tag-conditioned, from the
  * handler's own statement list), EventBridge rules (a schedule per store, RDS events of the temporary resources, a
  * 5-minute tick) and the alarms: failed, stale, restore time above RTO, data lag above RPO.
@@ -157,6 +176,8 @@ export class VerificationRestore extends Construct {
     if (props.subnetIds.length < 2) problems.push(`subnetIds: an RDS subnet group needs at least 2 subnets (in 2 AZs), got ${props.subnetIds.length}`);
     if (props.stores.length === 0) problems.push('stores: needs at least one store');
     if (!props.alarmTopics[props.region]) problems.push(`alarmTopics: no SNS topic for region ${props.region}`);
+    if (!props.evidence) problems.push('evidence: required: the evidence bucket (EvidenceBucket) where runs are claimed and recorded');
+    const evidence: EvidenceDestination = props.evidence ?? { bucketName: 'missing', region: props.region, kmsKeyArn: 'missing' };
     props.stores.forEach((store, index) => {
       const path = `stores[${index}]`;
       if (!Number.isInteger(store.scheduleIntervalSeconds) || store.scheduleIntervalSeconds < 3600) {
@@ -201,9 +222,13 @@ export class VerificationRestore extends Construct {
         maxLifetimeSeconds: store.maxLifetimeSeconds,
         identifierPrefix: store.identifierPrefix,
       }));
+    const evidenceConfig = (placeholders: boolean) => ({
+      bucket: placeholders && Token.isUnresolved(evidence.bucketName) ? 'placeholder-evidence-bucket' : evidence.bucketName,
+      region: evidence.region,
+    });
     // Validate the handler configuration now, with the handler's own parser, instead of at the first 4 a.m. run.
     try {
-      parseVerifyConfig(JSON.stringify({ namespace, stores: storeConfigs(PLACEHOLDER_SECURITY_GROUP, true) }));
+      parseVerifyConfig(JSON.stringify({ namespace, evidence: evidenceConfig(true), stores: storeConfigs(PLACEHOLDER_SECURITY_GROUP, true) }));
     } catch (error) {
       problems.push(...(error as Error).message.split('\n').slice(1).map((line) => `handler configuration: ${line.trim()}`));
     }
@@ -308,10 +333,17 @@ export class VerificationRestore extends Construct {
     }
 
     const account = stackAccount(this);
-    this.config = { namespace, stores: storeConfigs(this.restoredSecurityGroup.id, false) };
+    this.config = { namespace, evidence: evidenceConfig(false), stores: storeConfigs(this.restoredSecurityGroup.id, false) };
     const kmsKeys = [...new Set(props.stores.flatMap((store) => (store.sourceKmsKeyArn ? [store.sourceKmsKeyArn] : [])))].sort();
     const statements: IamStatement[] = [
       ...verifyRestorePolicyStatements({ partition: account.partition, accountId: account.accountId, region: props.region, stores: this.config.stores, namespace }),
+      ...evidenceWriterStatements({
+        partition: account.partition,
+        bucket: evidence.bucketName,
+        region: evidence.region,
+        kmsKeyArn: evidence.kmsKeyArn,
+        prefixes: VERIFICATION_EVIDENCE_PREFIXES,
+      }),
       ...(kmsKeys.length > 0
         ? [
             {
@@ -335,8 +367,9 @@ export class VerificationRestore extends Construct {
       environment: { [VERIFY_CONFIG_VARIABLE]: JSON.stringify(this.config) },
       memorySize: props.memorySize ?? 512,
       timeoutSeconds: props.timeoutSeconds ?? 300,
-      // One invocation at a time per region: a start, an RDS event and a tick never race on the same run.
-      reservedConcurrency: 1,
+      // No reserved concurrency: a new account's quota of 10 leaves nothing to reserve, and none is needed. A run is
+      // started by one RestoreDBInstanceToPointInTime that only one caller can win (fixed identifier per source),
+      // and every later step is claimed with a conditional create in the evidence bucket (lambda/verify-restore/claims.ts).
       vpc: { subnetIds: props.subnetIds, securityGroupIds: [this.functionSecurityGroup.id] },
       logRetentionDays: props.logRetentionDays,
       tags,
@@ -356,7 +389,12 @@ export class VerificationRestore extends Construct {
       eventPattern: {
         source: ['aws.rds'],
         'detail-type': ['RDS DB Instance Event', 'RDS DB Cluster Event'],
-        detail: { SourceIdentifier: [...new Set(props.stores.map((store) => store.identifierPrefix))].sort().map((p) => ({ prefix: p })) },
+        // Both documented forms of SourceIdentifier: the bare identifier and `rds:<identifier>` (AWS's sample event).
+        detail: {
+          SourceIdentifier: [...new Set(props.stores.map((store) => store.identifierPrefix))]
+            .sort()
+            .flatMap((p) => [{ prefix: p }, { prefix: `rds:${p}` }]),
+        },
       },
     });
     this.function.addTrigger('tick', {
@@ -372,6 +410,13 @@ export class VerificationRestore extends Construct {
     }
   }
 }
+
+/**
+ * The evidence prefix of the verification functions: `verify-restore/` (records `verify-restore/<store>/...`). One
+ * prefix per writer kind rather than one per store keeps the role's inline policy within IAM's 10 KB for large
+ * shares; the handler builds every key from its own stores' ids.
+ */
+export const VERIFICATION_EVIDENCE_PREFIXES: readonly string[] = [VERIFY_EVIDENCE_PREFIX];
 
 /** Name of the verification DB subnet group (lowercase, as RDS stores it). */
 export function subnetGroupName(namePrefix: string): string {

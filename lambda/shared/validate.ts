@@ -72,3 +72,23 @@ export function parseJson(text: string | undefined, variable: string): unknown {
     throw new Error(`${variable} is not valid JSON: ${(error as Error).message}`);
   }
 }
+
+/** S3 bucket names: 3-63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** Where a handler writes its evidence records: the evidence bucket (DR region) and that region. */
+export interface EvidenceTarget {
+  /** Evidence bucket name. */
+  readonly bucket: string;
+  /** Region of the evidence bucket. */
+  readonly region: string;
+}
+
+/** Validates the `evidence` object of a handler configuration. */
+export function parseEvidenceTarget(check: ConfigProblems, value: unknown, path: string): EvidenceTarget {
+  const raw = check.object(value, path) ?? {};
+  return {
+    bucket: check.string(raw.bucket, `${path}.bucket`, BUCKET_NAME, 'must be an S3 bucket name (3-63 lowercase letters, digits, dots or hyphens)'),
+    region: check.string(raw.region, `${path}.region`, REGION_PATTERN, REGION_HINT),
+  };
+}

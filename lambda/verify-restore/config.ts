@@ -1,5 +1,5 @@
 import type { CheckSpec, Engine } from '../../src/checks/types';
-import { ConfigProblems, parseJson, REGION_HINT, REGION_PATTERN } from '../shared/validate';
+import { ConfigProblems, parseEvidenceTarget, parseJson, REGION_HINT, REGION_PATTERN, type EvidenceTarget } from '../shared/validate';
 
 /** Environment variable holding the handler's JSON configuration. */
 export const VERIFY_CONFIG_VARIABLE = 'LIFEBOAT_VERIFY_CONFIG';
@@ -65,6 +65,8 @@ export interface VerifyConfig {
   readonly caBundlePem?: string;
   /** Time each check may take, in milliseconds. @default 30000 */
   readonly checkTimeoutMs?: number;
+  /** The evidence bucket: one record per run, and the claims that serialise runs. */
+  readonly evidence: EvidenceTarget;
   readonly stores: readonly VerifyStoreConfig[];
 }
 
@@ -131,6 +133,7 @@ export function parseVerifyConfig(json: string): VerifyConfig {
   const namespace = check.string(root.namespace, 'namespace', /^[^:][^:]{0,254}$/, 'must be 1-255 characters without ":"');
   const caBundlePem = check.optionalString(root.caBundlePem, 'caBundlePem', /-----BEGIN CERTIFICATE-----/, 'must be a PEM bundle');
   const checkTimeoutMs = root.checkTimeoutMs === undefined ? undefined : check.integer(root.checkTimeoutMs, 'checkTimeoutMs', 100, 600_000);
+  const evidence = parseEvidenceTarget(check, root.evidence, 'evidence');
   const storeIds = new Set<string>();
   const identifiers = new Map<string, string>();
   const stores = check.array(root.stores, 'stores').map((value, index): VerifyStoreConfig => {
@@ -218,6 +221,7 @@ export function parseVerifyConfig(json: string): VerifyConfig {
     namespace,
     ...(caBundlePem !== undefined ? { caBundlePem } : {}),
     ...(checkTimeoutMs !== undefined ? { checkTimeoutMs } : {}),
+    evidence,
     stores,
   };
 }

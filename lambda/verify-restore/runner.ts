@@ -1,10 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { StandardUnit } from '@aws-sdk/client-cloudwatch';
 import type { CheckReport, ConnectionTarget } from '../../src/checks/types';
+import type { VerificationRunRecord } from '../../src/evidence/record';
 import type { Logger } from '../shared/log';
 import type { RegionalMetric } from '../shared/metrics';
 import { isThrottlingError } from '../shared/retry';
+import type { RunClaim, RunClaims } from './claims';
 import { checkedInstanceIdentifier, restoredIdentifier, type VerifyConfig, type VerifyStoreConfig } from './config';
+import type { RunEnding, RunRecorder } from './evidence';
 import { generateMasterPassword } from './password';
 import { isAlreadyExists, isNotFound, type RdsGateway, type RdsResource } from './rds';
 import { restoreCompletedAt } from './restore-time';
@@ -80,6 +82,10 @@ export interface RunnerDependencies {
   readonly log: Logger;
   readonly now: () => Date;
   readonly sleep: (ms: number) => Promise<void>;
+  /** Atomic claims on runs (conditional creates in the evidence bucket). */
+  readonly claims: RunClaims;
+  /** Writes each run's evidence record once. */
+  readonly recorder: RunRecorder;
 }
 
 interface RunTags {
@@ -92,11 +98,6 @@ interface RunTags {
 /** Thrown when a write was about to hit a resource the handler does not own; never caught as a normal failure. */
 export class SafetyRefusal extends Error {
   override readonly name = 'SafetyRefusal';
-}
-
-function parseLease(value: string | undefined): { until: number } | undefined {
-  const until = parseTime(value?.split('/')[1]);
-  return until ? { until: until.getTime() } : undefined;
 }
 
 function parseTime(value: string | undefined): Date | undefined {
@@ -168,7 +169,7 @@ export class VerifyRunner {
     if (fixed && !this.owns(store, fixed)) {
       // Same name but not ours (untagged, or tagged for another store): never touch it; report so a person can.
       log.error('blocked-by-foreign-resource', { storeId, identifier: fixed.identifier, tags: fixed.tags });
-      await this.publishFailure(store, 'blocked');
+      await this.endBeforeRestore(store, `blocked: ${fixed.identifier} exists and is not a verification resource of this store`);
       return { storeId, step: 'blocked', detail: fixed.identifier };
     }
     const active = fixed ?? (await this.runOfSource(store));
@@ -180,7 +181,7 @@ export class VerifyRunner {
     const latest = await this.latestRestorableTime(store);
     if (!latest.time) {
       log.error('source-not-restorable', { storeId, source: store.sourceIdentifier, reason: latest.reason });
-      await this.publishFailure(store, latest.reason);
+      await this.endBeforeRestore(store, latest.reason);
       return { storeId, step: 'failed', detail: latest.reason };
     }
     // RDS requires the restore time to be before the latest restorable time; one second earlier is always accepted
@@ -205,12 +206,12 @@ export class VerifyRunner {
       }
       if (isNotFound(error)) {
         log.error('source-missing', { storeId, source: store.sourceIdentifier, error });
-        await this.publishFailure(store, 'source-missing');
+        await this.endBeforeRestore(store, 'source-missing', { runId, startedAt, targetTime });
         return { storeId, step: 'failed', detail: 'source-missing' };
       }
       if (isClientFault(error)) {
         log.error('restore-refused', { storeId, runId, error });
-        await this.publishFailure(store, 'restore-refused');
+        await this.endBeforeRestore(store, `restore-refused: ${errorLabel(error)}`, { runId, startedAt, targetTime });
         return { storeId, step: 'failed', runId, detail: errorLabel(error) };
       }
       throw error;
@@ -296,8 +297,8 @@ export class VerifyRunner {
     const run = runTags(instance.tags);
     if (instance.status === 'deleting') return { storeId: store.storeId, step: 'deleting', runId: run.runId };
     if (run.outcome) return this.remove(store, run, instance, undefined);
-    if (FAILED_STATUSES.has(instance.status)) return this.fail(store, run, instance, undefined, `restore ended in status ${instance.status}`);
-    if (this.expired(store, run, instance)) return this.fail(store, run, instance, undefined, `no result within ${store.maxLifetimeSeconds}s (status ${instance.status})`);
+    if (FAILED_STATUSES.has(instance.status)) return this.failClaimed(store, run, instance, undefined, 'failed', `restore ended in status ${instance.status}`, remainingMs);
+    if (this.expired(store, run, instance)) return this.failClaimed(store, run, instance, undefined, 'swept', `no result within ${store.maxLifetimeSeconds}s (status ${instance.status})`, remainingMs);
     if (instance.status !== 'available') return { storeId: store.storeId, step: 'waiting', runId: run.runId, detail: instance.status };
     return this.verify(store, run, instance, instance, remainingMs);
   }
@@ -313,9 +314,9 @@ export class VerifyRunner {
     if (cluster.status === 'deleting') return { storeId: store.storeId, step: 'deleting', runId: run.runId };
     if (run.outcome) return this.remove(store, run, cluster, instance);
     const failedStatus = [cluster, instance].find((resource) => resource && FAILED_STATUSES.has(resource.status));
-    if (failedStatus) return this.fail(store, run, cluster, instance, `restore ended in status ${failedStatus.status} (${failedStatus.identifier})`);
+    if (failedStatus) return this.failClaimed(store, run, cluster, instance, 'failed', `restore ended in status ${failedStatus.status} (${failedStatus.identifier})`, remainingMs);
     if (this.expired(store, run, cluster)) {
-      return this.fail(store, run, cluster, instance, `no result within ${store.maxLifetimeSeconds}s (cluster ${cluster.status}, instance ${instance?.status ?? 'absent'})`);
+      return this.failClaimed(store, run, cluster, instance, 'swept', `no result within ${store.maxLifetimeSeconds}s (cluster ${cluster.status}, instance ${instance?.status ?? 'absent'})`, remainingMs);
     }
     if (cluster.status !== 'available') return { storeId: store.storeId, step: 'waiting', runId: run.runId, detail: cluster.status };
     if (!instance) return this.createClusterInstance(store, run, cluster);
@@ -364,9 +365,9 @@ export class VerifyRunner {
   // --------------------------------------------------------------------------------------------------------- verify
 
   /**
-   * Password, checks, metrics, delete. The password lives only in this invocation's memory: it is set, waited for and
-   * used here, and an invocation that runs out of time simply leaves the instance for the next one, which sets a new
-   * password. Nothing secret is stored in tags, logs or the environment.
+   * Claims the run, then password, checks, record, metrics, delete. The password lives only in this invocation's
+   * memory: it is set, waited for and used here, and an invocation that runs out of time simply leaves the instance
+   * for the next one, which sets a new password. Nothing secret is stored in tags, logs, records or the environment.
    */
   private async verify(
     store: VerifyStoreConfig,
@@ -380,21 +381,65 @@ export class VerifyRunner {
       log.info('verify-deferred', { storeId: store.storeId, runId: run.runId, reason: 'not enough time left in this invocation' });
       return { storeId: store.storeId, step: 'deferred', runId: run.runId, detail: 'time' };
     }
-    if (!(await this.acquireLease(store, run, passwordHolder, remainingMs))) {
-      log.info('verify-deferred', { storeId: store.storeId, runId: run.runId, reason: 'another invocation is verifying this run' });
+    const clusterInstance = passwordHolder === instance ? undefined : instance;
+    return this.whileClaimed(store, run, passwordHolder, clusterInstance, remainingMs, false, () =>
+      this.verifyClaimed(store, run, passwordHolder, instance, remainingMs),
+    );
+  }
+
+  /**
+   * Runs `step` holding the run's claim (see RunClaims): RDS events (including the one our own password change
+   * emits), ticks and retried starts can invoke the handler concurrently, and a second invocation resetting the
+   * password or deleting the instance under a running check would publish a false failure. Without the claim the
+   * step is deferred. A run that already has its record ended in an invocation that stopped before its cleanup: the
+   * cleanup is finished from the record instead. `unclaimedIfUnavailable`: a run past its lifetime is still failed and
+   * deleted when the claim cannot be read at all (evidence bucket unreachable), so it never outlives its lifetime.
+   */
+  private async whileClaimed(
+    store: VerifyStoreConfig,
+    run: RunTags,
+    main: RdsResource,
+    clusterInstance: RdsResource | undefined,
+    remainingMs: () => number,
+    unclaimedIfUnavailable: boolean,
+    step: () => Promise<StepResult>,
+  ): Promise<StepResult> {
+    const { log } = this.deps;
+    const startedAt = run.startedAt ?? main.createdAt;
+    let claim: RunClaim | undefined;
+    try {
+      claim = await this.deps.claims.acquire(store.storeId, run.runId, new Date(this.deps.now().getTime() + remainingMs()));
+    } catch (error) {
+      if (!unclaimedIfUnavailable) throw error;
+      log.error('claim-unavailable', { storeId: store.storeId, runId: run.runId, error });
+      return step();
+    }
+    if (!claim) {
+      log.info('verify-deferred', { storeId: store.storeId, runId: run.runId, reason: 'another invocation holds this run' });
       return { storeId: store.storeId, step: 'deferred', runId: run.runId, detail: 'busy' };
     }
+    log.info('run-claimed', { storeId: store.storeId, runId: run.runId, attempt: claim.attempt });
     let result: StepResult | undefined;
     try {
-      result = await this.verifyLeased(store, run, passwordHolder, instance, remainingMs);
+      const recorded = startedAt ? await this.deps.recorder.existing(store.storeId, run.runId, startedAt) : undefined;
+      result = recorded ? await this.finishRecorded(store, run, main, clusterInstance, recorded, true) : await step();
       return result;
     } finally {
       // Hand the run back at once when this invocation stops short, instead of blocking it until the claim expires.
-      if (result?.step !== 'verified' && result?.step !== 'failed') await this.releaseLease(store, run, passwordHolder);
+      if (result?.step !== 'verified' && result?.step !== 'failed') await this.releaseClaim(store, run, claim);
     }
   }
 
-  private async verifyLeased(
+  private async releaseClaim(store: VerifyStoreConfig, run: RunTags, claim: RunClaim): Promise<void> {
+    try {
+      await this.deps.claims.release(claim);
+    } catch (error) {
+      // The claim then simply expires at its deadline.
+      this.deps.log.warn('claim-release-failed', { storeId: store.storeId, runId: run.runId, error });
+    }
+  }
+
+  private async verifyClaimed(
     store: VerifyStoreConfig,
     run: RunTags,
     passwordHolder: RdsResource,
@@ -402,6 +447,7 @@ export class VerifyRunner {
     remainingMs: () => number,
   ): Promise<StepResult> {
     const { log } = this.deps;
+    const clusterInstance = passwordHolder === instance ? undefined : instance;
     const password = generateMasterPassword();
     await this.guarded(store, passwordHolder, () => this.deps.rds.setMasterPassword(passwordHolder, password));
     log.info('master-password-reset', { storeId: store.storeId, runId: run.runId, identifier: passwordHolder.identifier });
@@ -411,8 +457,9 @@ export class VerifyRunner {
       log.info('verify-deferred', { storeId: store.storeId, runId: run.runId, reason: 'password change not applied in time' });
       return { storeId: store.storeId, step: 'deferred', runId: run.runId, detail: 'password' };
     }
+    const availableAt = this.deps.now();
     if (!ready.endpoint || !ready.masterUsername) {
-      return this.fail(store, run, passwordHolder, passwordHolder === instance ? undefined : instance, 'restored instance has no endpoint');
+      return this.fail(store, run, passwordHolder, clusterInstance, 'failed', 'restored instance has no endpoint');
     }
     const target: ConnectionTarget = {
       engine: store.engine,
@@ -424,9 +471,11 @@ export class VerifyRunner {
       tls: { ca: this.deps.config.caBundlePem, servername: ready.endpoint.host, rejectUnauthorized: true },
     };
     let report: CheckReport | undefined;
+    let checksStartedAt: Date | undefined;
     for (let attempt = 1; attempt <= AUTH_ATTEMPTS; attempt++) {
       const budget = Math.min(MAX_CHECKS_MS, remainingMs() - RESERVE_MS);
       if (budget < 1000) break;
+      checksStartedAt = this.deps.now();
       report = await this.deps.runChecks(target, store.checks, {
         restoreTargetTime: run.targetTime,
         checkTimeoutMs: this.deps.config.checkTimeoutMs,
@@ -441,62 +490,36 @@ export class VerifyRunner {
       log.info('verify-deferred', { storeId: store.storeId, runId: run.runId, reason: 'new password not accepted yet' });
       return { storeId: store.storeId, step: 'deferred', runId: run.runId, detail: 'authentication' };
     }
-
-    const restoreSeconds = await this.restoreSeconds(store, run, instance);
-    const failed = report.connected ? report.failed : Math.max(report.failed, store.checks.length);
-    const metrics: Record<string, number> = {
-      [VERIFY_METRICS.checksFailed]: failed,
-      [VERIFY_METRICS.verificationSucceeded]: report.ok && report.connected ? 1 : 0,
-    };
-    if (restoreSeconds !== undefined) metrics[VERIFY_METRICS.restoreSeconds] = restoreSeconds;
-    if (report.dataLagSeconds !== undefined) metrics[VERIFY_METRICS.dataLagSeconds] = report.dataLagSeconds;
-    await this.publish(store, metrics);
+    const checksEndedAt = this.deps.now();
+    const restore = await this.restoreTimes(store, run, instance);
+    const succeeded = report.ok && report.connected;
     log.info('verification-finished', {
       storeId: store.storeId,
       runId: run.runId,
-      succeeded: metrics[VERIFY_METRICS.verificationSucceeded] === 1,
-      restoreSeconds,
+      succeeded,
+      restoreSeconds: restore.seconds,
       dataLagSeconds: report.dataLagSeconds,
-      checksFailed: failed,
+      checksFailed: report.connected ? report.failed : Math.max(report.failed, store.checks.length),
       connected: report.connected,
       error: report.error,
       results: report.results.map((result) => ({ name: result.name, ok: result.ok, message: result.message })),
     });
-    const outcome = metrics[VERIFY_METRICS.verificationSucceeded] === 1 ? 'succeeded' : 'failed';
-    const marked = await this.markOutcome(store, run, passwordHolder, outcome);
-    const removal = await this.remove(store, run, marked, passwordHolder === instance ? undefined : instance);
-    return { storeId: store.storeId, step: outcome === 'succeeded' ? 'verified' : 'failed', runId: run.runId, detail: removal.detail };
-  }
-
-  /**
-   * Claims the run for this invocation until its deadline, in a tag: RDS events (including the one our own password
-   * change emits) and ticks can invoke the handler concurrently, and a second invocation resetting the password or
-   * deleting the instance under a running check would publish a false failure. Write, then re-read: only the
-   * invocation whose claim is read back proceeds. A claim of a crashed invocation expires with its deadline.
-   */
-  private async acquireLease(store: VerifyStoreConfig, run: RunTags, holder: RdsResource, remainingMs: () => number): Promise<boolean> {
-    const read = () => (holder.kind === 'instance' ? this.deps.rds.instance(holder.identifier) : this.deps.rds.cluster(holder.identifier));
-    const current = await read();
-    if (!current || !this.owns(store, current)) return false;
-    const now = this.deps.now().getTime();
-    const existing = parseLease(current.tags[TAG.lease]);
-    if (existing && existing.until > now) return false;
-    const claim = `${randomUUID()}/${new Date(now + remainingMs()).toISOString()}`;
-    await this.guarded(store, current, () => this.deps.rds.addTags(current, { [TAG.lease]: claim }));
-    const after = await read();
-    const won = after?.tags[TAG.lease] === claim;
-    this.deps.log.info(won ? 'lease-acquired' : 'lease-lost', { storeId: store.storeId, runId: run.runId, identifier: holder.identifier });
-    return won;
-  }
-
-  private async releaseLease(store: VerifyStoreConfig, run: RunTags, holder: RdsResource): Promise<void> {
-    try {
-      const released = `released/${this.deps.now().toISOString()}`;
-      await this.guarded(store, holder, () => this.deps.rds.addTags(holder, { [TAG.lease]: released }));
-    } catch (error) {
-      if (error instanceof SafetyRefusal) throw error;
-      this.deps.log.warn('lease-release-failed', { storeId: store.storeId, runId: run.runId, error });
-    }
+    const failedChecks = report.results.filter((result) => !result.ok).map((result) => result.name);
+    const reason = succeeded
+      ? undefined
+      : !report.connected
+        ? `could not connect: ${report.error ?? 'unknown error'}`
+        : `${failedChecks.length} check(s) failed: ${failedChecks.join(', ')}`;
+    return this.finish(store, run, passwordHolder, clusterInstance, {
+      outcome: succeeded ? 'succeeded' : 'failed',
+      reason,
+      restoreSeconds: restore.seconds,
+      restoreEndedAt: restore.endedAt,
+      availableAt,
+      checksStartedAt,
+      checksEndedAt,
+      report,
+    });
   }
 
   /** Polls until RDS reports the password change applied and the instance available; undefined when time runs out. */
@@ -516,25 +539,112 @@ export class VerifyRunner {
     }
   }
 
-  private async restoreSeconds(store: VerifyStoreConfig, run: RunTags, instance: RdsResource): Promise<number | undefined> {
-    if (!run.startedAt) return undefined;
+  /** When RDS reported the restored database usable (RDS events, not polling), and the restore time that gives. */
+  private async restoreTimes(store: VerifyStoreConfig, run: RunTags, instance: RdsResource | undefined): Promise<{ seconds?: number; endedAt?: Date }> {
+    if (!run.startedAt || !instance) return {};
     const events = await this.deps.rds.events(instance.identifier, 'db-instance', run.startedAt, this.deps.now());
     const completed = restoreCompletedAt(events, store.kind);
     if (!completed) {
       this.deps.log.warn('restore-event-missing', { storeId: store.storeId, runId: run.runId, identifier: instance.identifier });
-      return undefined;
+      return {};
     }
-    return Math.max(0, Math.round((completed.getTime() - run.startedAt.getTime()) / 1000));
+    return { seconds: Math.max(0, Math.round((completed.getTime() - run.startedAt.getTime()) / 1000)), endedAt: completed };
   }
 
   // ------------------------------------------------------------------------------------------------- fail / remove
 
-  private async fail(store: VerifyStoreConfig, run: RunTags, main: RdsResource, clusterInstance: RdsResource | undefined, reason: string): Promise<StepResult> {
-    this.deps.log.error('verification-failed', { storeId: store.storeId, runId: run.runId, identifier: main.identifier, reason });
-    await this.publishFailure(store, reason);
-    const marked = await this.markOutcome(store, run, main, 'failed');
+  /** Fails (or sweeps) a run holding its claim, so it never ends under a running verification. */
+  private failClaimed(
+    store: VerifyStoreConfig,
+    run: RunTags,
+    main: RdsResource,
+    clusterInstance: RdsResource | undefined,
+    outcome: 'failed' | 'swept',
+    reason: string,
+    remainingMs: () => number,
+  ): Promise<StepResult> {
+    return this.whileClaimed(store, run, main, clusterInstance, remainingMs, outcome === 'swept', () => this.fail(store, run, main, clusterInstance, outcome, reason));
+  }
+
+  private async fail(
+    store: VerifyStoreConfig,
+    run: RunTags,
+    main: RdsResource,
+    clusterInstance: RdsResource | undefined,
+    outcome: 'failed' | 'swept',
+    reason: string,
+  ): Promise<StepResult> {
+    this.deps.log.error('verification-failed', { storeId: store.storeId, runId: run.runId, identifier: main.identifier, outcome, reason });
+    const restore = await this.restoreTimes(store, run, main.kind === 'instance' ? main : clusterInstance);
+    const result = await this.finish(store, run, main, clusterInstance, { outcome, reason, restoreSeconds: restore.seconds, restoreEndedAt: restore.endedAt });
+    return { ...result, detail: `${reason}; ${result.detail ?? 'deleting'}` };
+  }
+
+  /**
+   * Ends a run: its record first (the conditional create makes this invocation the one that ends it), then the
+   * metrics, the outcome tag and the delete. If the record exists already, another invocation ended the run and this
+   * one publishes nothing. If the record cannot be written at all, the result still reaches CloudWatch and the
+   * temporary resources are still deleted (the report then reads the metrics for that run).
+   */
+  private async finish(
+    store: VerifyStoreConfig,
+    run: RunTags,
+    main: RdsResource,
+    clusterInstance: RdsResource | undefined,
+    ending: Omit<RunEnding, 'runId' | 'startedAt' | 'targetTime'>,
+  ): Promise<StepResult> {
+    const { log } = this.deps;
+    const startedAt = run.startedAt ?? main.createdAt ?? this.deps.now();
+    const record = this.deps.recorder.build(store, { ...ending, runId: run.runId, startedAt, targetTime: run.targetTime });
+    let written = true;
+    try {
+      written = await this.deps.recorder.write(record);
+    } catch (error) {
+      log.error('evidence-write-failed', { storeId: store.storeId, runId: run.runId, error });
+    }
+    if (!written) {
+      log.warn('run-already-recorded', { storeId: store.storeId, runId: run.runId });
+      const existing = await this.deps.recorder.existing(store.storeId, run.runId, startedAt);
+      return this.finishRecorded(store, run, main, clusterInstance, existing ?? record, false);
+    }
+    log.info('evidence-recorded', { storeId: store.storeId, runId: run.runId, outcome: record.outcome });
+    return this.finishRecorded(store, run, main, clusterInstance, record, true);
+  }
+
+  /** Metrics (when `publish`), outcome tag and delete of a run whose record exists. */
+  private async finishRecorded(
+    store: VerifyStoreConfig,
+    run: RunTags,
+    main: RdsResource,
+    clusterInstance: RdsResource | undefined,
+    record: VerificationRunRecord,
+    publish: boolean,
+  ): Promise<StepResult> {
+    if (publish) await this.publish(store, recordMetrics(record));
+    const outcome = record.outcome === 'succeeded' ? 'succeeded' : 'failed';
+    const marked = await this.markOutcome(store, run, main, outcome);
     const removal = await this.remove(store, run, marked, clusterInstance);
-    return { storeId: store.storeId, step: 'failed', runId: run.runId, detail: `${reason}; ${removal.detail ?? removal.step}` };
+    return { storeId: store.storeId, step: outcome === 'succeeded' ? 'verified' : 'failed', runId: run.runId, detail: removal.detail };
+  }
+
+  /** A run that ended before anything was restored (source missing, restore refused, name blocked): record + metric. */
+  private async endBeforeRestore(store: VerifyStoreConfig, reason: string, run?: { runId: string; startedAt: Date; targetTime?: Date }): Promise<void> {
+    const startedAt = run?.startedAt ?? this.deps.now();
+    const ending: RunEnding = { runId: run?.runId ?? runIdFor(store.storeId, startedAt), startedAt, targetTime: run?.targetTime, outcome: 'failed', reason };
+    const record = this.deps.recorder.build(store, ending);
+    let written = true;
+    try {
+      written = await this.deps.recorder.write(record);
+    } catch (error) {
+      this.deps.log.error('evidence-write-failed', { storeId: store.storeId, runId: ending.runId, error });
+    }
+    if (!written) {
+      // The same start was delivered twice within the second: its twin recorded and published it.
+      this.deps.log.warn('run-already-recorded', { storeId: store.storeId, runId: ending.runId });
+      return;
+    }
+    this.deps.log.info('publishing-failure', { storeId: store.storeId, reason });
+    await this.publish(store, recordMetrics(record));
   }
 
   private async markOutcome(store: VerifyStoreConfig, run: RunTags, resource: RdsResource, outcome: 'succeeded' | 'failed'): Promise<RdsResource> {
@@ -612,11 +722,6 @@ export class VerifyRunner {
 
   // -------------------------------------------------------------------------------------------------------- metrics
 
-  private async publishFailure(store: VerifyStoreConfig, reason: string): Promise<void> {
-    this.deps.log.info('publishing-failure', { storeId: store.storeId, reason });
-    await this.publish(store, { [VERIFY_METRICS.verificationSucceeded]: 0 });
-  }
-
   private async publish(store: VerifyStoreConfig, values: Record<string, number>): Promise<void> {
     const timestamp = this.deps.now();
     const units: Record<string, StandardUnit> = {
@@ -638,6 +743,19 @@ export class VerifyRunner {
         })),
     );
   }
+}
+
+/**
+ * The metrics of a run, from its record, so the two always agree: `VerificationSucceeded` always; `ChecksFailed`
+ * when the checks ran (every check not passed, so all of them when no connection opened); `RestoreSeconds` and
+ * `DataLagSeconds` when measured.
+ */
+export function recordMetrics(record: VerificationRunRecord): Record<string, number> {
+  const metrics: Record<string, number> = { [VERIFY_METRICS.verificationSucceeded]: record.outcome === 'succeeded' ? 1 : 0 };
+  if (record.steps.checks.startedAt !== null) metrics[VERIFY_METRICS.checksFailed] = record.checks.filter((check) => check.result !== 'passed').length;
+  if (record.restoreSeconds !== null) metrics[VERIFY_METRICS.restoreSeconds] = record.restoreSeconds;
+  if (record.dataLagSeconds !== null) metrics[VERIFY_METRICS.dataLagSeconds] = record.dataLagSeconds;
+  return metrics;
 }
 
 /** A 4xx answer from RDS (the request was refused as made), as opposed to throttling or a server/network failure. */

@@ -8,6 +8,7 @@ import { DIFF_SUMMARY, runDiff } from './diff';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { processOutput, type CommandOutput } from './output';
 import { PLAN_SUMMARY, runPlan } from './plan';
+import { REPORT_SUMMARY, runReport } from './report';
 import { RUNBOOK_SUMMARY, runRunbook } from './runbook';
 import { SCHEMA_SUMMARY, runSchema } from './schema';
 import { VALIDATE_SUMMARY, runValidate } from './validate';
@@ -27,6 +28,7 @@ export const COMMANDS: Record<string, Command> = {
   runbook: { summary: RUNBOOK_SUMMARY, run: runRunbook },
   diff: { summary: DIFF_SUMMARY, run: runDiff },
   'verify-data': { summary: VERIFY_DATA_SUMMARY, run: runVerifyData },
+  report: { summary: REPORT_SUMMARY, run: runReport },
 };
 
 export function mainUsage(): string {

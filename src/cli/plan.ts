@@ -4,7 +4,7 @@ import { serializePlan } from '../plan/serialize';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadOrReport } from './load';
-import { processOutput, type CommandOutput } from './output';
+import { processOutput, writeFileAtomically, type CommandOutput } from './output';
 import { renderPlanTable } from './table';
 
 export const PLAN_SUMMARY = 'Choose mechanisms for the objectives and report what AWS cannot deliver';
@@ -16,7 +16,8 @@ Prints, per store and failure scope (az, region, corruption), the objective besi
 design RPO/RTO of the chosen mechanisms, and the findings.
 
 Options:
-  -o, --output <file>        Also write the plan as JSON (e.g. backup_plan.json)
+  -o, --output <file>        Also write the plan as JSON (e.g. backup_plan.json), only when
+                             the plan has no errors
   --format <table|json>      What to print on stdout (default: table)
   -h, --help                 Show this help
 
@@ -41,17 +42,22 @@ export async function runPlan(argv: string[], output: CommandOutput = processOut
   const plan = planBackups(requirements);
   const json = serializePlan(plan);
   const target = args.values.output;
-  if (typeof target === 'string') {
+  const errors = plan.summary.errors;
+  if (typeof target === 'string' && errors === 0) {
     try {
-      fs.writeFileSync(target, json);
+      writeFileAtomically(target, json);
     } catch (error) {
       output.err(`lifeboat: cannot write ${target}: ${(error as Error).message}\n`);
       return EXIT_INVALID;
     }
   }
   output.out(format === 'json' ? json : renderPlanTable(plan));
-  if (plan.summary.errors > 0) {
-    output.err(`lifeboat plan: ${plan.summary.errors} error${plan.summary.errors === 1 ? '' : 's'} (see findings)\n`);
+  if (errors > 0) {
+    // A plan with errors is not a plan to deploy, so none is written; a file left there by an earlier run is not
+    // ours to delete, but it must not pass for this run's plan.
+    const notWritten =
+      typeof target !== 'string' ? '' : `; ${target} was not written${fs.existsSync(target) ? ' (the file there is from an earlier run)' : ''}`;
+    output.err(`lifeboat plan: ${errors} error${errors === 1 ? '' : 's'} (see findings)${notWritten}\n`);
     return EXIT_FINDINGS;
   }
   return EXIT_OK;

@@ -4,12 +4,13 @@ import { parseArgs } from 'node:util';
 import type { BackupPlan } from '../plan/types';
 import { restoreTimeProblems } from '../runbook';
 import { writeRunbooks } from '../runbook/write';
+import { loadStackAddresses, type StackAddresses } from '../ops/terraform';
 import { EXIT_INVALID as EXIT_INVALID_INPUT, EXIT_OK } from './exit-codes';
 import { processOutput, type CommandOutput } from './output';
 
 export const RUNBOOK_SUMMARY = 'Write one Markdown runbook per store (assess, restore, verify, switch, fail over, fail back) from a plan';
 
-export const RUNBOOK_USAGE = `Usage: lifeboat runbook <backup_plan.json> [-o <dir>] [--restore-time <UTC time>]
+export const RUNBOOK_USAGE = `Usage: lifeboat runbook <backup_plan.json> [-o <dir>] [--restore-time <UTC time>] [--terraform <cdk.tf.json>]
 
 ${RUNBOOK_SUMMARY}.
 
@@ -18,6 +19,9 @@ Options:
                             earlier for stores no longer in the plan are removed
   --restore-time <time>     Write this restore target time (e.g. 2026-11-25T09:41:00Z) into the
                             commands instead of $RESTORE_TIME (for use during an incident)
+  --terraform <path>        The synthesized stack (cdk.tf.json, its directory, or cdktf.out): the
+                            Terraform steps name its exact resource addresses (default: looked up
+                            in $TF_STACK_DIR/cdk.tf.json when the steps run)
   -h, --help                Show this help
 
 Exit codes: 0 written, 2 invalid input or usage.
@@ -33,6 +37,7 @@ export async function runRunbook(argv: string[], output: CommandOutput = process
       options: {
         out: { type: 'string', short: 'o', default: 'runbooks' },
         'restore-time': { type: 'string' },
+        terraform: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -59,7 +64,16 @@ export async function runRunbook(argv: string[], output: CommandOutput = process
     output.err(`${loaded.errors.map((problem) => `lifeboat runbook: ${planFile}: ${problem}`).join('\n')}\n`);
     return EXIT_INVALID_INPUT;
   }
-  const { written, removed } = writeRunbooks(loaded.plan, values.out, { restoreTime, planFile: path.basename(planFile) });
+  let addresses: StackAddresses | null = null;
+  if (values.terraform !== undefined) {
+    try {
+      addresses = loadStackAddresses(values.terraform);
+    } catch (error) {
+      output.err(`lifeboat runbook: --terraform ${values.terraform}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}\n`);
+      return EXIT_INVALID_INPUT;
+    }
+  }
+  const { written, removed } = writeRunbooks(loaded.plan, values.out, { restoreTime, planFile: path.basename(planFile), addresses });
   for (const stalePath of removed) output.out(`removed ${stalePath} (store no longer in the plan)\n`);
   for (const target of written) output.out(`wrote ${target}\n`);
   return EXIT_OK;

@@ -19,6 +19,7 @@ import { FINDING_CODES, type FindingCode } from './findings';
 import { databaseNames } from '../aws/names';
 import { backupJobSpans, overlaps, parseBackupWindow, parseMaintenanceWindow, type WeekSpan } from '../aws/windows';
 import { bucketStoreNames, databaseStoreNames, nameFindings, sharedNames } from './names';
+import { planEvidence } from './evidence';
 import {
   MECHANISM_KINDS,
   PLAN_VERSION,
@@ -199,6 +200,7 @@ export function planBackups(req: Requirements): BackupPlan {
     },
     estimatesNote: ESTIMATES_NOTE,
     shared,
+    evidence: planEvidence(req),
     stores,
     findings,
     summary: {

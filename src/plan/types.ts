@@ -14,6 +14,7 @@ import type {
   ReplicaStorageClass,
   TransitionStorageClass,
 } from '../spec/types';
+import type { EvidencePlan } from './evidence';
 
 export type { Check, Engine, FailureScope, LockMode, RegionRole, ReplicaStorageClass, TransitionStorageClass };
 
@@ -327,6 +328,8 @@ export interface BackupPlan {
   estimatesNote: string;
   /** Names of the resources the stores share. */
   shared: SharedNamesPlan;
+  /** The evidence bucket (absent in plans written before it existed: `planEvidence` then gives the same decisions). */
+  evidence?: EvidencePlan;
   /** Stores sorted by id. */
   stores: StorePlan[];
   /** Sorted: errors, warnings, infos; then by store, scope, code. */

@@ -1,4 +1,9 @@
-import type { Finding, PolicyRule, TerraformBody, TerraformDocument } from './types';
+import type { Finding, PolicyRule, TerraformBody } from './types';
+
+/**
+ * Shapes and small readers shared by the rules: how cdktf writes blocks, booleans and lists, references between
+ * resources, and the finding a rule reports. Lookups over a whole document are on `DocumentIndex`.
+ */
 
 /** A resource or data source located in a document. */
 export interface BlockRef {
@@ -15,67 +20,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export { isRecord };
-
-// Rules ask for the same types many times per run; caching per section keeps large stacks linear.
-const blockCache = new WeakMap<object, Map<string, BlockRef[]>>();
-
-/** Drops what was cached about a document (the engine calls it before each run, in case the document changed). */
-export function forgetDocumentCache(doc: TerraformDocument): void {
-  for (const section of [doc.resource, doc.data]) if (isRecord(section)) blockCache.delete(section);
-}
-
-function blocksOf(section: unknown, type: string, addressPrefix: string): BlockRef[] {
-  if (!isRecord(section)) return [];
-  let byType = blockCache.get(section);
-  if (!byType) {
-    byType = new Map();
-    blockCache.set(section, byType);
-  }
-  const cached = byType.get(type);
-  if (cached) return cached;
-  const byName = section[type];
-  const blocks = !isRecord(byName)
-    ? []
-    : Object.keys(byName)
-        .sort()
-        .flatMap((name) => {
-          const body = byName[name];
-          if (!isRecord(body)) return [];
-          const ref: BlockRef = { type, name, address: `${addressPrefix}${type}.${name}`, body };
-          const path = constructPathOf(body);
-          if (path !== undefined) ref.constructPath = path;
-          return [ref];
-        });
-  byType.set(type, blocks);
-  return blocks;
-}
-
-const nameIndexes = new WeakMap<readonly BlockRef[], Map<string, BlockRef>>();
-
-/** The block named `name` among cached blocks (from `resources` or `dataSources`), in constant time. */
-export function blockNamed(blocks: readonly BlockRef[], name: string): BlockRef | undefined {
-  let byName = nameIndexes.get(blocks);
-  if (!byName) {
-    byName = new Map(blocks.map((block) => [block.name, block]));
-    nameIndexes.set(blocks, byName);
-  }
-  return byName.get(name);
-}
-
-/** Every `resource.<type>.*` of the document, sorted by name so findings come out in a stable order. */
-export function resources(doc: TerraformDocument, type: string): BlockRef[] {
-  return blocksOf(doc.resource, type, '');
-}
-
-/** Every `data.<type>.*` of the document, sorted by name. */
-export function dataSources(doc: TerraformDocument, type: string): BlockRef[] {
-  return blocksOf(doc.data, type, 'data.');
-}
-
-/** The resource types present in the document, sorted. */
-export function resourceTypes(doc: TerraformDocument): string[] {
-  return isRecord(doc.resource) ? Object.keys(doc.resource).sort() : [];
-}
 
 export function constructPathOf(body: TerraformBody): string | undefined {
   const meta = body['//'];

@@ -1,7 +1,5 @@
+import { DocumentIndex } from './document-index';
 import { ALL_RULES } from './rules';
-import { forgetDocumentCache } from './document';
-import { forgetResolvedPolicies } from './iam';
-import { forgetBucketIndex } from './s3';
 import { suppressionMatches, suppressionsInDocument, type Suppression } from './suppressions';
 import type { Finding, PolicyPack, PolicyRule, TerraformDocument } from './types';
 
@@ -47,12 +45,13 @@ export function selectRules(options: Pick<PolicyOptions, 'packs' | 'rules'> = {}
   return options.packs === undefined ? [...rules] : rules.filter((rule) => options.packs?.includes(rule.pack));
 }
 
-/** Runs the rules over one document and returns its findings, without suppressions. */
-export function checkDocument(document: TerraformDocument, options: Pick<PolicyOptions, 'packs' | 'rules'> = {}): Finding[] {
-  forgetDocumentCache(document);
-  forgetBucketIndex(document);
-  forgetResolvedPolicies(document);
-  return sortFindings(selectRules(options).flatMap((rule) => rule.check(document)));
+/**
+ * Runs the rules over one document and returns its findings, without suppressions. The document is indexed once
+ * for this run (a document given again, changed or not, is indexed again).
+ */
+export function checkDocument(document: TerraformDocument | DocumentIndex, options: Pick<PolicyOptions, 'packs' | 'rules'> = {}): Finding[] {
+  const index = document instanceof DocumentIndex ? document : new DocumentIndex(document);
+  return sortFindings(selectRules(options).flatMap((rule) => rule.check(index)));
 }
 
 /** Runs the rules over every stack and applies file and metadata suppressions. */
@@ -63,10 +62,11 @@ export function checkDocuments(inputs: readonly PolicyInput[], options: PolicyOp
   const used = new Set<Suppression>();
   const fileSuppressions = options.suppressions ?? [];
   for (const input of [...inputs].sort((a, b) => compare(a.stack, b.stack))) {
-    const fromMetadata = suppressionsInDocument(input.document, input.stack, knownRules);
+    const index = new DocumentIndex(input.document);
+    const fromMetadata = suppressionsInDocument(index, input.stack, knownRules);
     report.errors.push(...fromMetadata.errors);
     const candidates = [...fromMetadata.suppressions, ...fileSuppressions];
-    for (const found of checkDocument(input.document, { rules })) {
+    for (const found of checkDocument(index, { rules })) {
       const stackFinding: StackFinding = { stack: input.stack, ...found };
       const suppression = candidates.find((candidate) => suppressionMatches(candidate, found, input.stack));
       if (suppression === undefined) {

@@ -1,5 +1,5 @@
-import { blockList, blockNamed, dataSources, isRecord, resources, stringList, type BlockRef } from './document';
-import type { TerraformDocument } from './types';
+import { blockList, isRecord, stringList, type BlockRef } from './document';
+import type { DocumentIndex } from './document-index';
 
 /** One IAM condition entry: `{ "<operator>": { "<key>": values } }` flattened. */
 export interface PolicyCondition {
@@ -17,6 +17,8 @@ export interface PolicyStatement {
   notResources: string[];
   /** Principal identifiers (`*` for anyone); empty for identity policies. */
   principals: string[];
+  /** `NotPrincipal` identifiers: an Allow with NotPrincipal grants everyone else. */
+  notPrincipals: string[];
   conditions: PolicyCondition[];
 }
 
@@ -26,73 +28,83 @@ export type PolicyResolution =
 
 const POLICY_DOCUMENT_REFERENCE = /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.(?:json|minified_json)\}$/;
 
-// Several rules read the same policies; resolving each once keeps large stacks linear.
-const resolutions = new WeakMap<TerraformDocument, Map<string, PolicyResolution>>();
-
 /**
- * Reads a policy attribute: a JSON string (tokens inside string values are fine) or a reference to a
- * `data.aws_iam_policy_document` of the same document, including its `source_policy_documents` and
+ * Reads policy attributes for one document index: a JSON string (tokens inside string values are fine) or a
+ * reference to a `data.aws_iam_policy_document` of the same document, including its `source_policy_documents` and
  * `override_policy_documents`. Anything else (e.g. `${jsonencode(...)}`) cannot be evaluated without Terraform.
+ * Several rules read the same policies; each string is resolved once per index.
  */
-export function resolvePolicy(doc: TerraformDocument, value: unknown): PolicyResolution {
-  if (typeof value !== 'string') return resolveWithin(doc, value, new Set());
-  let memo = resolutions.get(doc);
-  if (!memo) {
-    memo = new Map();
-    resolutions.set(doc, memo);
-  }
-  let resolved = memo.get(value);
-  if (!resolved) {
-    resolved = resolveWithin(doc, value, new Set());
-    memo.set(value, resolved);
-  }
-  return resolved;
-}
+export class PolicyResolver {
+  private readonly resolved = new Map<string, PolicyResolution>();
 
-/** Drops the memoized policies of a document (the engine calls it before each run). */
-export function forgetResolvedPolicies(doc: TerraformDocument): void {
-  resolutions.delete(doc);
-}
+  constructor(private readonly index: DocumentIndex) {}
 
-function resolveWithin(doc: TerraformDocument, value: unknown, visiting: Set<string>): PolicyResolution {
-  if (typeof value !== 'string') return { readable: false, reason: 'the policy is not a string' };
-  const reference = POLICY_DOCUMENT_REFERENCE.exec(value.trim());
-  if (reference) {
-    const name = reference[1] as string;
-    const source = blockNamed(dataSources(doc, 'aws_iam_policy_document'), name);
-    if (!source) return { readable: false, reason: `data.aws_iam_policy_document.${name} is not in this document` };
-    return statementsOfPolicyDocument(doc, source, visiting);
+  resolve(value: unknown): PolicyResolution {
+    if (typeof value !== 'string') return this.resolveWithin(value, new Set());
+    let resolution = this.resolved.get(value);
+    if (!resolution) {
+      resolution = this.resolveWithin(value, new Set());
+      this.resolved.set(value, resolution);
+    }
+    return resolution;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    return { readable: false, reason: `the policy is neither JSON nor a data.aws_iam_policy_document reference: ${abbreviate(value)}` };
-  }
-  if (!isRecord(parsed)) return { readable: false, reason: 'the policy JSON is not an object' };
-  const statements = Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
-  return { readable: true, statements: statements.filter(isRecord).map(statementFromJson) };
-}
 
-function statementsOfPolicyDocument(doc: TerraformDocument, source: BlockRef, visiting: Set<string>): PolicyResolution {
-  if (visiting.has(source.name)) return { readable: false, reason: `${source.address} includes itself` };
-  visiting.add(source.name);
-  const statements: PolicyStatement[] = [];
-  for (const attribute of ['source_policy_documents', 'override_policy_documents']) {
-    for (const included of stringList(source.body[attribute])) {
-      const resolved = resolveWithin(doc, included, visiting);
+  /** Every identity policy of the document: the carriers below plus `aws_iam_role.inline_policy` blocks. */
+  identityPolicies(): LocatedPolicy[] {
+    const located: LocatedPolicy[] = [];
+    for (const carrier of IDENTITY_POLICY_CARRIERS) {
+      for (const block of this.index.resources(carrier.type)) {
+        located.push({ block, attribute: carrier.attribute, value: block.body[carrier.attribute] });
+      }
+    }
+    for (const role of this.index.resources('aws_iam_role')) {
+      blockList(role.body.inline_policy).forEach((inline, position) => {
+        if (inline.policy !== undefined) located.push({ block: role, attribute: `inline_policy[${position}].policy`, value: inline.policy });
+      });
+    }
+    return located;
+  }
+
+  private resolveWithin(value: unknown, visiting: Set<string>): PolicyResolution {
+    if (typeof value !== 'string') return { readable: false, reason: 'the policy is not a string' };
+    const reference = POLICY_DOCUMENT_REFERENCE.exec(value.trim());
+    if (reference) {
+      const name = reference[1] as string;
+      const source = this.index.block(`data.aws_iam_policy_document.${name}`);
+      if (!source) return { readable: false, reason: `data.aws_iam_policy_document.${name} is not in this document` };
+      return this.statementsOfPolicyDocument(source, visiting);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return { readable: false, reason: `the policy is neither JSON nor a data.aws_iam_policy_document reference: ${abbreviate(value)}` };
+    }
+    if (!isRecord(parsed)) return { readable: false, reason: 'the policy JSON is not an object' };
+    const statements = Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement];
+    return { readable: true, statements: statements.filter(isRecord).map(statementFromJson) };
+  }
+
+  private statementsOfPolicyDocument(source: BlockRef, visiting: Set<string>): PolicyResolution {
+    if (visiting.has(source.name)) return { readable: false, reason: `${source.address} includes itself` };
+    visiting.add(source.name);
+    const statements: PolicyStatement[] = [];
+    for (const attribute of ['source_policy_documents', 'override_policy_documents']) {
+      for (const included of stringList(source.body[attribute])) {
+        const resolved = this.resolveWithin(included, visiting);
+        if (!resolved.readable) return resolved;
+        statements.push(...resolved.statements);
+      }
+    }
+    for (const json of stringList(source.body.source_json).concat(stringList(source.body.override_json))) {
+      const resolved = this.resolveWithin(json, visiting);
       if (!resolved.readable) return resolved;
       statements.push(...resolved.statements);
     }
+    statements.push(...blockList(source.body.statement).map(statementFromDocumentBlock));
+    visiting.delete(source.name);
+    return { readable: true, statements };
   }
-  for (const json of stringList(source.body.source_json).concat(stringList(source.body.override_json))) {
-    const resolved = resolveWithin(doc, json, visiting);
-    if (!resolved.readable) return resolved;
-    statements.push(...resolved.statements);
-  }
-  statements.push(...blockList(source.body.statement).map(statementFromDocumentBlock));
-  visiting.delete(source.name);
-  return { readable: true, statements };
 }
 
 function statementFromJson(statement: Record<string, unknown>): PolicyStatement {
@@ -103,6 +115,7 @@ function statementFromJson(statement: Record<string, unknown>): PolicyStatement 
     resources: stringList(statement.Resource),
     notResources: stringList(statement.NotResource),
     principals: principalsFromJson(statement.Principal),
+    notPrincipals: principalsFromJson(statement.NotPrincipal),
     conditions: conditionsFromJson(statement.Condition),
   };
 }
@@ -132,6 +145,7 @@ function statementFromDocumentBlock(statement: Record<string, unknown>): PolicyS
     resources: stringList(statement.resources),
     notResources: stringList(statement.not_resources),
     principals: blockList(statement.principals).flatMap((principal) => stringList(principal.identifiers)),
+    notPrincipals: blockList(statement.not_principals).flatMap((principal) => stringList(principal.identifiers)),
     conditions: blockList(statement.condition).map((condition) => ({
       operator: typeof condition.test === 'string' ? condition.test : '',
       key: typeof condition.variable === 'string' ? condition.variable : '',
@@ -150,22 +164,36 @@ function abbreviate(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-const patternCache = new Map<string, RegExp>();
-
-/** IAM wildcard match (`*` any run, `?` one character), case-insensitive as IAM action names are. */
+/**
+ * IAM wildcard match (`*` any run, `?` one character), case-insensitive as IAM action names are. A plain scan with
+ * backtracking to the last `*`, linear for the patterns IAM allows, with nothing compiled or cached.
+ */
 export function actionPatternMatches(pattern: string, action: string): boolean {
-  let regex = patternCache.get(pattern);
-  if (!regex) {
-    const source = pattern
-      .split('')
-      .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('');
-    regex = new RegExp(`^${source}$`, 'i');
-    patternCache.set(pattern, regex);
+  const p = pattern.toLowerCase();
+  const a = action.toLowerCase();
+  let pi = 0;
+  let ai = 0;
+  let star = -1;
+  let resume = 0;
+  while (ai < a.length) {
+    if (pi < p.length && (p[pi] === '?' || p[pi] === a[ai])) {
+      pi += 1;
+      ai += 1;
+    } else if (pi < p.length && p[pi] === '*') {
+      star = pi;
+      resume = ai;
+      pi += 1;
+    } else if (star !== -1) {
+      pi = star + 1;
+      resume += 1;
+      ai = resume;
+    } else {
+      return false;
+    }
   }
-  return regex.test(action);
+  while (pi < p.length && p[pi] === '*') pi += 1;
+  return pi === p.length;
 }
-
 
 /** Whether an Allow statement grants `action` (through `Action` or through a `NotAction` that does not exclude it). */
 export function grantsAction(statement: PolicyStatement, action: string): boolean {
@@ -192,20 +220,4 @@ export interface LocatedPolicy {
   /** `policy` or `inline_policy[<n>].policy`, for messages. */
   attribute: string;
   value: unknown;
-}
-
-/** Every identity policy of the document: the carriers above plus `aws_iam_role.inline_policy` blocks. */
-export function identityPolicies(doc: TerraformDocument): LocatedPolicy[] {
-  const located: LocatedPolicy[] = [];
-  for (const carrier of IDENTITY_POLICY_CARRIERS) {
-    for (const block of resources(doc, carrier.type)) {
-      located.push({ block, attribute: carrier.attribute, value: block.body[carrier.attribute] });
-    }
-  }
-  for (const role of resources(doc, 'aws_iam_role')) {
-    blockList(role.body.inline_policy).forEach((inline, index) => {
-      if (inline.policy !== undefined) located.push({ block: role, attribute: `inline_policy[${index}].policy`, value: inline.policy });
-    });
-  }
-  return located;
 }

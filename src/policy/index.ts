@@ -1,6 +1,7 @@
 export type { Finding, PolicyPack, PolicyRule, Severity, TerraformBody, TerraformDocument } from './types';
 export { POLICY_PACKS } from './types';
 export { ALL_RULES } from './rules';
+export { DocumentIndex } from './document-index';
 export { checkDocument, checkDocuments, selectRules } from './engine';
 export type { PolicyInput, PolicyOptions, PolicyReport, StackFinding, SuppressedFinding } from './engine';
 export { parseSuppressionFile, suppressionsInDocument } from './suppressions';

@@ -4,6 +4,33 @@ import { isRecord } from './document';
 import type { PolicyInput } from './engine';
 import type { TerraformDocument } from './types';
 
+/** What `lifeboat check` reads, for messages about input that is something else. */
+export const EXPECTED_INPUT = 'expected a cdk.tf.json file or a cdktf.out directory written by "cdktf synth" (npm run synth writes cdktf.out/)';
+
+/**
+ * The top-level keys of Terraform's JSON configuration syntax (one per top-level block type), plus `//`, which
+ * Terraform ignores as a comment and cdktf fills with metadata.
+ */
+const TERRAFORM_TOP_LEVEL_KEYS = new Set([
+  '//',
+  'terraform',
+  'provider',
+  'variable',
+  'output',
+  'locals',
+  'module',
+  'resource',
+  'data',
+  'ephemeral',
+  'moved',
+  'import',
+  'check',
+  'removed',
+]);
+
+/** Keys of a Lifeboat requirements file, to say which command reads it instead. */
+const REQUIREMENTS_KEYS = ['databases', 'buckets', 'regions'];
+
 /** The input cannot be read as synthesized Terraform JSON. */
 export class PolicyInputError extends Error {
   constructor(message: string) {
@@ -26,7 +53,7 @@ export function loadPolicyInputs(target: string): PolicyInput[] {
   if (stat.isFile()) return [readStack(target)];
   const files = stackFilesIn(target);
   if (files.length === 0) {
-    throw new PolicyInputError(`${target}: no synthesized stacks found (expected stacks/<name>/cdk.tf.json; run cdktf synth first)`);
+    throw new PolicyInputError(`${target}: no synthesized stacks found (no cdk.tf.json, manifest.json or stacks/<name>/cdk.tf.json); ${EXPECTED_INPUT}`);
   }
   return files.map(readStack);
 }
@@ -66,11 +93,54 @@ function readStack(file: string): PolicyInput {
     throw new PolicyInputError(`${file}: ${(error as Error).message}`);
   }
   const document = parseJson(text, file);
-  if (!isRecord(document)) throw new PolicyInputError(`${file}: expected a Terraform JSON object`);
-  if (document.resource !== undefined && !isRecord(document.resource)) {
-    throw new PolicyInputError(`${file}: "resource" must be an object of resource types`);
-  }
+  const problems = terraformShapeProblems(document);
+  if (problems.length > 0) throw new PolicyInputError(`${file}: not synthesized Terraform JSON: ${problems.join('; ')}; ${EXPECTED_INPUT}`);
   return { stack: stackName(document as TerraformDocument, file), document: document as TerraformDocument };
+}
+
+/**
+ * Why a parsed JSON value is not a Terraform JSON configuration: anything else (package.json, a requirements file, a
+ * plan) would otherwise pass every rule with "0 finding(s)", because the rules find no resources to object to.
+ */
+function terraformShapeProblems(document: unknown): string[] {
+  if (!isRecord(document)) return [`the file holds ${Array.isArray(document) ? 'an array' : typeof document}, not an object of Terraform blocks`];
+  const keys = Object.keys(document);
+  const unknown = keys.filter((key) => !TERRAFORM_TOP_LEVEL_KEYS.has(key));
+  if (unknown.length > 0) {
+    const looksLikeRequirements = REQUIREMENTS_KEYS.some((key) => keys.includes(key));
+    return [
+      `unexpected top-level ${unknown.length === 1 ? 'key' : 'keys'} ${listed(unknown)} ` +
+        `(Terraform JSON has only ${[...TERRAFORM_TOP_LEVEL_KEYS].filter((key) => key !== '//').join(', ')})` +
+        (looksLikeRequirements ? '; this looks like backup requirements: run "lifeboat validate" or "lifeboat plan" on it, or synthesize it first' : ''),
+    ];
+  }
+  if (!keys.some((key) => key !== '//')) return ['it has no Terraform blocks (terraform, provider, resource, data, ...)'];
+  const problems: string[] = [];
+  for (const section of ['resource', 'data'] as const) {
+    const blocks = document[section];
+    if (blocks === undefined) continue;
+    if (!isRecord(blocks)) {
+      problems.push(`"${section}" must be an object of ${section === 'resource' ? 'resource' : 'data source'} types`);
+      continue;
+    }
+    for (const type of Object.keys(blocks)) {
+      const byName = blocks[type];
+      if (!isRecord(byName)) {
+        problems.push(`"${section}.${type}" must be an object of named blocks`);
+        continue;
+      }
+      for (const name of Object.keys(byName)) {
+        if (!isRecord(byName[name])) problems.push(`"${section}.${type}.${name}" must be an object of arguments`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The first few keys, quoted, and how many more: enough to recognise the file. */
+function listed(keys: string[]): string {
+  const shown = keys.slice(0, 4).map((key) => JSON.stringify(key));
+  return keys.length > shown.length ? `${shown.join(', ')} and ${keys.length - shown.length} more` : shown.join(', ');
 }
 
 function stackName(document: TerraformDocument, file: string): string {
@@ -84,6 +154,6 @@ function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new PolicyInputError(`${file}: invalid JSON: ${(error as Error).message}`);
+    throw new PolicyInputError(`${file}: invalid JSON: ${(error as Error).message}; ${EXPECTED_INPUT}`);
   }
 }

@@ -1,12 +1,12 @@
-import { isNonEmptyString, resources, type BlockRef } from './document';
-import type { TerraformDocument } from './types';
+import { isNonEmptyString, type BlockRef } from './document';
+import type { DocumentIndex } from './document-index';
 
-export function dbInstances(doc: TerraformDocument): BlockRef[] {
-  return resources(doc, 'aws_db_instance');
+export function dbInstances(index: DocumentIndex): readonly BlockRef[] {
+  return index.resources('aws_db_instance');
 }
 
-export function rdsClusters(doc: TerraformDocument): BlockRef[] {
-  return resources(doc, 'aws_rds_cluster');
+export function rdsClusters(index: DocumentIndex): readonly BlockRef[] {
+  return index.resources('aws_rds_cluster');
 }
 
 /** A read replica (`replicate_source_db` set) inherits backups, snapshots and encryption rules from its source. */

@@ -1,4 +1,5 @@
-import { isRecord, resourceTypes, resources } from './document';
+import { isRecord } from './document';
+import { DocumentIndex } from './document-index';
 import type { Finding, TerraformDocument } from './types';
 
 /** An explicit decision to accept a finding, with the reason reviewers will read. */
@@ -73,11 +74,16 @@ export function parseSuppressionFile(json: unknown, sourceName: string, knownRul
  * `resource.addOverride('//.lifeboat', { suppress: [{ rule, reason }] })` renders
  * `"//": { "lifeboat": { "suppress": [...] } }`. They apply to that resource only.
  */
-export function suppressionsInDocument(doc: TerraformDocument, stack: string, knownRules: ReadonlySet<string>): ParsedSuppressions {
+export function suppressionsInDocument(
+  doc: TerraformDocument | DocumentIndex,
+  stack: string,
+  knownRules: ReadonlySet<string>,
+): ParsedSuppressions {
+  const index = doc instanceof DocumentIndex ? doc : new DocumentIndex(doc);
   const suppressions: Suppression[] = [];
   const errors: string[] = [];
-  for (const type of resourceTypes(doc)) {
-    for (const block of resources(doc, type)) {
+  for (const type of index.resourceTypes()) {
+    for (const block of index.resources(type)) {
       const meta = block.body['//'];
       if (!isRecord(meta) || meta.lifeboat === undefined) continue;
       const where = `${stack}: ${block.address} "//".lifeboat`;

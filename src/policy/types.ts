@@ -1,3 +1,5 @@
+import type { DocumentIndex } from './document-index';
+
 /**
  * Types of the policy checks. The checks read the Terraform JSON that `cdktf synth` writes (`cdk.tf.json`), so they
  * apply to any cdktf stack, not only to stacks built with Lifeboat's constructs.
@@ -43,5 +45,9 @@ export interface PolicyRule {
   description: string;
   /** How to satisfy the rule, one or two sentences (findings may give a more specific fix). */
   fix: string;
-  check(doc: TerraformDocument): Finding[];
+  /**
+   * The findings for one document: a pure function of the index the engine builds once per run (`index.resources`,
+   * `index.buckets`, `index.companionsOf`, `index.resolvePolicy`, `index.regionOf`, ...).
+   */
+  check(index: DocumentIndex): Finding[];
 }

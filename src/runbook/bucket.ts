@@ -1,7 +1,9 @@
 import type { BackupPlan, BucketStorePlan } from '../plan/types';
 import { alarmCommands, expectation, header, objectivesSection, variablesSection } from './common';
 import { restoreTimeText, type RestoreTimeText, type RunbookOptions } from './context';
-import { awsCommand, code, codeBlock, table } from './markdown';
+import { bucketPrefixRestoreProcedure } from '../ops/procedures/bucket';
+import { renderProcedure } from '../ops/render';
+import { awsCommand, code, codeBlock, scriptBlock, table } from './markdown';
 
 const s3api = (operation: string, options: Parameters<typeof awsCommand>[2], region: string) => awsCommand('s3api', operation, options, region);
 
@@ -46,7 +48,6 @@ function assessSection(plan: BackupPlan, store: BucketStorePlan): string {
 
 function restoreVersionsSection(plan: BackupPlan, store: BucketStorePlan, time: RestoreTimeText): string {
   const primary = plan.regions.primary;
-  const timeArgument = time.literal ? time.time : '$RESTORE_TIME';
   return [
     '## 2. Restore previous versions',
     '',
@@ -58,7 +59,7 @@ function restoreVersionsSection(plan: BackupPlan, store: BucketStorePlan, time: 
     '',
     'One object:',
     '',
-    codeBlock([
+    scriptBlock([
       s3api(
         'list-object-versions',
         [
@@ -77,17 +78,7 @@ function restoreVersionsSection(plan: BackupPlan, store: BucketStorePlan, time: 
       ),
     ]),
     '',
-    `Every object under a prefix, as of ${time.literal ? code(time.time) : '`$RESTORE_TIME`'} (copy-object handles objects ` +
-      'up to 5 GB; download larger ones with `aws s3api get-object --version-id` and upload them again):',
-    '',
-    codeBlock([
-      'export PREFIX="path/to/damaged/"',
-      s3api('list-object-versions', [['--bucket', store.names.source], ['--prefix', '$PREFIX'], ['--output', 'json']], primary) + ' > versions.json',
-      `jq -r --arg t "${timeArgument}" '[.Versions[]? | select(.LastModified <= $t)] | group_by(.Key) | map(max_by(.LastModified)) | .[] | [.Key, .VersionId] | @tsv' versions.json > restore-list.tsv`,
-      "while IFS=$(printf '\\t') read -r key version; do",
-      `  aws s3api copy-object --bucket ${store.names.source} --key "$key" --copy-source "${store.names.source}/$key?versionId=$version" --region ${primary} >/dev/null && echo "restored $key"`,
-      'done < restore-list.tsv',
-    ]),
+    renderProcedure(bucketPrefixRestoreProcedure(plan, store, time.literal ? time.time : undefined), '### Every object under a prefix'),
   ].join('\n');
 }
 
@@ -125,7 +116,7 @@ function failbackSection(plan: BackupPlan, store: BucketStorePlan): string {
       'switch readers and writers back to the source bucket. Deletes made on the replica are not carried back; ' +
       'review the list before copying.',
     '',
-    codeBlock([
+    scriptBlock([
       'export OUTAGE_START="YYYY-MM-DDTHH:MM:SSZ"   # UTC: when writers moved to the replica',
       s3api('list-objects-v2', [['--bucket', store.names.replica], ['--output', 'json']], replicaRegion) + ' > replica-objects.json',
       `jq -r --arg t "$OUTAGE_START" '.Contents[]? | select(.LastModified >= $t) | .Key' replica-objects.json > failback-list.txt`,

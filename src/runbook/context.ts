@@ -1,3 +1,4 @@
+import type { StackAddresses } from '../ops/terraform';
 import { RDS_IDENTIFIER_MAX } from '../plan/naming';
 
 export interface RunbookOptions {
@@ -9,6 +10,11 @@ export interface RunbookOptions {
   restoreTime?: string;
   /** Name of the plan file, quoted in each runbook's header. @default 'backup_plan.json' */
   planFile?: string;
+  /**
+   * Terraform addresses of the synthesized stack (`loadStackAddresses(cdk.tf.json)`), written into the state steps.
+   * @default looked up at run time in $TF_STACK_DIR/cdk.tf.json by the resources' physical names
+   */
+  addresses?: StackAddresses | null;
 }
 
 /** How commands spell the restore time and the identifier suffix derived from it. */

@@ -1,8 +1,24 @@
 import { databaseNames } from '../plan/naming';
+import { operatorDatabaseNames } from '../ops/names';
+import {
+  clusterRestoreProcedure,
+  clusterSwitchProcedure,
+  globalFailoverProcedure,
+  globalRpoReleaseProcedure,
+  globalSwitchoverProcedure,
+  instanceDrRestoreProcedure,
+  instanceRestoreProcedure,
+  instanceSwitchProcedure,
+  promoteReplicaProcedure,
+  replicaFailbackProcedure,
+  type DatabaseProcedureOptions,
+} from '../ops/procedures/database';
+import type { Procedure } from '../ops/procedures/types';
+import { renderProcedure } from '../ops/render';
 import type { BackupPlan, Check, DatabaseStorePlan, Engine } from '../plan/types';
 import { alarmCommands, expectation, header, objectivesSection, variablesSection } from './common';
-import { incidentIdentifier, restoreIdentifier, restoreTimeText, type RestoreTimeText, type RunbookOptions } from './context';
-import { awsCommand, awsWait, code, codeBlock, table, type CommandOption } from './markdown';
+import { restoreIdentifier, restoreTimeText, type RestoreTimeText, type RunbookOptions } from './context';
+import { awsCommand, code, codeBlock, scriptBlock, table, type CommandOption } from './markdown';
 
 const rds = (operation: string, options: readonly CommandOption[], region: string) => awsCommand('rds', operation, options, region);
 
@@ -28,6 +44,8 @@ interface DatabaseContext {
   securityGroups: string[];
   drSecurityGroups: string[];
   aurora: boolean;
+  /** What the procedures are built with (restore time, stamp, Terraform addresses). */
+  procedureOptions: DatabaseProcedureOptions;
 }
 
 function restoreTags(context: DatabaseContext, source: string, restoreTime = context.time.time): string[] {
@@ -206,86 +224,37 @@ function assessSection(context: DatabaseContext): string {
 }
 
 function instanceRestoreSection(context: DatabaseContext): string {
-  const { store, primaryRegion, target, time } = context;
-  const options: CommandOption[] = [
-    ['--source-db-instance-identifier', store.names.primary],
-    ['--target-db-instance-identifier', target],
-    ['--restore-time', time.time],
-    ['--db-subnet-group-name', store.names.primary],
-    ...(context.securityGroups.length > 0 ? [['--vpc-security-group-ids', ...context.securityGroups] as const] : []),
-    ...(store.instanceClass ? [['--db-instance-class', store.instanceClass] as const] : []),
-    [store.multiAz ? '--multi-az' : '--no-multi-az'],
-    ['--no-publicly-accessible'],
-    ['--deletion-protection'],
-    ['--copy-tags-to-snapshot'],
-    ['--manage-master-user-password'],
-    ['--backup-retention-period', String(store.backup.retentionDays)],
-    ['--tags', ...restoreTags(context, store.names.primary)],
-  ];
-  return [
-    '## 2. Restore to a point in time into a new instance',
-    '',
+  const { store } = context;
+  return renderProcedure(instanceRestoreProcedure(context.plan, store, context.procedureOptions), '## 2. Restore to a point in time into a new instance', { check: () => 'Then verify it (step 3).' }, [
     expectation(store, 'corruption', 'Restore time grows with the database size and the log replayed since the last snapshot'),
-    '',
-    `The new instance ${code(target)} is encrypted with the source's KMS key (RDS keeps it for same-region restores), ` +
-      'private, deletion-protected, and gets its own master-user secret.',
-    '',
-    codeBlock([
-      rds('restore-db-instance-to-point-in-time', options, primaryRegion),
-      '',
-      awsWait('rds', 'db-instance-available', [['--db-instance-identifier', target]], primaryRegion),
-    ]),
-    '',
-    'For an Availability Zone failure without Multi-AZ, replace `--restore-time ...` with `--use-latest-restorable-time`.',
-  ].join('\n');
+  ]) + '\n\nFor an Availability Zone failure without Multi-AZ, restore to the latest restorable time: `lifeboat restore ' + store.id + ' --to latest`.';
 }
 
 function clusterRestoreSection(context: DatabaseContext): string {
-  const { store, primaryRegion, target, time } = context;
-  const instanceId = `${target}-1`;
-  const clusterOptions: CommandOption[] = [
-    ['--source-db-cluster-identifier', store.names.primary],
-    ['--db-cluster-identifier', target],
-    ['--restore-to-time', time.time],
-    ['--restore-type', 'full-copy'],
-    ['--db-subnet-group-name', store.names.primary],
-    ...(context.securityGroups.length > 0 ? [['--vpc-security-group-ids', ...context.securityGroups] as const] : []),
-    ['--deletion-protection'],
-    ['--copy-tags-to-snapshot'],
-    ['--backup-retention-period', String(store.backup.retentionDays)],
-    ['--tags', ...restoreTags(context, store.names.primary)],
-  ];
-  const instanceOptions: CommandOption[] = [
-    ['--db-instance-identifier', instanceId],
-    ['--db-cluster-identifier', target],
-    ['--engine', store.engine],
-    ...(store.instanceClass ? [['--db-instance-class', store.instanceClass] as const] : []),
-    ['--no-publicly-accessible'],
-    ['--tags', ...restoreTags(context, store.names.primary)],
-  ];
-  return [
-    '## 2. Restore to a point in time into a new cluster',
-    '',
+  const { store } = context;
+  return renderProcedure(clusterRestoreProcedure(context.plan, store, context.procedureOptions), '## 2. Restore to a point in time into a new cluster', { check: () => 'Then verify it (step 3).' }, [
     expectation(store, 'corruption', 'The cluster restore is followed by creating its first instance'),
-    '',
-    `The new cluster ${code(target)} keeps the source's KMS key, stays private and deletion-protected. ` +
-      (store.backtrack
-        ? `Backtrack (${store.backtrack.window}) would rewind ${code(store.names.primary)} in place; this runbook restores into a new cluster instead so the damaged data stays available for comparison.`
-        : ''),
-    '',
-    codeBlock([
-      rds('restore-db-cluster-to-point-in-time', clusterOptions, primaryRegion),
-      '',
-      awsWait('rds', 'db-cluster-available', [['--db-cluster-identifier', target]], primaryRegion),
-      '',
-      rds('create-db-instance', instanceOptions, primaryRegion),
-      '',
-      awsWait('rds', 'db-instance-available', [['--db-instance-identifier', instanceId]], primaryRegion),
-      '',
-      '# A restored cluster keeps the old master password; give it its own managed secret.',
-      rds('modify-db-cluster', [['--db-cluster-identifier', target], ['--manage-master-user-password'], ['--apply-immediately']], primaryRegion),
-    ]),
-  ].join('\n');
+  ]);
+}
+
+/** `schema.table` names a schema (a MySQL database) and a table: compare each part, never the dotted name. */
+function mysqlTableExists(table: string): string {
+  const dot = table.indexOf('.');
+  const schema = dot === -1 ? 'database()' : `'${table.slice(0, dot)}'`;
+  const name = dot === -1 ? table : table.slice(dot + 1);
+  return `select count(*) = 1 as table_exists from information_schema.tables where table_schema = ${schema} and table_name = '${name}';  -- ${table}: expected 1`;
+}
+
+/** The plan's checks plus its freshness check (what the verification Lambda runs). */
+function planChecks(store: DatabaseStorePlan): Check[] {
+  const verification = store.verification;
+  if (!verification) return [];
+  const checks = [...verification.checks];
+  const fresh = verification.freshness;
+  if (fresh && !checks.some((check) => check.type === 'freshness' && check.table === fresh.table && check.column === fresh.column)) {
+    checks.push({ type: 'freshness', table: fresh.table, column: fresh.column, maxLagSeconds: fresh.maxLag.seconds } as Check);
+  }
+  return checks;
 }
 
 function checkSql(check: Check, engine: Engine, time: RestoreTimeText): string {
@@ -293,7 +262,7 @@ function checkSql(check: Check, engine: Engine, time: RestoreTimeText): string {
     case 'tableExists':
       return isPostgres(engine)
         ? `select to_regclass('${check.table}') is not null as table_exists;  -- ${check.table}: expected true`
-        : `select count(*) = 1 as table_exists from information_schema.tables where table_schema = database() and table_name = '${check.table}';`;
+        : mysqlTableExists(check.table);
     case 'rowCount':
       return `select count(*) as row_count from ${check.table};  -- expected ${check.min ?? 0} to ${check.max ?? 'any number of'} rows`;
     case 'freshness': {
@@ -326,7 +295,7 @@ function verifySection(context: DatabaseContext): string {
   const { store, target, time } = context;
   const engine = store.engine;
   const port = defaultPort(engine);
-  const checks = store.verification?.checks ?? [];
+  const checks = planChecks(store);
   const sqlLines = checks.map((check) => checkSql(check, engine, time));
   const client = isPostgres(engine)
     ? `PGPASSWORD="$TARGET_PASSWORD" psql "host=$TARGET_HOST port=${port} dbname=$DB_NAME user=$TARGET_USER sslmode=verify-full sslrootcert=global-bundle.pem"`
@@ -334,17 +303,36 @@ function verifySection(context: DatabaseContext): string {
         engine === 'mariadb' ? '--ssl-verify-server-cert' : '--ssl-mode=VERIFY_IDENTITY'
       } "$DB_NAME"`;
   const scheme = isPostgres(engine) ? 'postgres' : 'mysql';
+  // TLS verified against the RDS CA bundle: servers that force TLS (rds.force_ssl, require_secure_transport) refuse
+  // anything else, and an unverified connection could be talking to anyone.
   const url = (prefix: string) =>
-    `${scheme}://$${prefix}_USER:$(jq -rn --arg p "$${prefix}_PASSWORD" '$p|@uri')@$${prefix}_HOST:${port}/$DB_NAME`;
+    `${scheme}://$${prefix}_USER:$(jq -rn --arg p "$${prefix}_PASSWORD" '$p|@uri')@$${prefix}_HOST:${port}/$DB_NAME?sslmode=verify-full&sslrootcert=global-bundle.pem`;
+  const targetTime = time.literal ? time.time : '$RESTORE_TIME';
   return [
     '## 3. Verify the restored database',
     '',
-    `Connect from a host inside the VPC: the restore is private, behind ${context.securityGroups.map(code).join(', ') || 'the default security group'}.`,
+    `\`lifeboat restore --execute\` runs these checks itself. By hand, from a host inside the VPC (the restore is private, behind ${
+      context.securityGroups.map(code).join(', ') || 'the default security group'
+    }):`,
     '',
     codeBlock([RDS_CA_BUNDLE, ...connectionLines(context, target, 'TARGET'), ...connectionLines(context, store.names.primary, 'SOURCE')]),
     '',
-    ...(sqlLines.length > 0
-      ? ["The plan's verification checks, as the scheduled verification runs them:", '', codeBlock([`${client} <<'SQL'`, ...sqlLines, 'SQL']), '']
+    ...(checks.length > 0
+      ? [
+          "The plan's verification checks and freshness, exactly as the scheduled verification runs them (exit 1 when one fails):",
+          '',
+          codeBlock([
+            `cat > checks.json <<'JSON'`,
+            JSON.stringify(checks.map((check) => checkForFile(check))),
+            'JSON',
+            `lifeboat verify-data --url "${url('TARGET')}" --checks checks.json --engine ${engine} --target-time "${targetTime}"`,
+          ]),
+          '',
+          'The same checks in SQL, to look closer:',
+          '',
+          codeBlock([`${client} <<'SQL'`, ...sqlLines, 'SQL']),
+          '',
+        ]
       : [`The plan has no verification checks for ${code(store.id)}; check the tables your application cannot live without.`, '']),
     'Compare with the source table by table (fingerprints computed on the servers, no rows copied) to see exactly what the restore changes:',
     '',
@@ -352,262 +340,70 @@ function verifySection(context: DatabaseContext): string {
   ].join('\n');
 }
 
-function terraformReconcile(context: DatabaseContext, region: string): string[] {
-  const type = context.aurora ? 'aws_rds_cluster' : 'aws_db_instance';
-  const attribute = context.aurora ? 'cluster_identifier' : 'identifier';
-  return [
-    `# Terraform still tracks the old ${context.aurora ? 'cluster' : 'instance'} by its resource id. Find the addresses of this store:`,
-    `for address in $(terraform -chdir="$TF_STACK_DIR" state list | grep '^${type}\\.'); do`,
-    `  printf '%s %s\\n' "$address" "$(terraform -chdir="$TF_STACK_DIR" state show "$address" | awk '$1 == "${attribute}" {print $3}')"`,
-    'done',
-    `# Forget the renamed ones (state rm deletes nothing in AWS), adopt the new ${code(context.store.names.primary)}:`,
-    'terraform -chdir="$TF_STACK_DIR" state rm ADDRESS_OF_EACH_RENAMED_ONE',
-    `terraform -chdir="$TF_STACK_DIR" import ADDRESS_OF_${context.aurora ? 'CLUSTER' : 'INSTANCE'} ${context.store.names.primary}`,
-    `# Review: the plan must show no destroy (prevent_destroy would stop it anyway). Region ${region}.`,
-    'cdktf diff && cdktf deploy',
-  ];
+/** A check as `lifeboat verify-data --checks` reads it (nulls left out). */
+function checkForFile(check: Check): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(check).filter(([, value]) => value !== null && value !== undefined));
 }
 
 function switchSection(context: DatabaseContext): string {
-  const { store, primaryRegion, target, time } = context;
-  const damaged = incidentIdentifier(store.names.primary, 'damaged', time.stamp);
-  const renameOperation = context.aurora ? 'modify-db-cluster' : 'modify-db-instance';
-  const identifierFlag = context.aurora ? '--db-cluster-identifier' : '--db-instance-identifier';
-  const newFlag = context.aurora ? '--new-db-cluster-identifier' : '--new-db-instance-identifier';
-  const waiter = context.aurora ? 'db-cluster-available' : 'db-instance-available';
-  const rename = (from: string, to: string, region: string) =>
-    [
-      rds(renameOperation, [[identifierFlag, from], [newFlag, to], ['--apply-immediately']], region),
-      awsWait('rds', waiter, [[identifierFlag, to]], region),
-    ].join('\n');
-  const replicas = context.aurora ? [] : store.readReplicas;
-  return [
-    '## 4. Switch traffic',
-    '',
-    `Swap names so applications keep their endpoint: the damaged ${context.aurora ? 'cluster' : 'instance'} becomes ` +
-      `${code(damaged)}, the restored one takes ${code(store.names.primary)}. Stop writers first; after the rename the ` +
-      'DNS name points at the restored data (clients reconnect within their DNS TTL).',
-    '',
-    codeBlock([rename(store.names.primary, damaged, primaryRegion), '', rename(target, store.names.primary, primaryRegion)]),
-    ...(replicas.length > 0
-      ? [
-          '',
-          `The read replicas still follow the damaged instance. Rename them out of the way too; \`cdktf deploy\` below recreates ${replicas
-            .map((replica) => code(replica.identifier))
-            .join(', ')} from the restored primary:`,
-          '',
-          codeBlock(replicas.map((replica) => rename(replica.identifier, incidentIdentifier(replica.identifier, 'damaged', time.stamp), replica.region))),
-        ]
-      : []),
-    ...(store.globalDatabase ? ['', globalRebuild(context)] : []),
-    '',
-    codeBlock(terraformReconcile(context, primaryRegion)),
-    '',
-    `Delete the ${code(damaged)} copies only once the objectives hold again (turn off their deletion protection explicitly).`,
-  ].join('\n');
-}
-
-/**
- * After a corruption restore of a global database, the secondary holds the same damage: the restored cluster must
- * become the primary of a fresh global cluster, and Terraform rebuilds the secondary from it.
- */
-function globalRebuild(context: DatabaseContext): string {
-  const { store, primaryRegion, time } = context;
-  const global = store.globalDatabase;
-  if (!global) return '';
-  const damaged = incidentIdentifier(store.names.primary, 'damaged', time.stamp);
-  const damagedSecondary = incidentIdentifier(global.secondaryClusterIdentifier, 'damaged', time.stamp);
-  return [
-    `The secondary ${code(global.secondaryClusterIdentifier)} replicated the damage. Take both damaged clusters out of ` +
-      `${code(global.globalClusterIdentifier)} and recreate the global cluster from the restored primary; \`cdktf deploy\` ` +
-      'below then rebuilds the secondary from it:',
-    '',
-    codeBlock([
-      'export ACCOUNT_ID="$(aws sts get-caller-identity --query Account --output text)"',
-      rds(
-        'remove-from-global-cluster',
-        [['--global-cluster-identifier', global.globalClusterIdentifier], ['--db-cluster-identifier', `arn:aws:rds:${global.secondaryRegion}:$ACCOUNT_ID:cluster:${global.secondaryClusterIdentifier}`]],
-        global.secondaryRegion,
-      ),
-      rds(
-        'remove-from-global-cluster',
-        [['--global-cluster-identifier', global.globalClusterIdentifier], ['--db-cluster-identifier', `arn:aws:rds:${primaryRegion}:$ACCOUNT_ID:cluster:${damaged}`]],
-        primaryRegion,
-      ),
-      rds('modify-db-cluster', [['--db-cluster-identifier', global.secondaryClusterIdentifier], ['--new-db-cluster-identifier', damagedSecondary], ['--apply-immediately']], global.secondaryRegion),
-      rds('modify-global-cluster', [['--global-cluster-identifier', global.globalClusterIdentifier], ['--no-deletion-protection']], primaryRegion),
-      rds('delete-global-cluster', [['--global-cluster-identifier', global.globalClusterIdentifier]], primaryRegion),
-      rds(
-        'create-global-cluster',
-        [
-          ['--global-cluster-identifier', global.globalClusterIdentifier],
-          ['--source-db-cluster-identifier', `arn:aws:rds:${primaryRegion}:$ACCOUNT_ID:cluster:${store.names.primary}`],
-          ['--deletion-protection'],
-        ],
-        primaryRegion,
-      ),
-    ]),
-  ].join('\n');
+  const { store } = context;
+  const procedure = context.aurora
+    ? clusterSwitchProcedure(context.plan, store, context.procedureOptions)
+    : instanceSwitchProcedure(context.plan, store, context.procedureOptions);
+  return renderProcedure(procedure, '## 4. Switch traffic');
 }
 
 function failoverSection(context: DatabaseContext): string {
-  const { store, drRegion, time } = context;
-  const lines: string[] = [];
-  const drReplica = store.readReplicas.find((replica) => replica.index === 0);
+  const { store, drRegion, plan } = context;
   if (store.globalDatabase) {
-    const global = store.globalDatabase;
-    lines.push(
+    const planned = globalSwitchoverProcedure(plan, store) as Procedure;
+    const unplanned = globalFailoverProcedure(plan, store) as Procedure;
+    const release = globalRpoReleaseProcedure(plan, store);
+    return [
       '## 5. Fail over to the global secondary',
       '',
       expectation(store, 'region', 'Unplanned failover loses what had not reached the secondary (see AuroraGlobalDBReplicationLag above)'),
       '',
-      codeBlock([
-        `export SECONDARY_ARN="$(aws rds describe-db-clusters --db-cluster-identifier ${global.secondaryClusterIdentifier} --query 'DBClusters[0].DBClusterArn' --output text --region ${global.secondaryRegion})"`,
-        '',
-        '# Planned (both regions healthy, no data loss): switchover.',
-        rds('switchover-global-cluster', [['--global-cluster-identifier', global.globalClusterIdentifier], ['--target-db-cluster-identifier', '$SECONDARY_ARN']], global.secondaryRegion),
-        '',
-        '# Unplanned (primary region down): failover, accepting the replication lag as data loss.',
-        rds(
-          'failover-global-cluster',
-          [['--global-cluster-identifier', global.globalClusterIdentifier], ['--target-db-cluster-identifier', '$SECONDARY_ARN'], ['--allow-data-loss']],
-          global.secondaryRegion,
-        ),
-        '',
-        awsWait('rds', 'db-cluster-available', [['--db-cluster-identifier', global.secondaryClusterIdentifier]], global.secondaryRegion),
-      ]),
+      'Two different procedures: never paste one for the other.',
       '',
-      `Point applications at the writer endpoint of ${code(global.secondaryClusterIdentifier)} in ${code(global.secondaryRegion)}` +
-        (global.secondaryInstances === 0 ? ' after adding a writer instance (the secondary is headless in this plan):' : '.'),
-      ...(global.secondaryInstances === 0
-        ? [
-            '',
-            codeBlock([
-              rds(
-                'create-db-instance',
-                [
-                  ['--db-instance-identifier', `${global.secondaryClusterIdentifier}-1`],
-                  ['--db-cluster-identifier', global.secondaryClusterIdentifier],
-                  ['--engine', store.engine],
-                  ...(store.instanceClass ? [['--db-instance-class', store.instanceClass] as const] : []),
-                  ['--no-publicly-accessible'],
-                ],
-                global.secondaryRegion,
-              ),
-            ]),
-          ]
-        : []),
-    );
-  } else if (drReplica) {
-    lines.push(
-      '## 5. Promote the cross-region replica',
+      renderProcedure(planned, `### 5a. ${planned.title}`),
       '',
-      expectation(store, 'region', 'Writes the replica had not received (ReplicaLag above) are lost'),
-      '',
-      `Promotion is one-way: ${code(drReplica.identifier)} becomes a standalone primary in ${code(drReplica.region)}.`,
-      '',
-      codeBlock([
-        rds(
-          'promote-read-replica',
-          [
-            ['--db-instance-identifier', drReplica.identifier],
-            ['--backup-retention-period', String(store.backup.retentionDays)],
-            ['--preferred-backup-window', store.backup.backupWindow],
-          ],
-          drReplica.region,
-        ),
-        awsWait('rds', 'db-instance-available', [['--db-instance-identifier', drReplica.identifier]], drReplica.region),
-        ...(store.multiAz
-          ? ['', rds('modify-db-instance', [['--db-instance-identifier', drReplica.identifier], ['--multi-az'], ['--apply-immediately']], drReplica.region)]
-          : []),
-      ]),
-      '',
-      `Point applications at the endpoint of ${code(drReplica.identifier)}. Do not run \`cdktf deploy\` for this stack until step 6: ` +
-        'Terraform still describes the replica as a replica.',
-    );
-  } else if (store.crossRegionBackupReplication) {
-    const replication = store.crossRegionBackupReplication;
-    const target = restoreIdentifier(store.names.dr, time.stamp);
-    lines.push(
-      '## 5. Restore from the replicated backups in the DR region',
-      '',
-      expectation(store, 'region', 'Data after the newest replicated log is lost'),
-      '',
-      codeBlock([
-        `export AUTOMATED_BACKUPS_ARN="$(aws rds describe-db-instance-automated-backups --db-instance-identifier ${store.names.primary} --query 'DBInstanceAutomatedBackups[0].DBInstanceAutomatedBackupsArn' --output text --region ${replication.region})"`,
-        '',
-        '# Once per DR region; skip if it exists from an earlier drill.',
-        rds(
-          'create-db-subnet-group',
-          [
-            ['--db-subnet-group-name', store.names.dr],
-            ['--db-subnet-group-description', `DR restores of ${store.names.primary}`],
-            ['--subnet-ids', ...context.plan.network.dr.subnetIds],
-          ],
-          replication.region,
-        ),
-        '',
-        rds(
-          'restore-db-instance-to-point-in-time',
-          [
-            ['--source-db-instance-automated-backups-arn', '$AUTOMATED_BACKUPS_ARN'],
-            ['--target-db-instance-identifier', target],
-            ['--use-latest-restorable-time'],
-            ['--db-subnet-group-name', store.names.dr],
-            ...(context.drSecurityGroups.length > 0 ? [['--vpc-security-group-ids', ...context.drSecurityGroups] as const] : []),
-            ...(store.instanceClass ? [['--db-instance-class', store.instanceClass] as const] : []),
-            [store.multiAz ? '--multi-az' : '--no-multi-az'],
-            ['--no-publicly-accessible'],
-            ['--deletion-protection'],
-            ['--copy-tags-to-snapshot'],
-            ['--manage-master-user-password'],
-            ['--tags', ...restoreTags(context, store.names.primary, 'latest')],
-          ],
-          replication.region,
-        ),
-        awsWait('rds', 'db-instance-available', [['--db-instance-identifier', target]], replication.region),
-      ]),
-    );
-  } else {
-    lines.push(
-      '## 5. Region outage',
-      '',
-      `This plan has no standby or replicated backup for ${code(store.id)} in ${code(drRegion)}` +
-        (store.awsBackup?.rules.some((rule) => rule.copyToDr) ? ': use the AWS Backup copies (step 7) in the DR region.' : '; the data is unavailable until the primary region recovers.'),
-    );
+      renderProcedure(unplanned, `### 5b. ${unplanned.title}`),
+      ...(release ? ['', renderProcedure(release, `### 5c. ${release.title}`)] : []),
+    ].join('\n');
   }
-  return lines.join('\n');
+  const promote = promoteReplicaProcedure(store);
+  if (promote) {
+    return renderProcedure(promote, '## 5. Promote the cross-region replica', {}, [
+      expectation(store, 'region', 'Writes the replica had not received (ReplicaLag above) are lost'),
+    ]);
+  }
+  if (store.crossRegionBackupReplication) {
+    const restore = instanceDrRestoreProcedure(plan, store, { ...context.procedureOptions, restoreTime: 'latest' });
+    return renderProcedure(restore, '## 5. Restore from the replicated backups in the DR region', { check: () => 'Then verify it (step 3, with the DR region).' }, [
+      expectation(store, 'region', 'Data after the newest replicated log is lost'),
+    ]);
+  }
+  return [
+    '## 5. Region outage',
+    '',
+    `This plan has no standby or replicated backup for ${code(store.id)} in ${code(drRegion)}` +
+      (store.awsBackup?.rules.some((rule) => rule.copyToDr) ? ': use the AWS Backup copies (step 7) in the DR region.' : '; the data is unavailable until the primary region recovers.'),
+  ].join('\n');
 }
 
 function failbackSection(context: DatabaseContext): string {
-  const { store, primaryRegion, time } = context;
+  const { store, primaryRegion, plan } = context;
   if (store.globalDatabase) {
-    const global = store.globalDatabase;
-    return [
-      '## 6. Fail back',
-      '',
+    const back = globalSwitchoverProcedure(plan, store, 'to-primary') as Procedure;
+    return renderProcedure(back, '## 6. Fail back', {}, [
       `When ${code(primaryRegion)} is healthy, ${code(store.names.primary)} rejoins the global cluster as a secondary ` +
-        '(after an unplanned failover it is rebuilt from the new primary). Wait until it is a member and in sync, then switch over back:',
-      '',
-      codeBlock([
-        rds(
-          'describe-global-clusters',
-          [
-            ['--global-cluster-identifier', global.globalClusterIdentifier],
-            ['--query', 'GlobalClusters[0].GlobalClusterMembers[].[DBClusterArn,IsWriter,SynchronizationStatus]'],
-            ['--output', 'table'],
-          ],
-          primaryRegion,
-        ),
-        `export PRIMARY_ARN="$(aws rds describe-db-clusters --db-cluster-identifier ${store.names.primary} --query 'DBClusters[0].DBClusterArn' --output text --region ${primaryRegion})"`,
-        rds('switchover-global-cluster', [['--global-cluster-identifier', global.globalClusterIdentifier], ['--target-db-cluster-identifier', '$PRIMARY_ARN']], primaryRegion),
-      ]),
-      '',
-      'Then `cdktf diff` must show no changes to the clusters.',
-    ].join('\n');
+        '(after an unplanned failover it is rebuilt from the new primary). Wait until it is a member and in sync ' +
+        `(\`aws rds describe-global-clusters --global-cluster-identifier ${store.globalDatabase.globalClusterIdentifier} --region ${primaryRegion}\`), then switch over back.`,
+    ]);
   }
-  const drReplica = store.readReplicas.find((replica) => replica.index === 0);
-  if (!drReplica) {
+  const failback = replicaFailbackProcedure(plan, store, context.procedureOptions);
+  if (!failback) {
     return [
       '## 6. Fail back',
       '',
@@ -615,58 +411,7 @@ function failbackSection(context: DatabaseContext): string {
         'copy the writes made in the DR region back, and switch applications back to the primary endpoint.',
     ].join('\n');
   }
-  const stale = incidentIdentifier(store.names.primary, 'stale', time.stamp);
-  const retired = incidentIdentifier(drReplica.identifier, 'retired', time.stamp);
-  return [
-    '## 6. Fail back',
-    '',
-    `When ${code(primaryRegion)} is healthy: ${code(store.names.primary)} is stale. Rebuild the primary as a replica of the ` +
-      `promoted ${code(drReplica.identifier)}, then promote it back during a short write freeze.`,
-    '',
-    codeBlock([
-      'export ACCOUNT_ID="$(aws sts get-caller-identity --query Account --output text)"',
-      `export PRIMARY_KMS_KEY="$(aws rds describe-db-instances --db-instance-identifier ${store.names.primary} --query 'DBInstances[0].KmsKeyId' --output text --region ${primaryRegion})"`,
-      rds('modify-db-instance', [['--db-instance-identifier', store.names.primary], ['--new-db-instance-identifier', stale], ['--apply-immediately']], primaryRegion),
-      awsWait('rds', 'db-instance-available', [['--db-instance-identifier', stale]], primaryRegion),
-      '',
-      rds(
-        'create-db-instance-read-replica',
-        [
-          ['--db-instance-identifier', store.names.primary],
-          ['--source-db-instance-identifier', `arn:aws:rds:${drReplica.region}:$ACCOUNT_ID:db:${drReplica.identifier}`],
-          ['--kms-key-id', '$PRIMARY_KMS_KEY'],
-          ['--db-subnet-group-name', store.names.primary],
-          ...(context.securityGroups.length > 0 ? [['--vpc-security-group-ids', ...context.securityGroups] as const] : []),
-          ...(store.instanceClass ? [['--db-instance-class', store.instanceClass] as const] : []),
-          ['--no-publicly-accessible'],
-          ['--deletion-protection'],
-          ['--copy-tags-to-snapshot'],
-        ],
-        primaryRegion,
-      ),
-      awsWait('rds', 'db-instance-available', [['--db-instance-identifier', store.names.primary]], primaryRegion),
-      '',
-      '# Freeze writes, wait for ReplicaLag 0 on the new replica, then promote it back:',
-      rds(
-        'promote-read-replica',
-        [
-          ['--db-instance-identifier', store.names.primary],
-          ['--backup-retention-period', String(store.backup.retentionDays)],
-          ['--preferred-backup-window', store.backup.backupWindow],
-        ],
-        primaryRegion,
-      ),
-      awsWait('rds', 'db-instance-available', [['--db-instance-identifier', store.names.primary]], primaryRegion),
-      '',
-      `# Switch applications back to ${store.names.primary}, then retire the promoted DR copy so Terraform recreates the replica:`,
-      rds('modify-db-instance', [['--db-instance-identifier', drReplica.identifier], ['--new-db-instance-identifier', retired], ['--apply-immediately']], drReplica.region),
-    ]),
-    '',
-    codeBlock(terraformReconcile(context, primaryRegion)),
-    '',
-    `After \`cdktf deploy\`, ${code(drReplica.identifier)} is a replica again; the alarms above must return to OK before ` +
-      `${code(stale)} and ${code(retired)} are deleted.`,
-  ].join('\n');
+  return renderProcedure(failback, '## 6. Fail back');
 }
 
 function awsBackupSection(context: DatabaseContext): string {
@@ -682,6 +427,9 @@ function awsBackupSection(context: DatabaseContext): string {
           ['--snapshot-identifier', '$RECOVERY_POINT_ARN'],
           ['--engine', store.engine],
           ['--db-subnet-group-name', store.names.primary],
+          ...(operatorDatabaseNames(context.plan, store).globalRpoParameterGroup
+            ? [['--db-cluster-parameter-group-name', operatorDatabaseNames(context.plan, store).globalRpoParameterGroup?.primary ?? ''] as const]
+            : []),
           ...(context.securityGroups.length > 0 ? [['--vpc-security-group-ids', ...context.securityGroups] as const] : []),
           ['--deletion-protection'],
           ['--copy-tags-to-snapshot'],
@@ -700,11 +448,21 @@ function awsBackupSection(context: DatabaseContext): string {
           ['--no-publicly-accessible'],
           ['--deletion-protection'],
           ['--copy-tags-to-snapshot'],
-          ['--manage-master-user-password'],
           ['--tags', ...restoreTags(context, store.names.primary, '$RECOVERY_POINT_ARN')],
         ],
         primaryRegion,
       );
+  const names = operatorDatabaseNames(context.plan, store);
+  const secret = rds(
+    context.aurora ? 'modify-db-cluster' : 'modify-db-instance',
+    [
+      [context.aurora ? '--db-cluster-identifier' : '--db-instance-identifier', target],
+      ['--manage-master-user-password'],
+      ['--master-user-secret-kms-key-id', names.kmsKey.primary],
+      ['--apply-immediately'],
+    ],
+    primaryRegion,
+  );
   return [
     '## 7. Restore from AWS Backup',
     '',
@@ -713,7 +471,7 @@ function awsBackupSection(context: DatabaseContext): string {
     'RDS recovery points are snapshots: pick the newest one before the damage and restore it into a new ' +
       `${context.aurora ? 'cluster' : 'instance'}, then continue with steps 3 and 4.`,
     '',
-    codeBlock([
+    scriptBlock([
       'export ACCOUNT_ID="$(aws sts get-caller-identity --query Account --output text)"',
       awsCommand(
         'backup',
@@ -723,6 +481,9 @@ function awsBackupSection(context: DatabaseContext): string {
       ),
       'export RECOVERY_POINT_ARN="arn:aws:rds:...:snapshot:awsbackup:job-..."   # from the list above',
       restore,
+      '',
+      '# Wait until it is available (the waiting loop of step 2), then give it the managed secret Terraform expects:',
+      secret,
     ]),
     ...(copies
       ? [
@@ -764,6 +525,11 @@ export function databaseRunbook(plan: BackupPlan, store: DatabaseStorePlan, opti
     securityGroups: plan.network.primary.securityGroupIds,
     drSecurityGroups: plan.network.dr.securityGroupIds,
     aurora,
+    procedureOptions: {
+      restoreTime: time.literal ? time.time : undefined,
+      stamp: time.stamp,
+      addresses: options.addresses ?? null,
+    },
   };
   const kind = aurora ? 'Aurora cluster' : 'RDS instance';
   const title = `database ${code(store.id)} (${store.engine}${store.engineVersion ? ` ${store.engineVersion}` : ''}, ${kind})`;
@@ -775,7 +541,7 @@ export function databaseRunbook(plan: BackupPlan, store: DatabaseStorePlan, opti
     situationsSection(context),
     variablesSection(time, [
       `export DB_NAME="${isPostgres(store.engine) ? 'postgres' : 'mysql'}"   # the database the checks' tables live in`,
-      `export TF_STACK_DIR="cdktf.out/stacks/${plan.name}"   # the stack directory cdktf synth wrote`,
+      `export TF_STACK_DIR="${options.addresses?.stackDir ?? `cdktf.out/stacks/${plan.name}`}"   # the stack directory cdktf synth wrote`,
     ]),
     assessSection(context),
     aurora ? clusterRestoreSection(context) : instanceRestoreSection(context),

@@ -44,3 +44,8 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 export function code(text: string): string {
   return `\`${text}\``;
 }
+
+/** A block that changes things: run by `bash -euo pipefail`, so a failing command stops it without closing the shell. */
+export function scriptBlock(lines: readonly string[]): string {
+  return codeBlock(["bash -euo pipefail <<'STEPS'", ...lines, 'STEPS']);
+}

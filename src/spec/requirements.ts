@@ -142,6 +142,12 @@ function resolve(input: RequirementsInput): Requirements {
     defaults,
     databases: (input.databases ?? []).map((db) => resolveDatabase(db, input, defaults)),
     buckets: (input.buckets ?? []).map((bucket) => resolveBucket(bucket, defaults)),
+    evidence: {
+      lock: {
+        ...(input.evidence?.lock?.mode !== undefined ? { mode: input.evidence.lock.mode } : {}),
+        ...(input.evidence?.lock?.days !== undefined ? { days: input.evidence.lock.days } : {}),
+      },
+    },
   };
 }
 

@@ -213,6 +213,17 @@ export const requirementsSchema = z
     defaults: z.strictObject({ rpo: scopeObjectives.optional(), rto: scopeObjectives.optional() }).optional(),
     databases: z.array(database).max(10_000).optional(),
     buckets: z.array(bucket).max(10_000).optional(),
+    evidence: z
+      .strictObject({
+        lock: z
+          .strictObject({
+            mode: z.enum(LOCK_MODES).optional().meta({ description: 'Object Lock mode of the evidence records (default governance)' }),
+            days: z.int().min(1).max(36_500).optional().meta({ description: 'Days each record is locked (default 400)' }),
+          })
+          .optional(),
+      })
+      .optional()
+      .meta({ description: 'The evidence bucket (DR region) that keeps a locked record of every verification run' }),
   })
   .meta({ title: 'Lifeboat backup requirements (version 1)' });
 

@@ -182,4 +182,6 @@ export interface Requirements {
   defaults: { rpo: ScopeSeconds; rto: ScopeSeconds };
   databases: DatabaseRequirement[];
   buckets: BucketRequirement[];
+  /** The evidence bucket's Object Lock; absent fields take the planner's defaults (src/plan/evidence.ts). */
+  evidence: { lock: { mode?: LockMode; days?: number } };
 }

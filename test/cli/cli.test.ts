@@ -134,6 +134,39 @@ describe('lifeboat plan', () => {
     expect(stderr).toBe('lifeboat plan: 1 error (see findings)\n');
   });
 
+  it('writes no plan file when the plan has errors, and says so', async () => {
+    const doc = baseSpec();
+    doc.buckets[0].rpo = '5m';
+    const spec = writeSpec('s3-rpo-out.json', doc);
+    const out = path.join(dir, 'erroring', 'backup_plan.json');
+    const fresh = await cli('plan', spec, '-o', out);
+    expect(fresh.code).toBe(1);
+    expect(fresh.stderr).toBe(`lifeboat plan: 1 error (see findings); ${out} was not written\n`);
+    expect(fs.existsSync(out)).toBe(false);
+    // A plan file from an earlier, passing run is left alone, and the message says it is not this run's.
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, 'earlier plan');
+    const again = await cli('plan', spec, '-o', out);
+    expect(again.stderr).toBe(`lifeboat plan: 1 error (see findings); ${out} was not written (the file there is from an earlier run)\n`);
+    expect(fs.readFileSync(out, 'utf8')).toBe('earlier plan');
+  });
+
+  it('writes -o atomically: the whole plan or the previous file, never a temporary left behind', async () => {
+    const folder = path.join(dir, 'atomic', 'nested');
+    const out = path.join(folder, 'backup_plan.json');
+    const written = await cli('plan', EXAMPLE_PATH, '--format', 'json', '-o', out);
+    expect(written.code).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toBe(written.stdout);
+    expect(fs.readdirSync(folder)).toEqual(['backup_plan.json']);
+    // The target is a folder: the rename fails, the error names the file, and the temporary file is gone.
+    const blocked = path.join(dir, 'atomic', 'blocked');
+    fs.mkdirSync(path.join(blocked, 'backup_plan.json'), { recursive: true });
+    const failed = await cli('plan', EXAMPLE_PATH, '-o', path.join(blocked, 'backup_plan.json'));
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain(`lifeboat: cannot write ${path.join(blocked, 'backup_plan.json')}: `);
+    expect(fs.readdirSync(blocked)).toEqual(['backup_plan.json']);
+  });
+
   it('exits 2 on an invalid spec without writing a plan', async () => {
     const out = path.join(dir, 'never.json');
     const { code } = await cli('plan', writeSpec('bad.json', { version: 1 }), '-o', out);

@@ -35,7 +35,7 @@ describe('DisasterRecovery on the example', () => {
   it('renders every store of the plan, with its proof: verification, probes, replica check, dashboard', () => {
     expect(Object.keys(resourcesOfType(json, 'aws_db_instance'))).toHaveLength(2); // orders, billing
     expect(Object.keys(resourcesOfType(json, 'aws_rds_cluster'))).toHaveLength(2); // ledger + its DR secondary
-    expect(Object.keys(resourcesOfType(json, 'aws_s3_bucket'))).toHaveLength(4); // 2 buckets x 2 regions
+    expect(Object.keys(resourcesOfType(json, 'aws_s3_bucket'))).toHaveLength(6); // 2 buckets x 2 regions + the evidence bucket and its replica
     const functions = Object.values(resourcesOfType(json, 'aws_lambda_function')).map((f) => `${f.function_name}@${f.region}`);
     expect(functions.sort()).toEqual([
       'shop-backup-age-probe@eu-west-1',

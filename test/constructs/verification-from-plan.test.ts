@@ -32,7 +32,7 @@ describe('plan mapping for verification restores and probes', () => {
     const out = synthStack((stack) => {
       for (const region of [plan.regions.primary, plan.regions.dr]) {
         const props = verificationRestorePropsFromPlan(plan, region, { alarmTopics: topics, automatedBackupsArns: { orders: ordersBackups } });
-        if (props) new VerificationRestore(stack, `verify-${region}`, props);
+        if (props) new VerificationRestore(stack, `verify-${region}`, { ...props, evidence: { bucketName: 'shop-evidence-eu-central-1', region: 'eu-central-1', kmsKeyArn: 'arn:aws:kms:eu-central-1:123456789012:key/evidence' } });
       }
       new BackupAgeProbe(stack, 'probe', backupAgeProbePropsFromPlan(plan, { alarmTopics: topics, account })!);
       new ReplicationCheck(stack, 'replicas', replicationCheckPropsFromPlan(plan, { alarmTopics: topics })!);

@@ -45,6 +45,7 @@ const props: VerificationRestoreProps = {
   subnetIds: ['subnet-a', 'subnet-b'],
   stores: [orders, ledger],
   alarmTopics: topics,
+  evidence: { bucketName: 'shop-evidence-eu-central-1', region: 'eu-central-1', kmsKeyArn: 'arn:aws:kms:eu-central-1:123456789012:key/evidence' },
 };
 
 function synth(overrides: Partial<VerificationRestoreProps> = {}): TerraformJson {
@@ -84,7 +85,6 @@ describe('VerificationRestore network', () => {
     expect(onlyResource(out, 'aws_db_subnet_group')).toMatchObject({ name: 'shop-verify', subnet_ids: ['subnet-a', 'subnet-b'], region: 'eu-central-1' });
     expect(onlyResource(out, 'aws_lambda_function')).toMatchObject({
       vpc_config: { subnet_ids: ['subnet-a', 'subnet-b'], security_group_ids: [fnGroup] },
-      reserved_concurrent_executions: 1,
       runtime: 'nodejs22.x',
       region: 'eu-central-1',
     });
@@ -119,7 +119,10 @@ describe('VerificationRestore events', () => {
     expect(JSON.parse(byName['shop-verify-rds-events'].rule.event_pattern)).toEqual({
       source: ['aws.rds'],
       'detail-type': ['RDS DB Instance Event', 'RDS DB Cluster Event'],
-      detail: { SourceIdentifier: [{ prefix: 'lbv-shop-ledger' }, { prefix: 'lbv-shop-orders' }] },
+      // Both documented forms: the bare identifier and AWS's sample-event form `rds:<identifier>`.
+      detail: {
+        SourceIdentifier: [{ prefix: 'lbv-shop-ledger' }, { prefix: 'rds:lbv-shop-ledger' }, { prefix: 'lbv-shop-orders' }, { prefix: 'rds:lbv-shop-orders' }],
+      },
     });
     const targets = Object.values(resourcesOfType(out, 'aws_cloudwatch_event_target'));
     const inputOf = (name: string) => targets.find((target) => target.rule === `\${aws_cloudwatch_event_rule.${byName[name].key}.name}`)!.input;

@@ -8,10 +8,13 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { createVerifyHandler, type VerifyEvent, type VerifyResult } from '../../lambda/verify-restore';
 import type { VerifyConfig } from '../../lambda/verify-restore/config';
 import { createLogger } from '../../lambda/shared/log';
+import { FakeEvidenceBucket } from '../support/fake-evidence-bucket';
 import { FAKE_REGION, type FakeAws } from '../support/fake-rds';
 
 export interface Harness {
   readonly fake: FakeAws;
+  /** The evidence bucket the handler writes its records and claims to. */
+  readonly evidence: FakeEvidenceBucket;
   readonly logs: string[];
   readonly outcomes: { event: string; result?: VerifyResult; error?: string }[];
   invoke(event: VerifyEvent): Promise<VerifyResult | undefined>;
@@ -22,11 +25,22 @@ export interface Harness {
 /** Lambda timeout the harness gives each invocation (the construct's setting). */
 export const LAMBDA_TIMEOUT_MS = 600_000;
 
-export function createHarness(fake: FakeAws, config: VerifyConfig, options: { timeoutMs?: number } = {}): Harness {
+/** The evidence bucket of the test configurations. */
+export const EVIDENCE = { bucket: 'lifeboat-evidence-test', region: 'eu-central-1' } as const;
+
+/** The prefixes the verification role may write under: one per store. */
+export function verifyEvidencePrefixes(config: VerifyConfig): string[] {
+  return config.stores.map((store) => `verify-restore/${store.storeId}/`);
+}
+
+export function createHarness(fake: FakeAws, config: VerifyConfig, options: { timeoutMs?: number; evidence?: FakeEvidenceBucket } = {}): Harness {
   const logs: string[] = [];
   const outcomes: Harness['outcomes'] = [];
+  const evidence = options.evidence ?? new FakeEvidenceBucket({ bucket: config.evidence.bucket, writablePrefixes: verifyEvidencePrefixes(config) });
+  fakes.push(evidence);
   const handler = createVerifyHandler({
     config,
+    s3: () => evidence.client,
     rds: new RDSClient({ region: FAKE_REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
     cloudwatch: (region) => new CloudWatchClient({ region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
     now: () => fake.clock.now(),
@@ -65,5 +79,12 @@ export function createHarness(fake: FakeAws, config: VerifyConfig, options: { ti
     return maxRounds;
   }
 
-  return { fake, logs, outcomes, invoke, drive };
+  return { fake, evidence, logs, outcomes, invoke, drive };
+}
+
+const fakes: FakeEvidenceBucket[] = [];
+
+/** Restores the evidence buckets' mocks (call in afterEach, next to FakeAws.restore). */
+export function restoreEvidenceFakes(): void {
+  for (const bucket of fakes.splice(0, fakes.length)) bucket.restore();
 }

@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { parseVerifyConfig } from '../../lambda/verify-restore/config';
 import { createPostgresDatabase, postgresCaPem, type TestDatabase } from '../support/databases';
 import { FAKE_REGION, FakeAws } from '../support/fake-rds';
-import { createHarness } from './verify-restore-harness';
+import { createHarness, EVIDENCE, restoreEvidenceFakes } from './verify-restore-harness';
 
 const T0 = new Date('2026-03-01T06:00:00.000Z');
 
@@ -35,6 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   fake?.restore();
+  restoreEvidenceFakes();
   await admin?.end();
   if (db) {
     await db.drop();
@@ -70,6 +71,7 @@ it('start -> advance -> checks against the real PostgreSQL -> metrics -> cleanup
     JSON.stringify({
       namespace: 'Lifeboat',
       caBundlePem: postgresCaPem(),
+      evidence: EVIDENCE,
       stores: [
         {
           storeId: 'payments',
@@ -145,4 +147,9 @@ it('start -> advance -> checks against the real PostgreSQL -> metrics -> cleanup
   expect(fake.instanceIds()).toEqual(['shop-payments']);
   expect(fake.violations).toEqual([]);
   expect(harness.logs.join('\n')).not.toContain(modify[0].input.MasterUserPassword);
+  // 6. Evidence: one record of the run, never the password.
+  const records = harness.evidence.keys('verify-restore/payments/2026/');
+  expect(records).toHaveLength(1);
+  expect(harness.evidence.violations).toEqual([]);
+  expect(Object.values(harness.evidence.contents()).join('\n')).not.toContain(modify[0].input.MasterUserPassword);
 });

@@ -11,9 +11,10 @@ import { Client } from 'pg';
 import { parseVerifyConfig, type VerifyConfig, type VerifyStoreConfig } from '../../lambda/verify-restore/config';
 import { verifyRestorePolicyStatements } from '../../lambda/verify-restore/iam';
 import type { CheckSpec } from '../../src/checks/types';
+import { parseEvidenceJson, parseEvidenceKey, type VerificationRunRecord } from '../../src/evidence/record';
 import { createPostgresDatabase, postgresCaPem, type TestDatabase } from '../support/databases';
 import { failTimes, FAKE_ACCOUNT, FAKE_REGION, FakeAws, rdsError, throttling, type RecordedCall } from '../support/fake-rds';
-import { createHarness, type Harness } from './verify-restore-harness';
+import { createHarness, EVIDENCE, restoreEvidenceFakes, type Harness } from './verify-restore-harness';
 import { policyAllows } from './verify-restore-policy-eval';
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
@@ -89,13 +90,14 @@ function clusterStore(overrides: Partial<VerifyStoreConfig> = {}): Record<string
 }
 
 function config(...stores: Record<string, unknown>[]): VerifyConfig {
-  const parsed = parseVerifyConfig(JSON.stringify({ namespace: 'Lifeboat', caBundlePem: postgresCaPem(), stores }));
+  const parsed = parseVerifyConfig(JSON.stringify({ namespace: 'Lifeboat', caBundlePem: postgresCaPem(), evidence: EVIDENCE, stores }));
   allConfigs.push(parsed);
   return parsed;
 }
 
 let fake: FakeAws | undefined;
 afterEach(() => {
+  restoreEvidenceFakes();
   if (fake) {
     allCalls.push(...fake.calls);
     fake.restore();
@@ -133,9 +135,56 @@ function success(storeId: string, restoreSeconds: number): string[] {
   ];
 }
 
+/** The evidence records the handler wrote, parsed (every one must be a valid record under its own key). */
+function recordsOf(harness: Harness): VerificationRunRecord[] {
+  return Object.entries(harness.evidence.contents())
+    .filter(([key]) => parseEvidenceKey(key) !== undefined)
+    .map(([key, text]) => {
+      const parsed = parseEvidenceJson(text);
+      if (!parsed.ok) throw new Error(`${key}: ${parsed.problems.join('; ')}`);
+      const record = parsed.record as VerificationRunRecord;
+      expect(record.kind).toBe('verification-run');
+      expect(key).toBe(`verify-restore/${record.store}/${record.startedAt.slice(0, 4)}/${record.startedAt.slice(5, 7)}/${record.startedAt.slice(8, 10)}/${record.runId}.json`);
+      return record;
+    });
+}
+
+/**
+ * Exactly one record per run: every restore the handler started has one, no run id has two, and each store has as
+ * many records as `VerificationSucceeded` datapoints, with the same results (the metrics are derived from them).
+ * Nothing is written outside the handler's prefix, nothing is written twice.
+ */
+function expectOneRecordPerRun(harness: Harness): VerificationRunRecord[] {
+  const { fake: target, evidence } = harness;
+  expect(evidence.violations).toEqual([]);
+  expect(evidence.overwritten()).toEqual([]);
+  const records = recordsOf(harness);
+  const runIds = records.map((record) => `${record.store}/${record.runId}`);
+  expect(new Set(runIds).size).toBe(runIds.length);
+  const restored = [...target.callsOf('RestoreDBInstanceToPointInTime'), ...target.callsOf('RestoreDBClusterToPointInTime')]
+    .filter((call) => !call.error)
+    .map((call) => {
+      const tags = Object.fromEntries(call.input.Tags.map((tag: { Key: string; Value: string }) => [tag.Key, tag.Value]));
+      return `${tags['lifeboat:store']}/${tags['lifeboat:run-id']}`;
+    });
+  for (const run of restored) expect(runIds).toContain(run);
+  const stores = [...new Set([...records.map((record) => record.store), ...target.metrics.map((metric) => metric.dimensions.StoreId)])].sort();
+  for (const store of stores) {
+    const published = target.metrics.filter((metric) => metric.dimensions.StoreId === store && metric.name === 'VerificationSucceeded').map((metric) => metric.value);
+    const recorded = records.filter((record) => record.store === store).map((record) => (record.outcome === 'succeeded' ? 1 : 0));
+    expect(recorded.sort()).toEqual(published.sort());
+  }
+  // Never credentials: no password the handler set appears in any record.
+  const passwords = [...target.callsOf('ModifyDBInstance'), ...target.callsOf('ModifyDBCluster')].map((call) => call.input.MasterUserPassword as string);
+  const text = Object.values(evidence.contents()).join('\n');
+  for (const password of passwords) expect(text).not.toContain(password);
+  return records;
+}
+
 /** The invariants every scenario ends with. */
 function expectCleanEnd(harness: Harness): void {
   const { fake: target } = harness;
+  expectOneRecordPerRun(harness);
   expect(target.temporaryResources()).toEqual([]);
   expect(target.violations).toEqual([]);
   expect(target.unsupported).toEqual([]);
@@ -197,6 +246,30 @@ describe('verify-restore fault table', () => {
     expect(harness.fake.metrics.every((metric) => metric.namespace === 'Lifeboat')).toBe(true);
     expect(harness.fake.instanceIds()).toEqual(['app-orders']);
     expectCleanEnd(harness);
+    const [record] = recordsOf(harness);
+    expect(record).toMatchObject({
+      store: 'orders',
+      region: FAKE_REGION,
+      runId: 'orders-20260101T000000Z',
+      source: { identifier: 'app-orders', kind: 'instance', automatedBackupsArn: null },
+      targetTime: '2025-12-31T23:58:59.000Z',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      restoreSeconds: INSTANCE_RESTORE_SECONDS,
+      dataLagSeconds: EXPECTED_LAG,
+      connected: true,
+      outcome: 'succeeded',
+      reason: null,
+      handlerVersion: expect.stringMatching(/^lifeboat@\d+\.\d+\.\d+/),
+    });
+    // The restore step ends at the RDS event the RestoreSeconds metric uses.
+    expect(record.steps.restore).toEqual({ startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:20:00.000Z' });
+    expect(record.steps.checks.startedAt).not.toBeNull();
+    expect(record.checks.map((check) => [check.name, check.result, check.observed])).toEqual([
+      ['tableExists:public.orders', 'passed', true],
+      ['rowCount:orders', 'passed', 3],
+      ['freshness:orders.created_at', 'passed', { newestRowTime: '2025-12-31T23:57:00.000Z', lagSeconds: EXPECTED_LAG }],
+      ['no negative totals', 'passed', 0],
+    ]);
   });
 
   it('2. Aurora cluster: full-copy restore, one instance, password on the cluster, instance then cluster deleted', async () => {
@@ -276,6 +349,10 @@ describe('verify-restore fault table', () => {
     expect(deleted[0].time.getTime() - T0.getTime()).toBe(61 * 60_000);
     expect(rounds).toBeLessThan(70);
     expectCleanEnd(harness);
+    expect(recordsOf(harness)).toEqual([
+      expect.objectContaining({ outcome: 'swept', reason: 'no result within 3600s (status creating)', connected: false, restoreSeconds: null }),
+    ]);
+    expect(recordsOf(harness)[0].checks.every((check) => check.result === 'not-run')).toBe(true);
   });
 
   it('7. crash between password reset and checks: the next tick resets again and finishes once', async () => {
@@ -368,6 +445,9 @@ describe('verify-restore fault table', () => {
     ]);
     expect(outcomeTags(target)).toEqual([[{ Key: 'lifeboat:outcome', Value: 'failed' }]]);
     expectCleanEnd(harness);
+    const [record] = recordsOf(harness);
+    expect(record).toMatchObject({ outcome: 'failed', reason: '1 check(s) failed: tableExists:invoices', connected: true });
+    expect(record.checks.at(-1)).toMatchObject({ name: 'tableExists:invoices', result: 'failed', observed: false, message: expect.stringContaining('does not exist') });
   });
 
   it('13. restored data older than the freshness bound: lag measured and published, verification fails', async () => {
@@ -442,7 +522,7 @@ describe('verify-restore fault table', () => {
       execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
       const otherCa = fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8');
       const target = newFake();
-      const parsed = parseVerifyConfig(JSON.stringify({ namespace: 'Lifeboat', caBundlePem: otherCa, stores: [instanceStore()] }));
+      const parsed = parseVerifyConfig(JSON.stringify({ namespace: 'Lifeboat', caBundlePem: otherCa, evidence: EVIDENCE, stores: [instanceStore()] }));
       allConfigs.push(parsed);
       const harness = createHarness(target, parsed);
       await harness.invoke({ action: 'start', storeId: 'orders' });
@@ -468,7 +548,7 @@ describe('verify-restore fault table', () => {
     await harness.drive();
     expect(target.callsOf('ModifyDBInstance')).toHaveLength(1);
     expect(metricsOf(target)).toEqual(success('orders', INSTANCE_RESTORE_SECONDS));
-    expect(logEvents(harness)).toEqual(expect.arrayContaining(['lease-acquired', 'lease-lost']));
+    expect(logEvents(harness)).toEqual(expect.arrayContaining(['run-claimed', 'verify-deferred']));
     expectCleanEnd(harness);
   });
 

@@ -4,14 +4,14 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
-import { defaultCaBundle } from '../../lambda/verify-restore';
+import { defaultCaBundle, eventIdentifier } from '../../lambda/verify-restore';
 import { parseVerifyConfig, type VerifyConfig } from '../../lambda/verify-restore/config';
 import { verifyRestorePolicyStatements } from '../../lambda/verify-restore/iam';
 import { generateMasterPassword, PASSWORD_LENGTH } from '../../lambda/verify-restore/password';
 import { restoreCompletedAt } from '../../lambda/verify-restore/restore-time';
 import { runIdFor } from '../../lambda/verify-restore/runner';
 import { FAKE_ACCOUNT, FAKE_REGION, FakeAws } from '../support/fake-rds';
-import { createHarness } from './verify-restore-harness';
+import { createHarness, EVIDENCE, restoreEvidenceFakes } from './verify-restore-harness';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
@@ -34,7 +34,7 @@ function store(overrides: Record<string, unknown> = {}): Record<string, unknown>
 }
 
 function configText(...stores: Record<string, unknown>[]): string {
-  return JSON.stringify({ namespace: 'Lifeboat', caBundlePem: CA, stores });
+  return JSON.stringify({ namespace: 'Lifeboat', caBundlePem: CA, evidence: EVIDENCE, stores });
 }
 
 describe('parseVerifyConfig', () => {
@@ -199,13 +199,37 @@ describe('handler routing and ownership (no data checks reached)', () => {
     fake.addSourceInstance('app-orders');
     config = parseVerifyConfig(configText(store()));
   });
-  afterEach(() => fake.restore());
+  afterEach(() => {
+    restoreEvidenceFakes();
+    fake.restore();
+  });
 
   it('ignores RDS events of other instances without calling RDS', async () => {
     const harness = createHarness(fake, config);
     const result = await harness.invoke({ source: 'aws.rds', 'detail-type': 'RDS DB Instance Event', detail: { SourceIdentifier: 'app-orders', EventID: 'RDS-EVENT-0002' } });
     expect(result).toEqual({ action: 'ignored', results: [], errors: [] });
     expect(fake.calls).toEqual([]);
+  });
+
+  it('routes RDS events of the temporary instance in every documented shape: bare SourceIdentifier, rds:<id>, ARN only', async () => {
+    const shapes = [
+      { SourceIdentifier: 'lbv-app-orders-run' },
+      { SourceIdentifier: 'rds:lbv-app-orders-run' },
+      { SourceArn: `arn:aws:rds:${FAKE_REGION}:${FAKE_ACCOUNT}:db:lbv-app-orders-run` },
+    ];
+    const harness = createHarness(fake, config);
+    for (const detail of shapes) {
+      const result = await harness.invoke({ source: 'aws.rds', 'detail-type': 'RDS DB Instance Event', detail: { ...detail, EventID: 'RDS-EVENT-0008', EventCategories: ['restoration'] } });
+      expect(result).toEqual({ action: 'event', results: [{ storeId: 'orders', step: 'idle' }], errors: [] });
+    }
+    const fromResources = await harness.invoke({
+      source: 'aws.rds',
+      'detail-type': 'RDS DB Instance Event',
+      resources: [`arn:aws:rds:${FAKE_REGION}:${FAKE_ACCOUNT}:db:lbv-app-orders-run`],
+      detail: { EventID: 'RDS-EVENT-0008' },
+    });
+    expect(fromResources?.action).toBe('event');
+    expect(eventIdentifier({ source: 'aws.rds', 'detail-type': 'RDS DB Instance Event', detail: { SourceIdentifier: 'rds:app-orders' } })).toBe('app-orders');
   });
 
   it('rejects unknown events and unknown stores', async () => {

@@ -124,7 +124,7 @@ describe('lifeboat check on a hand-written insecure cdktf stack', () => {
     expect(run.stdout).toContain('    fix: Set skip_final_snapshot = false and a deterministic final_snapshot_identifier');
     expect(run.stdout).toContain('suppressed  s3-replication-configured        aws_s3_bucket.scratch');
     expect(run.stdout).toContain('    suppressed: Scratch space for CI; rebuilt from source on loss.');
-    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('24 finding(s) (24 error(s), 0 warning(s)), 1 suppressed, 21 rule(s) run.');
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('24 finding(s) (24 error(s), 0 warning(s)), 1 suppressed, 23 rule(s) run.');
   });
 
   it('runs only the requested packs', async () => {
@@ -182,7 +182,7 @@ describe('lifeboat check input handling', () => {
   it('exits 0 on the clean fixture', async () => {
     const run = await check(CLEAN_FIXTURE);
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe('0 finding(s) (0 error(s), 0 warning(s)), 0 suppressed, 21 rule(s) run.\n');
+    expect(run.stdout).toBe('0 finding(s) (0 error(s), 0 warning(s)), 0 suppressed, 23 rule(s) run.\n');
   });
 
   it('rejects a suppression without a reason (exit 2), naming where it is', async () => {
@@ -221,6 +221,32 @@ describe('lifeboat check input handling', () => {
     expect((await check(empty)).stderr).toContain('no synthesized stacks found');
   });
 
+  it('refuses JSON that is not synthesized Terraform (exit 2), saying what it expected', async () => {
+    const root = path.join(__dirname, '..', '..');
+    const packageJson = await check(path.join(root, 'package.json'));
+    expect(packageJson.code).toBe(2);
+    expect(packageJson.stdout).toBe('');
+    expect(packageJson.stderr).toContain('package.json: not synthesized Terraform JSON: unexpected top-level keys "name", "version"');
+    expect(packageJson.stderr).toContain('expected a cdk.tf.json file or a cdktf.out directory written by "cdktf synth"');
+    const requirements = await check(path.join(root, 'examples', 'backup_requirements.json'));
+    expect(requirements.code).toBe(2);
+    expect(requirements.stderr).toContain('this looks like backup requirements: run "lifeboat validate" or "lifeboat plan" on it, or synthesize it first');
+    const directory = temporaryDirectory();
+    const cases: Array<[unknown, string]> = [
+      [{}, 'it has no Terraform blocks'],
+      [[{ resource: {} }], 'the file holds an array, not an object of Terraform blocks'],
+      [{ resource: { aws_s3_bucket: 'docs' } }, '"resource.aws_s3_bucket" must be an object of named blocks'],
+      [{ data: { aws_iam_policy_document: { admin: ['statement'] } } }, '"data.aws_iam_policy_document.admin" must be an object of arguments'],
+    ];
+    for (const [index, [content, message]] of cases.entries()) {
+      const run = await check(writeJson(directory, `case-${index}.json`, content));
+      expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(message)]);
+    }
+    // A valid stack beside an invalid one: still exit 2, and no report that could pass for a clean result.
+    const mixed = await check(CLEAN_FIXTURE, path.join(root, 'package.json'));
+    expect([mixed.code, mixed.stdout]).toEqual([2, '']);
+  });
+
   it('rejects bad usage with exit 2 and prints help on --help', async () => {
     expect((await check()).code).toBe(2);
     const badFormat = await check(CLEAN_FIXTURE, '--format', 'yaml');
@@ -238,7 +264,7 @@ describe('lifeboat check input handling', () => {
     const run = await check('--list-rules');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^rds-final-snapshot +data-protection +error\n {4}Destroying an aws_db_instance/m);
-    expect(run.stdout.match(/^\S/gm)).toHaveLength(21);
+    expect(run.stdout.match(/^\S/gm)).toHaveLength(23);
   });
 });
 

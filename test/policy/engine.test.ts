@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkDocument, checkDocuments, loadPolicyInputs, parseSuppressionFile, type TerraformDocument } from '../../src/policy';
+import { checkDocument, checkDocuments, DocumentIndex, loadPolicyInputs, parseSuppressionFile, type PolicyRule, type TerraformDocument } from '../../src/policy';
 import { refersTo } from '../../src/policy/document';
-import { grantsAction, resolvePolicy } from '../../src/policy/iam';
+import { grantsAction } from '../../src/policy/iam';
 import { addResource, cleanDocument, resource } from './helpers';
 
 const KNOWN = new Set(['rds-not-public', 'kms-key-rotation']);
@@ -72,20 +72,20 @@ describe('IAM policy reading', () => {
     },
   };
   it('follows source_policy_documents and defaults effect to Allow', () => {
-    const resolved = resolvePolicy(doc, '${data.aws_iam_policy_document.combined.json}');
+    const resolved = new DocumentIndex(doc).resolvePolicy('${data.aws_iam_policy_document.combined.json}');
     expect(resolved.readable && resolved.statements.map((statement) => [statement.effect, statement.actions])).toEqual([
       ['Allow', ['rds:Delete*']],
       ['Deny', ['s3:*']],
     ]);
   });
   it('refuses self-including documents instead of looping', () => {
-    expect(resolvePolicy(doc, '${data.aws_iam_policy_document.loop.json}')).toEqual({
+    expect(new DocumentIndex(doc).resolvePolicy('${data.aws_iam_policy_document.loop.json}')).toEqual({
       readable: false,
       reason: 'data.aws_iam_policy_document.loop includes itself',
     });
   });
   it('matches IAM wildcards case-insensitively', () => {
-    const statement = { effect: 'Allow' as const, actions: ['RDS:delete*'], notActions: [], resources: ['*'], notResources: [], principals: [], conditions: [] };
+    const statement = { effect: 'Allow' as const, actions: ['RDS:delete*'], notActions: [], resources: ['*'], notResources: [], principals: [], notPrincipals: [], conditions: [] };
     expect(grantsAction(statement, 'rds:DeleteDBInstance')).toBe(true);
     expect(grantsAction(statement, 'rds:ModifyDBInstance')).toBe(false);
     expect(grantsAction({ ...statement, effect: 'Deny' }, 'rds:DeleteDBInstance')).toBe(false);
@@ -181,5 +181,37 @@ describe('checking a document again after it changed', () => {
       'iam-no-wildcard-admin aws_iam_role_policy.replication_role_policy',
       's3-versioning-enabled aws_s3_bucket.documents_eu_west_1',
     ]);
+  });
+});
+
+describe('the document index', () => {
+  it('is built once per run and shared by every rule of that run, and a new run builds a new one', () => {
+    const seen: DocumentIndex[] = [];
+    const spy = (id: string): PolicyRule => ({
+      id,
+      pack: 'iam',
+      severity: 'warning',
+      description: 'records the index it is given',
+      fix: 'nothing to fix',
+      check(index) {
+        seen.push(index);
+        return [];
+      },
+    });
+    const doc = cleanDocument();
+    checkDocuments([{ stack: 'a', document: doc }], { rules: [spy('first'), spy('second')] });
+    checkDocument(doc, { rules: [spy('third')] });
+    expect(seen).toHaveLength(3);
+    expect(seen[0]).toBe(seen[1]);
+    expect(seen[2]).not.toBe(seen[0]);
+    expect(seen.every((index) => index.document === doc)).toBe(true);
+  });
+
+  it('answers lookups by address and by provider region', () => {
+    const index = new DocumentIndex(cleanDocument());
+    expect(index.block('data.aws_iam_policy_document.verification_permissions')?.type).toBe('aws_iam_policy_document');
+    expect(index.block('aws_s3_bucket.documents_eu_west_1')?.name).toBe('documents_eu_west_1');
+    const kms = index.block('aws_kms_key.kms_primary');
+    expect(kms && index.regionOf(kms)).toEqual({ value: 'eu-west-1', literal: true });
   });
 });

@@ -18,6 +18,21 @@ const tlsStatement = (doc: TerraformDocument) =>
 const verificationStatements = (doc: TerraformDocument) =>
   dataSource(doc, 'aws_iam_policy_document', 'verification_permissions').statement as Record<string, unknown>[];
 const replicationPolicy = (doc: TerraformDocument) => resource(doc, 'aws_iam_role_policy', 'replication_role_policy');
+/** A JSON bucket policy with the fixture's TLS-only deny for `bucket` and one more statement. */
+const jsonBucketPolicy = (bucket: string, statement: Record<string, unknown>) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [`\${aws_s3_bucket.${bucket}.arn}`, `\${aws_s3_bucket.${bucket}.arn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+      statement,
+    ],
+  });
 
 const SEEDS: Record<string, Seed[]> = {
   's3-versioning-enabled': [
@@ -85,9 +100,9 @@ const SEEDS: Record<string, Seed[]> = {
       addresses: [DOCS],
     },
     {
-      name: 'TLS statement allows instead of denies',
+      name: 'TLS deny limited to one account instead of everyone',
       mutate: (doc) => {
-        tlsStatement(doc).effect = 'Allow';
+        tlsStatement(doc).principals = [{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:root'] }];
       },
       addresses: [DOCS],
     },
@@ -106,11 +121,145 @@ const SEEDS: Record<string, Seed[]> = {
       addresses: ['aws_s3_bucket.documents_eu_central_1', DOCS],
     },
     {
+      name: 'replica bucket in the source region (the per-resource region argument): no regional protection',
+      mutate: (doc) => {
+        resource(doc, 'aws_s3_bucket', 'documents_eu_central_1').region = 'eu-west-1';
+      },
+      addresses: ['aws_s3_bucket.documents_eu_central_1', DOCS],
+    },
+    {
+      name: 'both buckets without a region argument: both in the default provider region',
+      mutate: (doc) => {
+        delete resource(doc, 'aws_s3_bucket', 'audit_logs_eu_west_1').region;
+        delete resource(doc, 'aws_s3_bucket', 'audit_logs_eu_central_1').region;
+      },
+      addresses: ['aws_s3_bucket.audit_logs_eu_central_1', AUDIT],
+    },
+    {
+      name: 'replica through a provider alias configured for the source region',
+      mutate: (doc) => {
+        (doc.provider as { aws: unknown[] }).aws.push({ alias: 'replica', region: 'eu-west-1' });
+        const replica = resource(doc, 'aws_s3_bucket', 'documents_eu_central_1');
+        delete replica.region;
+        replica.provider = 'aws.replica';
+      },
+      addresses: ['aws_s3_bucket.documents_eu_central_1', DOCS],
+    },
+    {
       name: 'replication rule disabled',
       mutate: (doc) => {
         first(resource(doc, 'aws_s3_bucket_replication_configuration', 'audit_logs_eu_west_1_replication').rule).status = 'Disabled';
       },
       addresses: ['aws_s3_bucket.audit_logs_eu_central_1', AUDIT],
+    },
+  ],
+  's3-no-public-acl': [
+    {
+      name: 'aws_s3_bucket_acl with the canned public-read ACL',
+      mutate: (doc) => addResource(doc, 'aws_s3_bucket_acl', 'documents_acl', { bucket: '${aws_s3_bucket.documents_eu_west_1.id}', acl: 'public-read' }),
+      addresses: ['aws_s3_bucket_acl.documents_acl'],
+    },
+    {
+      name: 'aws_s3_bucket_acl granting READ to AuthenticatedUsers (any AWS account)',
+      mutate: (doc) =>
+        addResource(doc, 'aws_s3_bucket_acl', 'audit_acl', {
+          bucket: '${aws_s3_bucket.audit_logs_eu_west_1.id}',
+          access_control_policy: {
+            owner: { id: 'owner-canonical-id' },
+            grant: [
+              { permission: 'FULL_CONTROL', grantee: { type: 'CanonicalUser', id: 'owner-canonical-id' } },
+              { permission: 'READ', grantee: { type: 'Group', uri: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers' } },
+            ],
+          },
+        }),
+      addresses: ['aws_s3_bucket_acl.audit_acl'],
+    },
+    {
+      name: 'inline acl = "public-read-write" on the bucket',
+      mutate: (doc) => {
+        resource(doc, 'aws_s3_bucket', 'documents_eu_west_1').acl = 'public-read-write';
+      },
+      addresses: [DOCS],
+    },
+    {
+      name: 'inline grant to AllUsers on the bucket',
+      mutate: (doc) => {
+        resource(doc, 'aws_s3_bucket', 'documents_eu_central_1').grant = [
+          { type: 'Group', uri: 'http://acs.amazonaws.com/groups/global/AllUsers', permissions: ['READ'] },
+        ];
+      },
+      addresses: ['aws_s3_bucket.documents_eu_central_1'],
+    },
+    {
+      name: 'an object uploaded with acl = "authenticated-read"',
+      mutate: (doc) =>
+        addResource(doc, 'aws_s3_object', 'report', { bucket: '${aws_s3_bucket.documents_eu_west_1.id}', key: 'report.pdf', acl: 'authenticated-read' }),
+      addresses: ['aws_s3_object.report'],
+    },
+  ],
+  's3-no-public-policy': [
+    {
+      name: 'policy document allowing s3:GetObject to {"AWS": "*"} beside the TLS deny',
+      mutate: (doc) => {
+        (dataSource(doc, 'aws_iam_policy_document', 'documents_eu_west_1_tls_only').statement as unknown[]).push({
+          effect: 'Allow',
+          actions: ['s3:GetObject'],
+          resources: ['${aws_s3_bucket.documents_eu_west_1.arn}/*'],
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
+        });
+      },
+      addresses: ['aws_s3_bucket_policy.documents_eu_west_1_policy'],
+    },
+    {
+      name: 'JSON policy with "*" in a list of AWS principals',
+      mutate: (doc) => {
+        resource(doc, 'aws_s3_bucket_policy', 'audit_logs_eu_west_1_policy').policy = jsonBucketPolicy('audit_logs_eu_west_1', {
+          Effect: 'Allow',
+          Principal: { AWS: ['arn:aws:iam::111122223333:root', '*'] },
+          Action: ['s3:GetObject', 's3:ListBucket'],
+          Resource: '${aws_s3_bucket.audit_logs_eu_west_1.arn}/*',
+        });
+      },
+      addresses: ['aws_s3_bucket_policy.audit_logs_eu_west_1_policy'],
+    },
+    {
+      name: 'Allow with NotPrincipal (everyone but one account)',
+      mutate: (doc) => {
+        resource(doc, 'aws_s3_bucket_policy', 'audit_logs_eu_west_1_policy').policy = jsonBucketPolicy('audit_logs_eu_west_1', {
+          Effect: 'Allow',
+          NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' },
+          Action: 's3:GetObject',
+          Resource: '${aws_s3_bucket.audit_logs_eu_west_1.arn}/*',
+        });
+      },
+      addresses: ['aws_s3_bucket_policy.audit_logs_eu_west_1_policy'],
+    },
+    {
+      name: 'conditions that do not limit the caller (IfExists, aws:SourceIp 0.0.0.0/0, a wildcard aws:SourceArn)',
+      mutate: (doc) => {
+        resource(doc, 'aws_s3_bucket_policy', 'audit_logs_eu_west_1_policy').policy = jsonBucketPolicy('audit_logs_eu_west_1', {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: '${aws_s3_bucket.audit_logs_eu_west_1.arn}/*',
+          Condition: {
+            StringEqualsIfExists: { 'aws:SourceVpce': 'vpce-0a1b2c3d' },
+            IpAddress: { 'aws:SourceIp': '0.0.0.0/0' },
+            ArnLike: { 'aws:SourceArn': 'arn:aws:cloudfront::*' },
+            Bool: { 'aws:SecureTransport': 'true' },
+          },
+        });
+      },
+      addresses: ['aws_s3_bucket_policy.audit_logs_eu_west_1_policy'],
+    },
+    {
+      name: 'inline policy on the bucket itself',
+      mutate: (doc) => {
+        resource(doc, 'aws_s3_bucket', 'documents_eu_central_1').policy = JSON.stringify({
+          Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::shop-documents-eu-central-1/*' }],
+        });
+      },
+      addresses: ['aws_s3_bucket.documents_eu_central_1'],
     },
   ],
   's3-replication-after-versioning': [
@@ -382,6 +531,40 @@ const SEEDS: Record<string, Seed[]> = {
       addresses: ['aws_iam_role_policy.verification_role_policy'],
     },
     {
+      name: 'JSON policy with NotAction on Resource * (every action but a few, including future ones)',
+      mutate: (doc) => {
+        const policy = JSON.parse(replicationPolicy(doc).policy as string) as { Statement: unknown[] };
+        policy.Statement.push({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' });
+        replicationPolicy(doc).policy = JSON.stringify(policy);
+      },
+      addresses: ['aws_iam_role_policy.replication_role_policy'],
+    },
+    {
+      name: 'policy document statement with not_actions on ["*"]',
+      mutate: (doc) => {
+        verificationStatements(doc).push({ effect: 'Allow', not_actions: ['iam:*'], resources: ['*'] });
+      },
+      addresses: ['aws_iam_role_policy.verification_role_policy'],
+    },
+    {
+      name: 'Action * on everything but one resource (NotResource)',
+      mutate: (doc) => {
+        const policy = JSON.parse(replicationPolicy(doc).policy as string) as { Statement: unknown[] };
+        policy.Statement.push({ Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3:::audit/*' });
+        replicationPolicy(doc).policy = JSON.stringify(policy);
+      },
+      addresses: ['aws_iam_role_policy.replication_role_policy'],
+    },
+    {
+      name: 'PowerUserAccess attached (NotAction iam:*, organizations:*, account:* on *)',
+      mutate: (doc) =>
+        addResource(doc, 'aws_iam_role_policy_attachment', 'power_user', {
+          role: '${aws_iam_role.verification_role.name}',
+          policy_arn: 'arn:aws:iam::aws:policy/PowerUserAccess',
+        }),
+      addresses: ['aws_iam_role_policy_attachment.power_user'],
+    },
+    {
       name: 'AdministratorAccess attached',
       mutate: (doc) =>
         addResource(doc, 'aws_iam_role_policy_attachment', 'admin', {
@@ -416,10 +599,10 @@ const SEEDS: Record<string, Seed[]> = {
       addresses: ['aws_iam_role_policy.replication_role_policy'],
     },
     {
-      name: 'NotAction that leaves RDS deletion allowed',
+      name: 'NotAction on the databases that leaves RDS deletion allowed',
       mutate: (doc) => {
         const policy = JSON.parse(replicationPolicy(doc).policy as string) as { Statement: unknown[] };
-        policy.Statement.push({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' });
+        policy.Statement.push({ Effect: 'Allow', NotAction: ['rds:CreateDBInstance'], Resource: 'arn:aws:rds:eu-west-1:111122223333:db:*' });
         replicationPolicy(doc).policy = JSON.stringify(policy);
       },
       addresses: ['aws_iam_role_policy.replication_role_policy'],
@@ -484,5 +667,108 @@ describe('docs/policy.md', () => {
     const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'policy.md'), 'utf8');
     const documented = [...docs.matchAll(/^\| `([a-z0-9-]+)` \| ([a-z-]+) \| (error|warning) \|/gm)].map((match) => `${match[1]} ${match[2]} ${match[3]}`);
     expect(documented.sort()).toEqual(ALL_RULES.map((rule) => `${rule.id} ${rule.pack} ${rule.severity}`).sort());
+  });
+});
+
+/** Near misses of the public-access and region rules: each is fine, and nothing may fire on it. */
+const SILENT: Array<{ name: string; mutate(doc: TerraformDocument): void }> = [
+  {
+    name: 'private canned ACL, and a grant to the log-delivery group',
+    mutate: (doc) =>
+      addResource(doc, 'aws_s3_bucket_acl', 'logs_acl', {
+        bucket: '${aws_s3_bucket.documents_eu_west_1.id}',
+        acl: 'private',
+        access_control_policy: {
+          owner: { id: 'owner-canonical-id' },
+          grant: [{ permission: 'WRITE', grantee: { type: 'Group', uri: 'http://acs.amazonaws.com/groups/s3/LogDelivery' } }],
+        },
+      }),
+  },
+  {
+    name: 'Principal "*" limited by fixed aws:SourceVpce, aws:PrincipalOrgID or an aws:SourceIp range',
+    mutate: (doc) => {
+      const statement = (condition: Record<string, unknown>) => ({
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: '${aws_s3_bucket.audit_logs_eu_west_1.arn}/*',
+        Condition: condition,
+      });
+      const policy = JSON.parse(jsonBucketPolicy('audit_logs_eu_west_1', statement({ StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d' } }))) as {
+        Statement: unknown[];
+      };
+      policy.Statement.push(statement({ StringEquals: { 'aws:PrincipalOrgID': ['o-a1b2c3d4e5'] } }));
+      policy.Statement.push(statement({ IpAddress: { 'aws:SourceIp': ['203.0.113.0/24'] } }));
+      policy.Statement.push(statement({ ArnEquals: { 'aws:SourceArn': '${aws_cloudfront_distribution.site.arn}' } }));
+      resource(doc, 'aws_s3_bucket_policy', 'audit_logs_eu_west_1_policy').policy = JSON.stringify(policy);
+    },
+  },
+  {
+    name: 'named principals: an account, a role and a service',
+    mutate: (doc) => {
+      resource(doc, 'aws_s3_bucket_policy', 'audit_logs_eu_west_1_policy').policy = jsonBucketPolicy('audit_logs_eu_west_1', {
+        Effect: 'Allow',
+        Principal: { AWS: ['arn:aws:iam::111122223333:root', '${aws_iam_role.replication_role.arn}'], Service: 'logging.s3.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: '${aws_s3_bucket.audit_logs_eu_west_1.arn}/*',
+      });
+    },
+  },
+  {
+    name: 'replica through a provider alias configured for another region',
+    mutate: (doc) => {
+      (doc.provider as { aws: unknown[] }).aws.push({ alias: 'dr', region: 'eu-central-1' });
+      const replica = resource(doc, 'aws_s3_bucket', 'documents_eu_central_1');
+      delete replica.region;
+      replica.provider = 'aws.dr';
+    },
+  },
+  {
+    name: 'replica region given as an expression (not provably the same region)',
+    mutate: (doc) => {
+      resource(doc, 'aws_s3_bucket', 'documents_eu_central_1').region = '${var.dr_region}';
+    },
+  },
+  {
+    name: 'replication to a bucket outside the stack, named by ARN',
+    mutate: (doc) => {
+      const rule = first(resource(doc, 'aws_s3_bucket_replication_configuration', 'documents_eu_west_1_replication').rule);
+      first<Record<string, unknown>>(rule.destination).bucket = 'arn:aws:s3:::other-account-documents-replica';
+      // The former replica is now a bucket of its own: give it its own copy to keep this case about the source.
+      removeResource(doc, 'aws_s3_bucket', 'documents_eu_central_1');
+      for (const type of ['aws_s3_bucket_versioning', 'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_public_access_block', 'aws_s3_bucket_policy']) {
+        const name = Object.keys(doc.resource?.[type] ?? {}).find((candidate) => candidate.startsWith('documents_eu_central_1'));
+        if (name !== undefined) removeResource(doc, type, name);
+      }
+      const replication = resource(doc, 'aws_s3_bucket_replication_configuration', 'documents_eu_west_1_replication');
+      replication.depends_on = ['aws_s3_bucket_versioning.documents_eu_west_1_versioning'];
+    },
+  },
+  {
+    name: 'a Deny to everyone with NotAction (the usual guard statement)',
+    mutate: (doc) => {
+      const policy = JSON.parse(replicationPolicy(doc).policy as string) as { Statement: unknown[] };
+      policy.Statement.push({ Effect: 'Deny', NotAction: ['s3:Get*'], Resource: '*' });
+      replicationPolicy(doc).policy = JSON.stringify(policy);
+    },
+  },
+];
+
+describe.each(SILENT.map((entry) => [entry.name, entry] as const))('near miss: %s', (_name, entry) => {
+  it('is not reported', () => {
+    const doc = cleanDocument();
+    entry.mutate(doc);
+    expect(checkDocument(doc)).toEqual([]);
+  });
+});
+
+describe('an Allow where the TLS-only Deny should be', () => {
+  it('is reported twice: no TLS-only deny, and a public grant', () => {
+    const doc = cleanDocument();
+    tlsStatement(doc).effect = 'Allow';
+    expect(checkDocument(doc).map((found) => `${found.ruleId} ${found.address}`)).toEqual([
+      's3-tls-only aws_s3_bucket.documents_eu_west_1',
+      's3-no-public-policy aws_s3_bucket_policy.documents_eu_west_1_policy',
+    ]);
   });
 });

@@ -72,7 +72,11 @@ function shellWords(text: string): string[] {
       started = false;
       continue;
     }
-    if (char === ')' || char === '|' || char === '>' || char === '&') break;
+    if (char === ')' || char === '|' || char === '>' || char === '&') {
+      // `2>&1`: the descriptor number belongs to the redirection, not to the command.
+      if (char === '>' && /^\d+$/.test(current)) started = false;
+      break;
+    }
     current += char;
     started = true;
   }

@@ -46,13 +46,13 @@ describe('database runbooks', () => {
       '--db-subnet-group-name': names.primary,
       '--vpc-security-group-ids': plan.network.primary.securityGroupIds.join(' '),
       '--db-instance-class': 'db.r6g.large',
-      '--multi-az': '',
+      // A restore is for checking and switching: Multi-AZ comes back with Terraform after the switch.
+      '--no-multi-az': '',
       '--no-publicly-accessible': '',
       '--deletion-protection': '',
       '--copy-tags-to-snapshot': '',
-      '--manage-master-user-password': '',
       '--backup-retention-period': '14',
-      '--tags': `Key=lifeboat:restore-of,Value=${names.primary} Key=lifeboat:restore-time,Value=${TIME} Key=lifeboat:store,Value=orders`,
+      '--tags': `Key=lifeboat:created-by,Value=\${USER} Key=lifeboat:restore-of,Value=${names.primary} Key=lifeboat:restore-region,Value=eu-west-1 Key=lifeboat:restore-time,Value=${TIME} Key=lifeboat:stack,Value=shop Key=lifeboat:store,Value=orders`,
       '--region': 'eu-west-1',
     });
   });
@@ -80,7 +80,7 @@ describe('database runbooks', () => {
   it('restores from the replicated automated backups in the DR region, into the DR subnets', () => {
     const [drRestore] = invocations(orders, 'rds', 'restore-db-instance-to-point-in-time').slice(1);
     expect(drRestore).toMatchObject({
-      '--source-db-instance-automated-backups-arn': '$AUTOMATED_BACKUPS_ARN',
+      '--source-db-instance-automated-backups-arn': '${AUTOMATED_BACKUPS_ARN}',
       '--target-db-instance-identifier': `${names.dr}-restore-${STAMP}`,
       '--use-latest-restorable-time': '',
       '--db-subnet-group-name': names.dr,
@@ -122,13 +122,18 @@ describe('database runbooks', () => {
     expect(invocations(ledger, 'rds', 'failover-global-cluster')).toEqual([
       {
         '--global-cluster-identifier': 'shop-ledger-global',
-        '--target-db-cluster-identifier': '$SECONDARY_ARN',
+        '--target-db-cluster-identifier': '${TARGET_ARN}',
         '--allow-data-loss': '',
         '--region': 'eu-central-1',
       },
     ]);
     expect(invocations(ledger, 'rds', 'switchover-global-cluster').map((call) => call['--region'])).toEqual(['eu-central-1', 'eu-west-1']);
-    expect(ledger).toContain(`--db-cluster-identifier shop-ledger-dr --query 'DBClusters[0].DBClusterArn' --output text --region eu-central-1`);
+    expect(invocations(ledger, 'rds', 'describe-db-clusters')).toContainEqual({
+      '--db-cluster-identifier': 'shop-ledger-dr',
+      '--query': 'DBClusters[0].DBClusterArn',
+      '--output': 'text',
+      '--region': 'eu-central-1',
+    });
     expect(invocations(ledger, 'rds', 'restore-db-cluster-to-point-in-time')[0]).toMatchObject({
       '--source-db-cluster-identifier': 'shop-ledger',
       '--db-cluster-identifier': `shop-ledger-restore-${STAMP}`,
@@ -164,12 +169,13 @@ describe('database runbooks', () => {
     });
     expect(invocations(withReplica, 'rds', 'create-db-instance-read-replica')[0]).toMatchObject({
       '--db-instance-identifier': 'shop-orders',
-      '--source-db-instance-identifier': 'arn:aws:rds:eu-central-1:$ACCOUNT_ID:db:shop-orders-dr',
-      '--kms-key-id': '$PRIMARY_KMS_KEY',
+      '--source-db-instance-identifier': 'arn:aws:rds:eu-central-1:${ACCOUNT_ID}:db:shop-orders-dr',
+      '--kms-key-id': 'alias/shop-rds-eu-west-1',
       '--region': 'eu-west-1',
     });
     // The replicas follow the damaged instance after a restore; they are renamed out of the way, not reused.
     expect(invocations(withReplica, 'rds', 'modify-db-instance').map((call) => call['--new-db-instance-identifier'])).toEqual([
+      undefined, // the restored instance gets its managed secret
       `shop-orders-damaged-${STAMP}`,
       'shop-orders',
       `shop-orders-dr-damaged-${STAMP}`,

@@ -11,12 +11,13 @@ const root = path.resolve(__dirname, '..', '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const dirs: string[] = [];
 
-function runMain(requirements: string): { dir: string; status: number | null; stdout: string; stderr: string } {
+/** Runs the main job in a fresh temp directory; `outDir` (relative to it) is LIFEBOAT_OUT_DIR, default the directory. */
+function runMain(requirements: string, outDir = '.'): { dir: string; status: number | null; stdout: string; stderr: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-main-'));
   dirs.push(dir);
   const result = spawnSync(tsx, [path.join(root, 'stacks', 'main.ts')], {
     cwd: dir,
-    env: { ...process.env, LIFEBOAT_REQUIREMENTS: requirements, LIFEBOAT_OUT_DIR: dir },
+    env: { ...process.env, LIFEBOAT_REQUIREMENTS: requirements, LIFEBOAT_OUT_DIR: path.join(dir, outDir) },
     encoding: 'utf8',
   });
   return { dir, status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -76,4 +77,38 @@ describe('npm run synth on invalid requirements', () => {
     for (const line of expected.split('\n')) expect(result.stderr).toContain(line);
     expect(fs.readdirSync(result.dir)).toEqual([]);
   });
+});
+
+describe('npm run synth with LIFEBOAT_OUT_DIR', () => {
+  const example = path.join(root, 'examples', 'backup_requirements.json');
+
+  it('creates a missing output folder and says so', () => {
+    const result = runMain(example, 'build/dr');
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(result.stdout.split('\n')[0]).toBe('Created build/dr/');
+    expect(fs.readdirSync(path.join(result.dir, 'build', 'dr')).sort()).toEqual(['backup_plan.json', 'cdktf.out', 'runbooks']);
+  }, 120_000);
+
+  it('creates nothing when the requirements are invalid', () => {
+    const result = runMain(path.join(root, 'examples', 'invalid', 'bucket-rules.json'), 'build/dr');
+    expect(result.status).toBe(1);
+    expect(fs.readdirSync(result.dir)).toEqual([]);
+  }, 120_000);
+
+  it('refuses a file where the folder should be, saying what to do', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-main-'));
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'out'), 'not a folder');
+    const result = spawnSync(tsx, [path.join(root, 'stacks', 'main.ts')], {
+      cwd: dir,
+      env: { ...process.env, LIFEBOAT_REQUIREMENTS: example, LIFEBOAT_OUT_DIR: path.join(dir, 'out') },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `LIFEBOAT_OUT_DIR (${path.join(dir, 'out')}) is a file, not a folder: point LIFEBOAT_OUT_DIR to a folder (a missing one is created)\n`,
+    );
+    expect(fs.readdirSync(dir)).toEqual(['out']);
+    expect(fs.readFileSync(path.join(dir, 'out'), 'utf8')).toBe('not a folder');
+  }, 120_000);
 });

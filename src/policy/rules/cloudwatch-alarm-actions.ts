@@ -1,4 +1,4 @@
-import { finding, isFalse, resources, stringList } from '../document';
+import { finding, isFalse, stringList } from '../document';
 import type { PolicyRule } from '../types';
 
 export const cloudwatchAlarmActions: PolicyRule = {
@@ -7,9 +7,9 @@ export const cloudwatchAlarmActions: PolicyRule = {
   severity: 'error',
   description: 'Every aws_cloudwatch_metric_alarm and aws_cloudwatch_composite_alarm notifies someone: alarm_actions is non-empty and actions are enabled.',
   fix: 'Set alarm_actions to an SNS topic ARN (and ok_actions to hear about recovery); do not set actions_enabled = false.',
-  check(doc) {
+  check(index) {
     return ['aws_cloudwatch_metric_alarm', 'aws_cloudwatch_composite_alarm']
-      .flatMap((type) => resources(doc, type))
+      .flatMap((type) => index.resources(type))
       .flatMap((alarm) => {
         if (stringList(alarm.body.alarm_actions).length === 0) {
           return [finding(cloudwatchAlarmActions, alarm, 'Alarm has no alarm_actions: it changes state and nobody is told.')];

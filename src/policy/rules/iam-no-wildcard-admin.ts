@@ -1,8 +1,12 @@
-import { finding, resources, stringList } from '../document';
-import { identityPolicies, isFullWildcard, resolvePolicy, type PolicyStatement } from '../iam';
+import { finding, stringList } from '../document';
+import { isFullWildcard, type PolicyStatement } from '../iam';
 import type { Finding, PolicyRule } from '../types';
 
-const ADMINISTRATOR_ACCESS = /^arn:[\w-]+:iam::aws:policy\/AdministratorAccess$/;
+/**
+ * AWS managed policies that grant (nearly) every action on every resource: AdministratorAccess, and
+ * PowerUserAccess, which is an Allow of NotAction iam:*, organizations:*, account:* on Resource "*".
+ */
+const ADMIN_MANAGED_POLICY = /^arn:[\w-]+:iam::aws:policy\/(AdministratorAccess|PowerUserAccess)$/;
 const ATTACHMENTS = [
   'aws_iam_role_policy_attachment',
   'aws_iam_user_policy_attachment',
@@ -10,34 +14,49 @@ const ATTACHMENTS = [
   'aws_iam_policy_attachment',
 ];
 
-/** An Allow of every action on every resource: administrator access. */
+/** Whether the statement reaches every resource: `Resource "*"`, or a `NotResource` (everything but a few). */
+function everyResource(statement: PolicyStatement): boolean {
+  return statement.resources.includes('*') || statement.notResources.length > 0;
+}
+
+/**
+ * An Allow of every action on every resource: administrator access. `NotAction` on every resource counts too: it
+ * grants every action but the listed ones, including the ones AWS adds later.
+ */
 export function isAdministratorStatement(statement: PolicyStatement): boolean {
-  return statement.effect === 'Allow' && statement.actions.some(isFullWildcard) && statement.resources.includes('*');
+  if (statement.effect !== 'Allow' || !everyResource(statement)) return false;
+  return statement.actions.some(isFullWildcard) || statement.notActions.length > 0;
+}
+
+function describe(statement: PolicyStatement): string {
+  if (statement.actions.some(isFullWildcard)) return 'allows every action on every resource';
+  return `allows every action except ${statement.notActions.join(', ')} (NotAction) on every resource`;
 }
 
 export const iamNoWildcardAdmin: PolicyRule = {
   id: 'iam-no-wildcard-admin',
   pack: 'iam',
   severity: 'error',
-  description: 'No identity policy allows Action "*" on Resource "*", and nothing attaches the AdministratorAccess managed policy.',
-  fix: 'List the actions the principal needs and scope Resource to the ARNs it works on.',
-  check(doc) {
+  description:
+    'No identity policy allows Action "*" or a NotAction on Resource "*" (or a NotResource), and nothing attaches ' +
+    'the AdministratorAccess or PowerUserAccess managed policy.',
+  fix: 'List the actions the principal needs (Action, not NotAction) and scope Resource to the ARNs it works on.',
+  check(index) {
     const findings: Finding[] = [];
-    for (const policy of identityPolicies(doc)) {
-      const resolved = resolvePolicy(doc, policy.value);
-      if (resolved.readable && resolved.statements.some(isAdministratorStatement)) {
-        findings.push(finding(iamNoWildcardAdmin, policy.block, `${policy.attribute} allows every action on every resource.`));
-      }
+    for (const policy of index.identityPolicies()) {
+      const resolved = index.resolvePolicy(policy.value);
+      const admin = resolved.readable ? resolved.statements.find(isAdministratorStatement) : undefined;
+      if (admin !== undefined) findings.push(finding(iamNoWildcardAdmin, policy.block, `${policy.attribute} ${describe(admin)}.`));
     }
-    for (const attachment of ATTACHMENTS.flatMap((type) => resources(doc, type))) {
-      if (ADMINISTRATOR_ACCESS.test(String(attachment.body.policy_arn))) {
-        findings.push(finding(iamNoWildcardAdmin, attachment, 'Attaches the AdministratorAccess managed policy.'));
-      }
+    for (const attachment of ATTACHMENTS.flatMap((type) => index.resources(type))) {
+      const managed = ADMIN_MANAGED_POLICY.exec(String(attachment.body.policy_arn));
+      if (managed) findings.push(finding(iamNoWildcardAdmin, attachment, `Attaches the ${managed[1] as string} managed policy.`));
     }
-    for (const role of resources(doc, 'aws_iam_role')) {
-      if (stringList(role.body.managed_policy_arns).some((arn) => ADMINISTRATOR_ACCESS.test(arn))) {
-        findings.push(finding(iamNoWildcardAdmin, role, 'managed_policy_arns includes AdministratorAccess.'));
-      }
+    for (const role of index.resources('aws_iam_role')) {
+      const managed = stringList(role.body.managed_policy_arns)
+        .map((arn) => ADMIN_MANAGED_POLICY.exec(arn)?.[1])
+        .filter((name): name is string => name !== undefined);
+      if (managed.length > 0) findings.push(finding(iamNoWildcardAdmin, role, `managed_policy_arns includes ${managed.join(', ')}.`));
     }
     return findings;
   },

@@ -1,5 +1,4 @@
 import { finding } from '../document';
-import { identityPolicies, resolvePolicy } from '../iam';
 import type { PolicyRule } from '../types';
 
 export const iamPolicyReadable: PolicyRule = {
@@ -10,9 +9,9 @@ export const iamPolicyReadable: PolicyRule = {
     'Every identity policy can be checked offline: a JSON string or a reference to a data.aws_iam_policy_document ' +
     'in the same stack (the other iam rules cannot see into anything else).',
   fix: 'Build the policy with DataAwsIamPolicyDocument or JSON.stringify instead of Fn.jsonencode or a cross-stack value.',
-  check(doc) {
-    return identityPolicies(doc).flatMap((policy) => {
-      const resolved = resolvePolicy(doc, policy.value);
+  check(index) {
+    return index.identityPolicies().flatMap((policy) => {
+      const resolved = index.resolvePolicy(policy.value);
       return resolved.readable ? [] : [finding(iamPolicyReadable, policy.block, `${policy.attribute} cannot be checked: ${resolved.reason}.`)];
     });
   },

@@ -1,5 +1,5 @@
 import { finding } from '../document';
-import { grantsAction, identityPolicies, resolvePolicy, type PolicyStatement } from '../iam';
+import { grantsAction, type PolicyStatement } from '../iam';
 import type { Finding, PolicyRule } from '../types';
 import { isAdministratorStatement } from './iam-no-wildcard-admin';
 
@@ -51,10 +51,10 @@ export const iamRdsDestructiveConditioned: PolicyRule = {
   fix:
     'Add Condition { "StringEquals": { "aws:ResourceTag/<key>": "<value>" } } so the principal can only touch the ' +
     'resources tagged for it (e.g. lifeboat:verification = true), or drop the destructive actions.',
-  check(doc) {
+  check(index) {
     const findings: Finding[] = [];
-    for (const policy of identityPolicies(doc)) {
-      const resolved = resolvePolicy(doc, policy.value);
+    for (const policy of index.identityPolicies()) {
+      const resolved = index.resolvePolicy(policy.value);
       if (!resolved.readable) continue;
       const granted = new Set<string>();
       for (const statement of resolved.statements) {

@@ -12,6 +12,8 @@ import { rdsFinalSnapshot } from './rds-final-snapshot';
 import { rdsNotPublic } from './rds-not-public';
 import { rdsRetainAutomatedBackups } from './rds-retain-automated-backups';
 import { rdsStorageEncrypted } from './rds-storage-encrypted';
+import { s3NoPublicAcl } from './s3-no-public-acl';
+import { s3NoPublicPolicy } from './s3-no-public-policy';
 import { s3ObjectLockWhenRequired } from './s3-object-lock-when-required';
 import { s3PublicAccessBlock } from './s3-public-access-block';
 import { s3ReplicationAfterVersioning } from './s3-replication-after-versioning';
@@ -39,6 +41,8 @@ export const ALL_RULES: readonly PolicyRule[] = [
   s3SseKms,
   s3TlsOnly,
   rdsNotPublic,
+  s3NoPublicAcl,
+  s3NoPublicPolicy,
   s3PublicAccessBlock,
   sgNoPublicIngress,
   iamNoWildcardAdmin,
@@ -60,6 +64,8 @@ export {
   rdsNotPublic,
   rdsRetainAutomatedBackups,
   rdsStorageEncrypted,
+  s3NoPublicAcl,
+  s3NoPublicPolicy,
   s3ObjectLockWhenRequired,
   s3PublicAccessBlock,
   s3ReplicationAfterVersioning,

@@ -1,4 +1,4 @@
-import { finding, isTrue, resources } from '../document';
+import { finding, isTrue } from '../document';
 import type { PolicyRule } from '../types';
 
 export const kmsKeyRotation: PolicyRule = {
@@ -7,8 +7,8 @@ export const kmsKeyRotation: PolicyRule = {
   severity: 'error',
   description: 'Every symmetric aws_kms_key sets enable_key_rotation = true.',
   fix: 'Set enable_key_rotation = true (AWS rotates the key material yearly by default; old material keeps decrypting).',
-  check(doc) {
-    return resources(doc, 'aws_kms_key')
+  check(index) {
+    return index.resources('aws_kms_key')
       .filter((key) => {
         const spec = key.body.customer_master_key_spec;
         const symmetric = spec === undefined || spec === 'SYMMETRIC_DEFAULT';

@@ -1,4 +1,4 @@
-import { finding, firstBlock, isTrue, resources } from '../document';
+import { finding, firstBlock, isTrue } from '../document';
 import type { PolicyRule } from '../types';
 
 /** Resource types whose destruction loses data or the keys needed to read it. */
@@ -20,8 +20,8 @@ export const preventDestroy: PolicyRule = {
   severity: 'error',
   description: `Every data-bearing resource (${DATA_BEARING_TYPES.join(', ')}) sets lifecycle.prevent_destroy = true.`,
   fix: 'Set lifecycle { prevent_destroy = true } (cdktf: lifecycle: { preventDestroy: true }); a plan that would destroy it then fails.',
-  check(doc) {
-    return DATA_BEARING_TYPES.flatMap((type) => resources(doc, type))
+  check(index) {
+    return DATA_BEARING_TYPES.flatMap((type) => index.resources(type))
       .filter((block) => !isTrue(firstBlock(block.body.lifecycle)?.prevent_destroy))
       .map((block) =>
         finding(preventDestroy, block, 'lifecycle.prevent_destroy is not true: a refactoring or a typo can plan its destruction.'),

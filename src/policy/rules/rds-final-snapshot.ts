@@ -10,8 +10,8 @@ export const rdsFinalSnapshot: PolicyRule = {
     'Destroying an aws_db_instance (read replicas excepted: AWS takes no final snapshot of them) or aws_rds_cluster ' +
     'takes a final snapshot: skip_final_snapshot is not true AND final_snapshot_identifier is set.',
   fix: 'Set skip_final_snapshot = false and a deterministic final_snapshot_identifier (a null identifier means no final snapshot).',
-  check(doc) {
-    const candidates = [...dbInstances(doc).filter((instance) => !isReadReplica(instance)), ...rdsClusters(doc)];
+  check(index) {
+    const candidates = [...dbInstances(index).filter((instance) => !isReadReplica(instance)), ...rdsClusters(index)];
     return candidates.flatMap((block) => {
       if (isTrue(block.body.skip_final_snapshot)) {
         return [finding(rdsFinalSnapshot, block, 'skip_final_snapshot = true: destroying the database keeps no snapshot.')];

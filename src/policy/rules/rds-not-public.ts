@@ -1,4 +1,4 @@
-import { finding, isTrue, resources } from '../document';
+import { finding, isTrue } from '../document';
 import { dbInstances } from '../rds';
 import type { PolicyRule } from '../types';
 
@@ -8,8 +8,8 @@ export const rdsNotPublic: PolicyRule = {
   severity: 'error',
   description: 'No aws_db_instance or aws_rds_cluster_instance sets publicly_accessible = true.',
   fix: 'Remove publicly_accessible (it defaults to false) and reach the database from inside the VPC.',
-  check(doc) {
-    return [...dbInstances(doc), ...resources(doc, 'aws_rds_cluster_instance')]
+  check(index) {
+    return [...dbInstances(index), ...index.resources('aws_rds_cluster_instance')]
       .filter((block) => isTrue(block.body.publicly_accessible))
       .map((block) => finding(rdsNotPublic, block, 'publicly_accessible = true: the endpoint resolves to a public IP address.'));
   },

@@ -23,8 +23,8 @@ export const rdsStorageEncrypted: PolicyRule = {
     'Every aws_db_instance and aws_rds_cluster is encrypted with a customer-managed key (storage_encrypted and ' +
     'kms_key_id); cross-region read replicas name a key in their region.',
   fix: 'Set storage_encrypted = true and kms_key_id = the ARN of a customer-managed key in the resource\'s region (encryption cannot be added later without a snapshot restore).',
-  check(doc) {
-    return [...dbInstances(doc), ...rdsClusters(doc)].flatMap((block) => {
+  check(index) {
+    return [...dbInstances(index), ...rdsClusters(index)].flatMap((block) => {
       const problems = problemsOf(block);
       return problems.length === 0 ? [] : [finding(rdsStorageEncrypted, block, `Database storage: ${problems.join('; ')}.`)];
     });

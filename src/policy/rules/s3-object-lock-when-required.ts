@@ -1,5 +1,4 @@
 import { finding, firstBlock, isRecord, isTrue } from '../document';
-import { buckets, companionsOf } from '../s3';
 import type { PolicyRule } from '../types';
 
 /** Tag that declares a bucket's retention must be enforced by Object Lock. */
@@ -17,9 +16,9 @@ export const s3ObjectLockWhenRequired: PolicyRule = {
   fix:
     `Create the bucket with object_lock_enabled = true and add an ${LOCK_CONFIGURATION} with ` +
     'rule.default_retention { mode = "COMPLIANCE" or "GOVERNANCE", days or years }.',
-  check(doc) {
-    return buckets(doc).flatMap((bucket) => {
-      const configurations = companionsOf(doc, LOCK_CONFIGURATION, bucket);
+  check(index) {
+    return index.buckets().flatMap((bucket) => {
+      const configurations = index.companionsOf(LOCK_CONFIGURATION, bucket);
       const tags = isRecord(bucket.body.tags) ? bucket.body.tags : {};
       const tagged = isTrue(tags[OBJECT_LOCK_REQUIRED_TAG]);
       const enabledOnBucket = isTrue(bucket.body.object_lock_enabled);

@@ -1,6 +1,6 @@
-import { blockList, finding, firstBlock, resources, stringList, type BlockRef } from '../document';
-import { bucketsNamedBy, companionsOf } from '../s3';
-import type { PolicyRule, TerraformDocument } from '../types';
+import { blockList, finding, firstBlock, stringList, type BlockRef } from '../document';
+import type { DocumentIndex } from '../document-index';
+import type { PolicyRule } from '../types';
 
 /** Whether the replication waits for `versioning`: `depends_on` names it, or an argument references it. */
 function waitsFor(replication: BlockRef, versioning: BlockRef): boolean {
@@ -8,10 +8,10 @@ function waitsFor(replication: BlockRef, versioning: BlockRef): boolean {
   return JSON.stringify(replication.body).includes(`\${${versioning.address}.`);
 }
 
-function bucketsReplicatedBy(doc: TerraformDocument, replication: BlockRef): BlockRef[] {
+function bucketsReplicatedBy(index: DocumentIndex, replication: BlockRef): BlockRef[] {
   const named = [
-    ...bucketsNamedBy(doc, replication.body.bucket),
-    ...blockList(replication.body.rule).flatMap((rule) => bucketsNamedBy(doc, firstBlock(rule.destination)?.bucket)),
+    ...index.bucketsNamedBy(replication.body.bucket),
+    ...blockList(replication.body.rule).flatMap((rule) => index.bucketsNamedBy(firstBlock(rule.destination)?.bucket)),
   ];
   const byAddress = new Map(named.map((bucket) => [bucket.address, bucket]));
   return [...byAddress.keys()].sort().map((address) => byAddress.get(address) as BlockRef);
@@ -25,10 +25,10 @@ export const s3ReplicationAfterVersioning: PolicyRule = {
     'Every aws_s3_bucket_replication_configuration is created after the aws_s3_bucket_versioning of BOTH its source ' +
     'and destination buckets (depends_on or a reference); otherwise the first apply races and fails or replicates nothing.',
   fix: 'Add depends_on = [<source versioning>, <destination versioning>] to the replication configuration (cdktf: dependsOn).',
-  check(doc) {
-    return resources(doc, 'aws_s3_bucket_replication_configuration').flatMap((replication) => {
-      const missing = bucketsReplicatedBy(doc, replication)
-        .flatMap((bucket) => companionsOf(doc, 'aws_s3_bucket_versioning', bucket))
+  check(index) {
+    return index.resources('aws_s3_bucket_replication_configuration').flatMap((replication) => {
+      const missing = bucketsReplicatedBy(index, replication)
+        .flatMap((bucket) => index.companionsOf('aws_s3_bucket_versioning', bucket))
         .filter((versioning) => !waitsFor(replication, versioning))
         .map((versioning) => versioning.address);
       if (missing.length === 0) return [];

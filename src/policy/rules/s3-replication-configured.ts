@@ -1,6 +1,7 @@
-import { blockList, finding, firstBlock, resources } from '../document';
-import { buckets, bucketsNamedBy, companionsOf } from '../s3';
-import type { PolicyRule } from '../types';
+import { blockList, finding, firstBlock, type BlockRef } from '../document';
+import type { DocumentIndex } from '../document-index';
+import { sameRegion } from '../regions';
+import type { Finding, PolicyRule } from '../types';
 
 const REPLICATION = 'aws_s3_bucket_replication_configuration';
 
@@ -8,26 +9,67 @@ function enabledRules(body: Record<string, unknown>): Record<string, unknown>[] 
   return blockList(body.rule).filter((rule) => rule.status === 'Enabled');
 }
 
+/** What the enabled replication rules of a document protect, by bucket address. */
+interface Coverage {
+  /** Buckets with a copy that is not certainly in their own region (as a source or as a destination). */
+  crossRegion: Set<string>;
+  /** Buckets whose only copies are certainly in their own region, with the bucket on the other side. */
+  sameRegion: Map<string, { other: BlockRef; region: string; asSource: boolean }>;
+}
+
+/**
+ * Follows every enabled rule from its source bucket to its destination. A destination outside the stack (another
+ * account's bucket named by ARN) cannot be located and counts as a copy elsewhere; a destination whose region is an
+ * expression or comes from another provider configuration is not certainly in the same region and counts too.
+ */
+function coverage(index: DocumentIndex): Coverage {
+  const result: Coverage = { crossRegion: new Set(), sameRegion: new Map() };
+  for (const replication of index.resources(REPLICATION)) {
+    const sources = index.bucketsNamedBy(replication.body.bucket);
+    // The configuration is applied in its source bucket's region; use its own when the bucket is not in the stack.
+    const sourceRegion = index.regionOf(sources[0] ?? replication);
+    for (const rule of enabledRules(replication.body)) {
+      const destinations = index.bucketsNamedBy(firstBlock(rule.destination)?.bucket);
+      if (destinations.length === 0) sources.forEach((source) => result.crossRegion.add(source.address));
+      for (const destination of destinations) {
+        if (!sameRegion(sourceRegion, index.regionOf(destination))) {
+          result.crossRegion.add(destination.address);
+          sources.forEach((source) => result.crossRegion.add(source.address));
+          continue;
+        }
+        for (const source of sources) {
+          result.sameRegion.set(source.address, { other: destination, region: sourceRegion.value, asSource: true });
+          result.sameRegion.set(destination.address, { other: source, region: sourceRegion.value, asSource: false });
+        }
+      }
+    }
+  }
+  return result;
+}
+
 export const s3ReplicationConfigured: PolicyRule = {
   id: 's3-replication-configured',
   pack: 'data-protection',
   severity: 'error',
   description:
-    'Every S3 bucket either replicates (an aws_s3_bucket_replication_configuration with an Enabled rule whose ' +
-    'bucket is this bucket) or is itself the destination of such a rule.',
+    'Every S3 bucket has a copy in another region: it is the bucket of an aws_s3_bucket_replication_configuration ' +
+    'with an Enabled rule, or the destination of such a rule, and the other bucket is not in the same region ' +
+    '(same-region replication is no protection against a regional outage).',
   fix:
     'Add an aws_s3_bucket_replication_configuration for this bucket with an Enabled rule to a bucket in another ' +
     'region (created after versioning on both buckets), or suppress the rule with a reason for buckets that need no copy.',
-  check(doc) {
-    const destinations = new Set(
-      resources(doc, REPLICATION).flatMap((replication) =>
-        enabledRules(replication.body).flatMap((rule) => bucketsNamedBy(doc, firstBlock(rule.destination)?.bucket).map((named) => named.address)),
-      ),
-    );
-    return buckets(doc).flatMap((bucket) => {
-      const asSource = companionsOf(doc, REPLICATION, bucket);
-      if (asSource.some((replication) => enabledRules(replication.body).length > 0)) return [];
-      if (destinations.has(bucket.address)) return [];
+  check(index) {
+    const covered = coverage(index);
+    return index.buckets().flatMap((bucket): Finding[] => {
+      if (covered.crossRegion.has(bucket.address)) return [];
+      const same = covered.sameRegion.get(bucket.address);
+      if (same !== undefined) {
+        const message = same.asSource
+          ? `Bucket replicates only to ${same.other.address}, in the same region (${same.region}): a regional outage takes both copies.`
+          : `Bucket is a replica of ${same.other.address} in the same region (${same.region}): a regional outage takes both copies.`;
+        return [finding(s3ReplicationConfigured, bucket, message)];
+      }
+      const asSource = index.companionsOf(REPLICATION, bucket);
       const message =
         asSource.length > 0
           ? 'Bucket replication configuration has no rule with status "Enabled".'

@@ -1,5 +1,4 @@
 import { blockList, finding, firstBlock, isNonEmptyString } from '../document';
-import { buckets, companionsOf } from '../s3';
 import type { PolicyRule } from '../types';
 
 const KMS_ALGORITHMS = ['aws:kms', 'aws:kms:dsse'];
@@ -12,9 +11,9 @@ export const s3SseKms: PolicyRule = {
   fix:
     'Add an aws_s3_bucket_server_side_encryption_configuration for this bucket with sse_algorithm = "aws:kms", ' +
     'kms_master_key_id = your CMK and bucket_key_enabled = true.',
-  check(doc) {
-    return buckets(doc).flatMap((bucket) => {
-      const defaults = companionsOf(doc, 'aws_s3_bucket_server_side_encryption_configuration', bucket).flatMap((config) =>
+  check(index) {
+    return index.buckets().flatMap((bucket) => {
+      const defaults = index.companionsOf('aws_s3_bucket_server_side_encryption_configuration', bucket).flatMap((config) =>
         blockList(config.body.rule).map((rule) => firstBlock(rule.apply_server_side_encryption_by_default)),
       );
       const compliant = defaults.some(

@@ -1,6 +1,5 @@
 import { finding } from '../document';
-import { resolvePolicy, type PolicyStatement } from '../iam';
-import { buckets, companionsOf } from '../s3';
+import { type PolicyStatement } from '../iam';
 import type { PolicyRule } from '../types';
 
 /** A Deny of every S3 action to everyone when aws:SecureTransport is false. */
@@ -26,13 +25,13 @@ export const s3TlsOnly: PolicyRule = {
   fix:
     'Add an aws_s3_bucket_policy for this bucket with a statement Effect Deny, Principal "*", Action "s3:*", ' +
     'Resource the bucket and its objects, Condition Bool aws:SecureTransport = "false".',
-  check(doc) {
-    return buckets(doc).flatMap((bucket) => {
-      const policies = companionsOf(doc, 'aws_s3_bucket_policy', bucket);
+  check(index) {
+    return index.buckets().flatMap((bucket) => {
+      const policies = index.companionsOf('aws_s3_bucket_policy', bucket);
       if (policies.length === 0) return [finding(s3TlsOnly, bucket, 'Bucket has no aws_s3_bucket_policy, so plain-HTTP requests are allowed.')];
       const unreadable: string[] = [];
       for (const policy of policies) {
-        const resolved = resolvePolicy(doc, policy.body.policy);
+        const resolved = index.resolvePolicy(policy.body.policy);
         if (!resolved.readable) unreadable.push(`${policy.address}: ${resolved.reason}`);
         else if (resolved.statements.some(deniesPlainHttp)) return [];
       }

@@ -1,5 +1,4 @@
 import { finding, firstBlock, isTrue } from '../document';
-import { buckets, companionsOf } from '../s3';
 import type { PolicyRule } from '../types';
 
 export const s3VersioningEnabled: PolicyRule = {
@@ -8,9 +7,9 @@ export const s3VersioningEnabled: PolicyRule = {
   severity: 'error',
   description: 'Every S3 bucket keeps previous versions: an aws_s3_bucket_versioning for it with status Enabled.',
   fix: 'Add an aws_s3_bucket_versioning whose bucket is this bucket, with versioning_configuration.status = "Enabled".',
-  check(doc) {
-    return buckets(doc).flatMap((bucket) => {
-      const statuses = companionsOf(doc, 'aws_s3_bucket_versioning', bucket).map(
+  check(index) {
+    return index.buckets().flatMap((bucket) => {
+      const statuses = index.companionsOf('aws_s3_bucket_versioning', bucket).map(
         (versioning) => firstBlock(versioning.body.versioning_configuration)?.status,
       );
       const legacyInline = isTrue(firstBlock(bucket.body.versioning)?.enabled);

@@ -1,4 +1,4 @@
-import { blockList, finding, resources, stringList, type BlockRef } from '../document';
+import { blockList, finding, stringList, type BlockRef } from '../document';
 import type { Finding, PolicyRule } from '../types';
 
 const ANYWHERE = ['0.0.0.0/0', '::/0'];
@@ -29,13 +29,13 @@ export const sgNoPublicIngress: PolicyRule = {
   severity: 'error',
   description: 'No security group ingress (inline, aws_security_group_rule or aws_vpc_security_group_ingress_rule) allows 0.0.0.0/0 or ::/0.',
   fix: 'Allow ingress only from the security groups or private CIDR ranges that need it.',
-  check(doc) {
+  check(index) {
     return [
-      ...resources(doc, 'aws_security_group').flatMap((group) => blockList(group.body.ingress).flatMap((rule) => openFinding(group, rule))),
-      ...resources(doc, 'aws_security_group_rule')
+      ...index.resources('aws_security_group').flatMap((group) => blockList(group.body.ingress).flatMap((rule) => openFinding(group, rule))),
+      ...index.resources('aws_security_group_rule')
         .filter((rule) => rule.body.type === 'ingress')
         .flatMap((rule) => openFinding(rule, rule.body)),
-      ...resources(doc, 'aws_vpc_security_group_ingress_rule').flatMap((rule) => openFinding(rule, rule.body)),
+      ...index.resources('aws_vpc_security_group_ingress_rule').flatMap((rule) => openFinding(rule, rule.body)),
     ];
   },
 };

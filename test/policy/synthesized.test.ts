@@ -1,0 +1,127 @@
+/**
+ * The public-access, region and admin rules on minimal stacks written with provider classes and synthesized by
+ * cdktf: proof that the rules read the attribute names and shapes the provider really writes (acl,
+ * access_control_policy.grant.grantee.uri, principals, region, provider aliases, NotAction).
+ */
+import * as fs from 'node:fs';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketAcl } from '@cdktf/provider-aws/lib/s3-bucket-acl';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
+import { Testing, TerraformStack } from 'cdktf';
+import { checkDocument, type TerraformDocument } from '../../src/policy';
+
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const outdir of outdirs) fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+/** Synthesizes a one-provider stack built by `build` and returns `<address>: <message>` for `ruleId`'s findings. */
+function findings(ruleId: string, build: (stack: TerraformStack) => void): string[] {
+  const app = Testing.app();
+  outdirs.push(app.outdir);
+  const stack = new TerraformStack(app, 'minimal');
+  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+  build(stack);
+  const document = JSON.parse(Testing.synth(stack)) as TerraformDocument;
+  return checkDocument(document)
+    .filter((found) => found.ruleId === ruleId)
+    .map((found) => `${found.address}: ${found.message}`);
+}
+
+function replicate(stack: TerraformStack, source: S3Bucket, destination: S3Bucket): void {
+  const role = new IamRole(stack, 'replication-role', { assumeRolePolicy: JSON.stringify({ Statement: [] }) });
+  new S3BucketReplicationConfigurationA(stack, 'replication', {
+    bucket: source.id,
+    role: role.arn,
+    rule: [{ id: 'all', status: 'Enabled', filter: {}, deleteMarkerReplication: { status: 'Enabled' }, destination: { bucket: destination.arn } }],
+  });
+}
+
+describe('s3-no-public-acl on a synthesized stack', () => {
+  it('names a canned public-read ACL and a grant to AllUsers', () => {
+    expect(
+      findings('s3-no-public-acl', (stack) => {
+        const bucket = new S3Bucket(stack, 'site', { bucket: 'minimal-site' });
+        new S3BucketAcl(stack, 'canned', { bucket: bucket.id, acl: 'public-read' });
+        new S3BucketAcl(stack, 'granted', {
+          bucket: bucket.id,
+          accessControlPolicy: {
+            owner: { id: 'owner-canonical-id' },
+            grant: [{ permission: 'READ', grantee: { type: 'Group', uri: 'http://acs.amazonaws.com/groups/global/AllUsers' } }],
+          },
+        });
+      }),
+    ).toEqual([
+      'aws_s3_bucket_acl.canned: Public ACL: acl = "public-read" (anyone can read).',
+      'aws_s3_bucket_acl.granted: Public ACL: access_control_policy grants READ to AllUsers (anyone).',
+    ]);
+  });
+});
+
+describe('s3-no-public-policy on a synthesized stack', () => {
+  it('names a policy document and a JSON policy that allow everyone', () => {
+    expect(
+      findings('s3-no-public-policy', (stack) => {
+        const bucket = new S3Bucket(stack, 'site', { bucket: 'minimal-site' });
+        const open = new DataAwsIamPolicyDocument(stack, 'open', {
+          statement: [{ actions: ['s3:GetObject'], resources: [`${bucket.arn}/*`], principals: [{ type: '*', identifiers: ['*'] }] }],
+        });
+        new S3BucketPolicy(stack, 'document-policy', { bucket: bucket.id, policy: open.json });
+        const other = new S3Bucket(stack, 'other', { bucket: 'minimal-other' });
+        new S3BucketPolicy(stack, 'json-policy', {
+          bucket: other.id,
+          policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:ListBucket', Resource: other.arn }] }),
+        });
+      }),
+    ).toEqual([
+      'aws_s3_bucket_policy.document-policy: Statement 1 allows s3:GetObject to everyone (Principal "*") with no condition that pins the caller or the source.',
+      'aws_s3_bucket_policy.json-policy: Statement 1 allows s3:ListBucket to everyone (Principal "*") with no condition that pins the caller or the source.',
+    ]);
+  });
+});
+
+describe('s3-replication-configured on a synthesized stack', () => {
+  it('does not count a replica in the same region, set through the region argument', () => {
+    expect(
+      findings('s3-replication-configured', (stack) => {
+        const source = new S3Bucket(stack, 'source', { bucket: 'minimal-source' });
+        const replica = new S3Bucket(stack, 'replica', { bucket: 'minimal-replica', region: 'eu-west-1' });
+        replicate(stack, source, replica);
+      }),
+    ).toEqual([
+      'aws_s3_bucket.replica: Bucket is a replica of aws_s3_bucket.source in the same region (eu-west-1): a regional outage takes both copies.',
+      'aws_s3_bucket.source: Bucket replicates only to aws_s3_bucket.replica, in the same region (eu-west-1): a regional outage takes both copies.',
+    ]);
+  });
+
+  it('follows provider aliases: same region is reported, another region passes', () => {
+    const run = (drRegion: string) =>
+      findings('s3-replication-configured', (stack) => {
+        const dr = new AwsProvider(stack, 'dr', { alias: 'dr', region: drRegion });
+        const source = new S3Bucket(stack, 'source', { bucket: 'minimal-source' });
+        const replica = new S3Bucket(stack, 'replica', { bucket: 'minimal-replica', provider: dr });
+        replicate(stack, source, replica);
+      });
+    expect(run('eu-west-1')).toHaveLength(2);
+    expect(run('eu-central-1')).toEqual([]);
+  });
+});
+
+describe('iam-no-wildcard-admin on a synthesized stack', () => {
+  it('reports NotAction on Resource "*" as admin access', () => {
+    expect(
+      findings('iam-no-wildcard-admin', (stack) => {
+        const role = new IamRole(stack, 'ops', { assumeRolePolicy: JSON.stringify({ Statement: [] }) });
+        new IamRolePolicy(stack, 'almost-admin', {
+          role: role.id,
+          policy: JSON.stringify({ Statement: [{ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }] }),
+        });
+      }),
+    ).toEqual(['aws_iam_role_policy.almost-admin: policy allows every action except iam:*, organizations:* (NotAction) on every resource.']);
+  });
+});
