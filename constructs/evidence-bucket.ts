@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { EvidencePlan } from '../src/plan/evidence';
+import { EVIDENCE_REPLICATION_RPO_SECONDS, EVIDENCE_REPLICATION_RULE_ID, type EvidencePlan } from '../src/plan/evidence';
 import type { AlarmTopics } from './alarm';
 import { ReplicatedBucket } from './replicated-bucket';
 import type { EvidenceDestination } from './verification-restore';
@@ -13,8 +13,6 @@ export interface EvidenceBucketProps {
   readonly tags?: Record<string, string>;
 }
 
-/** Replication of records has no objective of its own; a day bounds how long the two copies may differ unnoticed. */
-const EVIDENCE_REPLICATION_RPO_SECONDS = 86_400;
 
 /**
  * The evidence bucket: one JSON record per verification run and a daily summary per probed store, in the DR region,
@@ -44,6 +42,8 @@ export class EvidenceBucket extends Construct {
       retentionDays: plan.lock.days,
       rpoSeconds: EVIDENCE_REPLICATION_RPO_SECONDS,
       objectLock: { mode: plan.lock.mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', days: plan.lock.days },
+      replicationRuleId: EVIDENCE_REPLICATION_RULE_ID,
+      alarms: plan.alarms.map((alarm) => ({ ...alarm, dimensions: { ...alarm.dimensions } })),
       alarmTopics: props.alarmTopics,
       tags: props.tags,
     });

@@ -90,6 +90,12 @@ export function bucketNames(stackName: string, storeId: string, primaryRegion: s
   };
 }
 
+/** The evidence bucket (DR region) and its replica (primary region); the replication role follows the bucket. */
+export function evidenceBucketNames(stackName: string, primaryRegion: string, drRegion: string): { bucket: string; replica: string; replicationRole: string } {
+  const bucket = `${stackName}-evidence-${drRegion}`;
+  return { bucket, replica: `${stackName}-evidence-${primaryRegion}`, replicationRole: standaloneReplicationRoleName(bucket) };
+}
+
 /** The IAM role of a bucket pair used alone: named after its source bucket. */
 export function standaloneReplicationRoleName(sourceBucketName: string): string {
   return `${sourceBucketName}-replication`;

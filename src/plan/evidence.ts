@@ -3,7 +3,14 @@
  * replica (primary), and the Object Lock mode and retention. Pure: no cdktf, no AWS SDK. `DisasterRecovery` renders
  * exactly this.
  */
+import { evidenceBucketNames } from '../aws/names';
 import type { LockMode } from '../spec/types';
+import { alarmNamePrefix, bucketReplicationAlarms, type AlarmPlan } from './alarms';
+
+/** Replication of records has no objective of its own; a day bounds how long the two copies may differ unnoticed. */
+export const EVIDENCE_REPLICATION_RPO_SECONDS = 86_400;
+/** Replication rule id of the evidence bucket (the RuleId dimension of its replication metrics). */
+export const EVIDENCE_REPLICATION_RULE_ID = 'lifeboat-dr';
 
 /** Object Lock retention of evidence records when the spec sets none: a yearly audit plus a month of slack. */
 export const DEFAULT_EVIDENCE_LOCK_DAYS = 400;
@@ -20,6 +27,8 @@ export interface EvidencePlan {
   replicaRegion: string;
   /** Default Object Lock retention of every record (and of its replica). */
   lock: { mode: LockMode; days: number };
+  /** The replication alarms of the bucket (in its region), named `<name>-evidence-<id>`. */
+  alarms: AlarmPlan[];
 }
 
 export interface EvidenceInput {
@@ -30,14 +39,24 @@ export interface EvidenceInput {
 
 /** The evidence bucket of a spec (or of a plan written before plans carried it: same name, default lock). */
 export function planEvidence(input: EvidenceInput): EvidencePlan {
+  const names = evidenceBucketNames(input.name, input.regions.primary, input.regions.dr);
   return {
-    bucketName: `${input.name}-evidence-${input.regions.dr}`,
+    bucketName: names.bucket,
     region: input.regions.dr,
-    replicaBucketName: `${input.name}-evidence-${input.regions.primary}`,
+    replicaBucketName: names.replica,
     replicaRegion: input.regions.primary,
     lock: {
       mode: input.evidence?.lock?.mode ?? DEFAULT_EVIDENCE_LOCK_MODE,
       days: input.evidence?.lock?.days ?? DEFAULT_EVIDENCE_LOCK_DAYS,
     },
+    alarms: bucketReplicationAlarms({
+      prefix: alarmNamePrefix(input.name, 'evidence'),
+      sourceRegion: input.regions.dr,
+      sourceBucket: names.bucket,
+      replicaBucket: names.replica,
+      replicaRegion: input.regions.primary,
+      ruleId: EVIDENCE_REPLICATION_RULE_ID,
+      rpoSeconds: EVIDENCE_REPLICATION_RPO_SECONDS,
+    }),
   };
 }

@@ -68,7 +68,7 @@ describe('every alarm comes from the plan', () => {
   const { plan, json } = synthSpec(richSpec());
 
   it('DisasterRecovery renders exactly the plan’s alarms, each once, with the planned fields', () => {
-    const planned = plan.stores.flatMap((s) => s.alarms).map(plannedAlarm).sort();
+    const planned = [...plan.stores.flatMap((s) => s.alarms), ...(plan.evidence?.alarms ?? [])].map(plannedAlarm).sort();
     expect(planned.length).toBeGreaterThan(30);
     expect(alarmsOf(json)).toEqual(planned);
   });
