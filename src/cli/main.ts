@@ -9,6 +9,7 @@ import { EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { processOutput, type CommandOutput } from './output';
 import { PLAN_SUMMARY, runPlan } from './plan';
 import { REPORT_SUMMARY, runReport } from './report';
+import { RESTORE_SUMMARY, runRestore } from './restore';
 import { RUNBOOK_SUMMARY, runRunbook } from './runbook';
 import { SCHEMA_SUMMARY, runSchema } from './schema';
 import { VALIDATE_SUMMARY, runValidate } from './validate';
@@ -29,6 +30,7 @@ export const COMMANDS: Record<string, Command> = {
   diff: { summary: DIFF_SUMMARY, run: runDiff },
   'verify-data': { summary: VERIFY_DATA_SUMMARY, run: runVerifyData },
   report: { summary: REPORT_SUMMARY, run: runReport },
+  restore: { summary: RESTORE_SUMMARY, run: (argv, output) => runRestore(argv, output) },
 };
 
 export function mainUsage(): string {

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
+import { planEvidence } from '../plan/evidence';
 import { planBackups } from '../plan/planner';
 import type { BackupPlan } from '../plan/types';
 import { buildReport, type MetricHour } from '../report/model';
@@ -35,8 +36,9 @@ Options:
   -o, --output <file>       Write the report to this file (default: stdout)
   --records <dir>           Read records from this directory (a copy made with aws s3 sync, or fixtures)
                             instead of the bucket
-  --bucket <name>           Evidence bucket (default: the plan's evidence bucket)
-  --region <region>         Region of the evidence bucket (default: the plan's evidence region, else its DR region)
+  --bucket <name>           Evidence bucket (default: the plan's, in the DR region; its replica in the
+                            primary region holds the same records)
+  --region <region>         Region of --bucket (default: the plan's evidence bucket region)
   --metrics <auto|on|off>   Read CloudWatch where records are missing (auto: on with the bucket, off with --records)
   --now <UTC time>          The end of the window, e.g. 2026-12-01T00:00:00Z (default: now); the same
                             records and --now give the same bytes
@@ -99,22 +101,6 @@ function loadPlanOrSpec(file: string): { plan: BackupPlan } | { errors: string[]
     if (error instanceof RequirementsError) return { errors: error.issues.map((issue) => `${issue.path}: ${issue.message}`) };
     throw error;
   }
-}
-
-/**
- * The evidence bucket named by the plan. Read defensively: the plan field is `evidence` with the bucket name under
- * `bucketName` or `bucket` (a string or `{ name }`) and an optional `region`.
- */
-export function evidenceLocation(plan: BackupPlan): { bucket?: string; region?: string } {
-  const evidence = (plan as unknown as { evidence?: unknown }).evidence;
-  if (evidence === null || typeof evidence !== 'object') return {};
-  const record = evidence as Record<string, unknown>;
-  const nested = record.bucket !== null && typeof record.bucket === 'object' ? (record.bucket as Record<string, unknown>) : undefined;
-  const candidates = [record.bucketName, record.bucket, nested?.name, nested?.bucketName];
-  const bucket = candidates.find((value): value is string => typeof value === 'string' && value.length > 0);
-  const regions = [record.region, nested?.region];
-  const region = regions.find((value): value is string => typeof value === 'string' && value.length > 0);
-  return { ...(bucket ? { bucket } : {}), ...(region ? { region } : {}) };
 }
 
 /** Writes through a temporary file in the same directory, so a failed run never leaves half a report. */
@@ -187,13 +173,10 @@ export async function runReport(argv: string[], output: CommandOutput = processO
     records = readRecordsFromDirectory(dir);
     source = `directory ${path.basename(path.resolve(dir))}`;
   } else {
-    const location = evidenceLocation(plan);
-    const bucket = values.bucket ?? location.bucket;
-    if (!bucket) {
-      output.err(`lifeboat report: the plan names no evidence bucket: pass --bucket <name> (and --region), or --records <dir>\n`);
-      return EXIT_INVALID;
-    }
-    const region = values.region ?? location.region ?? plan.regions.dr;
+    // Plans written before they carried the evidence bucket get the same decisions from planEvidence.
+    const evidence = plan.evidence ?? planEvidence(plan);
+    const bucket = values.bucket ?? evidence.bucketName;
+    const region = values.region ?? evidence.region;
     try {
       records = await readRecordsFromBucket(clients.s3(region), { bucket, since: sinceDate, store: values.store });
     } catch (error) {

@@ -1,4 +1,5 @@
 import { databaseNames } from '../plan/naming';
+import { storeChecks } from '../ops/checks';
 import { operatorDatabaseNames } from '../ops/names';
 import {
   clusterRestoreProcedure,
@@ -245,18 +246,6 @@ function mysqlTableExists(table: string): string {
   return `select count(*) = 1 as table_exists from information_schema.tables where table_schema = ${schema} and table_name = '${name}';  -- ${table}: expected 1`;
 }
 
-/** The plan's checks plus its freshness check (what the verification Lambda runs). */
-function planChecks(store: DatabaseStorePlan): Check[] {
-  const verification = store.verification;
-  if (!verification) return [];
-  const checks = [...verification.checks];
-  const fresh = verification.freshness;
-  if (fresh && !checks.some((check) => check.type === 'freshness' && check.table === fresh.table && check.column === fresh.column)) {
-    checks.push({ type: 'freshness', table: fresh.table, column: fresh.column, maxLagSeconds: fresh.maxLag.seconds } as Check);
-  }
-  return checks;
-}
-
 function checkSql(check: Check, engine: Engine, time: RestoreTimeText): string {
   switch (check.type) {
     case 'tableExists':
@@ -295,7 +284,7 @@ function verifySection(context: DatabaseContext): string {
   const { store, target, time } = context;
   const engine = store.engine;
   const port = defaultPort(engine);
-  const checks = planChecks(store);
+  const checks = storeChecks(store);
   const sqlLines = checks.map((check) => checkSql(check, engine, time));
   const client = isPostgres(engine)
     ? `PGPASSWORD="$TARGET_PASSWORD" psql "host=$TARGET_HOST port=${port} dbname=$DB_NAME user=$TARGET_USER sslmode=verify-full sslrootcert=global-bundle.pem"`

@@ -103,16 +103,18 @@ describe('lifeboat report from the evidence bucket', () => {
     }
   });
 
-  it('takes the bucket and region from the plan', async () => {
-    const { clients, restore } = setup();
+  it('reads the plan\'s evidence bucket in its region by default', async () => {
+    const { clients, calls, restore } = setup();
     const dir = temporaryDirectory();
     const planFile = path.join(dir, 'backup_plan.json');
-    const plan = JSON.parse(serializePlan(planBackups(loadRequirements(SPEC))));
-    fs.writeFileSync(planFile, JSON.stringify({ ...plan, evidence: { bucketName: BUCKET, region: REGION } }));
+    fs.writeFileSync(planFile, serializePlan(planBackups(loadRequirements(SPEC))));
     try {
-      const result = await report([planFile, '--metrics', 'off', ...WINDOW, '--store', 'audit-logs'], clients);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toContain(`Evidence: s3://${BUCKET};`);
+      for (const input of [planFile, SPEC]) {
+        const result = await report([input, '--metrics', 'off', ...WINDOW, '--store', 'audit-logs'], clients);
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain(`Evidence: s3://${BUCKET};`);
+      }
+      expect(new Set(calls.map((call) => `${call.region}/${(call.input as { Bucket: string }).Bucket}`))).toEqual(new Set([`${REGION}/${BUCKET}`]));
     } finally {
       restore();
     }

@@ -28,7 +28,7 @@ import {
   type Event,
   type Tag,
 } from '@aws-sdk/client-rds';
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricStatisticsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 
 export const FAKE_ACCOUNT = '123456789012';
@@ -100,6 +100,8 @@ interface FakeResource {
   clusterId?: string;
   transition?: Transition;
   pendingPassword?: boolean;
+  /** KMS key of the managed master-user secret, as the last modify set it. */
+  secretKmsKeyId?: string;
   /** What the restore ends in: `available` or a failure status such as `incompatible-restore`. */
   restoreOutcome?: string;
   input?: unknown;
@@ -206,6 +208,14 @@ export class FakeAws {
       this.unsupported.push(JSON.stringify(input));
       throw rdsError('UnsupportedByFake');
     });
+    this.cloudwatch.on(GetMetricStatisticsCommand).callsFake(async (input: any) => {
+      const error = this.runFaults('GetMetricStatistics', input);
+      this.calls.push({ command: 'GetMetricStatistics', input, time: this.clock.now(), ...(error ? { error: error.name } : {}) });
+      if (error) throw error;
+      const storeId = (input.Dimensions ?? []).find((d: { Name: string }) => d.Name === 'StoreId')?.Value;
+      const points = this.metricHistory.get(`${input.MetricName}/${storeId}`) ?? [];
+      return { Datapoints: points.map((value, index) => ({ Timestamp: new Date(this.clock.now().getTime() - (points.length - index) * 86_400_000), Maximum: value })) };
+    });
     this.cloudwatch.on(PutMetricDataCommand).callsFake(async (input: any) => {
       const error = this.runFaults('PutMetricData', input);
       this.calls.push({ command: 'PutMetricData', input, time: this.clock.now(), ...(error ? { error: error.name } : {}) });
@@ -252,6 +262,9 @@ export class FakeAws {
   removeInstance(id: string): void {
     this.instances.delete(id);
   }
+
+  /** Datapoints (one per day, oldest first) GetMetricStatistics answers for `<metric>/<store id>`. */
+  readonly metricHistory = new Map<string, number[]>();
 
   /** Makes the next restores of `id` end in `status` (e.g. `incompatible-restore`) or never finish (`creating`). */
   readonly restoreOutcomes = new Map<string, string>();
@@ -435,6 +448,19 @@ export class FakeAws {
   }
 
   private describeAutomatedBackups(input: any) {
+    if (input.DBInstanceIdentifier && !input.DBInstanceAutomatedBackupsArn) {
+      // By instance: the source's own backups (this region), then replicated ones of that source.
+      const source = this.instances.get(input.DBInstanceIdentifier);
+      const now = this.clock.now().getTime();
+      const own = source?.source
+        ? [{ DBInstanceIdentifier: source.id, Region: FAKE_REGION, Status: 'active', RestoreWindow: { EarliestTime: new Date(now - 14 * 24 * 3600_000), LatestTime: new Date(now - (source.restorableLagMs ?? 0)) } }]
+        : [];
+      const replicated = [...this.automatedBackups.entries()]
+        .filter(([, backup]) => backup.sourceId === input.DBInstanceIdentifier)
+        .map(([arn, backup]) => ({ DBInstanceAutomatedBackupsArn: arn, DBInstanceIdentifier: backup.sourceId, Status: backup.status, RestoreWindow: { EarliestTime: new Date(now - 7 * 24 * 3600_000), LatestTime: new Date(now - 10 * MINUTE) } }));
+      if (own.length + replicated.length === 0) throw rdsError('DBInstanceAutomatedBackupNotFoundFault', 'not found', 404);
+      return { DBInstanceAutomatedBackups: [...own, ...replicated] };
+    }
     const backup = this.automatedBackups.get(input.DBInstanceAutomatedBackupsArn);
     if (!backup) throw rdsError('DBInstanceAutomatedBackupNotFoundFault', 'not found', 404);
     return {
@@ -543,6 +569,10 @@ export class FakeAws {
     if (!resource) throw rdsError(kind === 'instance' ? 'DBInstanceNotFoundFault' : 'DBClusterNotFoundFault', `${id} not found`, 404);
     if (resource.status !== 'available') throw rdsError(kind === 'instance' ? 'InvalidDBInstanceStateFault' : 'InvalidDBClusterStateFault', `${id} is ${resource.status}`);
     if (kind === 'instance' && resource.clusterId) throw rdsError('InvalidParameterCombination', 'the master password of an Aurora instance is set on its cluster');
+    if (input.ManageMasterUserPassword === true && input.MasterUserPassword === undefined) {
+      resource.managedSecret = true;
+      resource.secretKmsKeyId = input.MasterUserSecretKmsKeyId;
+    }
     if (input.MasterUserPassword !== undefined) {
       if (resource.managedSecret && input.ManageMasterUserPassword !== false) {
         throw rdsError('InvalidParameterCombination', 'the master password is managed by Secrets Manager: set ManageMasterUserPassword false to set MasterUserPassword');
