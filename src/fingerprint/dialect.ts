@@ -70,8 +70,8 @@ export interface Dialect {
   /** `subquery` made opaque to the planner where that yields a better GROUP BY plan. */
   fence(subquery: string): string;
   /**
-   * Folds rows of `from` (aliased t) matching `where` into buckets `bucket` (an integer expression with values in
-   * [lo, hi)), one output row per non-empty bucket with columns bucket, n, x, s. Runs `prepare`/`finish` around it.
+   * Folds rows of `from` (aliased t) matching `where` into buckets `bucket` (an integer expression, clamped to
+   * [lo, hi) so that no row can fall outside every bucket), one row per non-empty bucket: bucket, n, x, s.
    */
   groupedFold(session: QuerySession, sql: { bucket: string; hash: string; from: string; where: string; lo: number; hi: number }, params: unknown[]): Promise<Record<string, unknown>[]>;
   /** SQL expression: bucket index of integer key `column` for buckets of `width` keys starting at `min`; `span` is max - min. */
@@ -306,7 +306,7 @@ export const postgresDialect: Dialect = {
     try {
       return await session.query<Record<string, unknown>>(
         `SELECT b.i AS bucket, ${postgresDialect.fold('q.h')}
-           FROM (SELECT (${sql.bucket})::int4 AS k, ${sql.hash} AS h FROM ${sql.from} t WHERE ${sql.where}) q
+           FROM (SELECT least(greatest((${sql.bucket})::int4, ${sql.lo}), ${sql.hi - 1}) AS k, ${sql.hash} AS h FROM ${sql.from} t WHERE ${sql.where}) q
            JOIN pg_catalog.generate_series(${sql.lo}, ${sql.hi - 1}) AS b(i) ON b.i = q.k
           GROUP BY b.i`,
         params,
@@ -461,7 +461,7 @@ export const mysqlDialect: Dialect = {
   async groupedFold(session, sql, params) {
     return session.query<Record<string, unknown>>(
       `SELECT q.k AS bucket, ${mysqlDialect.fold('q.h')}
-         FROM (SELECT ${sql.bucket} AS k, ${sql.hash} AS h FROM ${sql.from} t WHERE ${sql.where}) q GROUP BY q.k`,
+         FROM (SELECT LEAST(GREATEST(${sql.bucket}, ${sql.lo}), ${sql.hi - 1}) AS k, ${sql.hash} AS h FROM ${sql.from} t WHERE ${sql.where}) q GROUP BY q.k`,
       params,
     );
   },
