@@ -14,7 +14,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketAcl } from '@cdktf/provider-aws/lib/s3-bucket-acl';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
-import { Testing, TerraformStack } from 'cdktf';
+import { TerraformHclModule, Testing, TerraformStack } from 'cdktf';
 import { checkDocument, type TerraformDocument } from '../../src/policy';
 
 const outdirs: string[] = [];
@@ -202,5 +202,17 @@ describe('provider 6 exclusive attachments', () => {
         });
       }),
     ).toEqual(['iam-no-wildcard-admin aws_iam_role_policy_attachments_exclusive.ops-managed: policy_arns includes AdministratorAccess.']);
+  });
+});
+
+describe('no-unchecked-modules on a synthesized stack', () => {
+  it('names a TerraformHclModule call', () => {
+    expect(
+      findings('no-unchecked-modules', (stack) => {
+        new TerraformHclModule(stack, 'uploads', { source: 'terraform-aws-modules/s3-bucket/aws', version: '4.1.0', variables: { bucket: 'uploads' } });
+      }),
+    ).toEqual([
+      'no-unchecked-modules module.uploads: Module call (source terraform-aws-modules/s3-bucket/aws): none of its resources are checked, so a clean report says nothing about them.',
+    ]);
   });
 });
