@@ -1,7 +1,9 @@
 /**
- * `lifeboat diff` against its baselines on a generated 5M-row table: two identical copies, then 10 differing rows.
- * Runs a private PostgreSQL 15 cluster from the Debian server binaries so pg_dump (15) matches the server major.
- * Prints one Markdown section on stdout; progress on stderr.
+ * `lifeboat diff` on a generated 5M-row table, side by side in one run: the count(*) floor, the old native-hash
+ * fingerprint and the new content fingerprint (the cost of correctness), the first-pass query the diff sends (the
+ * work the servers must do), the diff of identical copies and of copies with 10 changed rows, each with one and with
+ * two connections per side, and the start-up of the built CLI. Runs a private PostgreSQL 15 cluster from the Debian
+ * server binaries. Prints one Markdown section on stdout; progress on stderr.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,14 +11,16 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { openSession, targetFromUrl, type SqlSession } from '../src/checks/connection';
 import { runDiff } from '../src/cli/diff';
-import type { DiffReport } from '../src/fingerprint';
+import { diffDatabases, fingerprintTable, type DiffReport, type QuerySession } from '../src/fingerprint';
 
 const PG_BIN = process.env.LIFEBOAT_BENCH_PG_BIN ?? '/usr/lib/postgresql/15/bin';
-const ROWS = 5_000_000;
+const ROWS = Number(process.env.LIFEBOAT_BENCH_DIFF_ROWS ?? 5_000_000);
 const REPEATS = 5;
-const DUMP_REPEATS = 3;
+const STARTUP_REPEATS = 7;
 const CHANGED_IDS = Array.from({ length: 10 }, (_, i) => 1 + Math.floor(((i + 0.5) * ROWS) / 10) + i * 7);
+const ROOT = path.resolve(__dirname, '..');
 
 const benchStart = Date.now();
 function log(message: string): void {
@@ -54,9 +58,9 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-function shell(script: string): Promise<string> {
+function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile('bash', ['-o', 'pipefail', '-c', script], { maxBuffer: 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    execFile(command, args, { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (error) => (error ? reject(error) : resolve()));
   });
 }
 
@@ -70,10 +74,10 @@ async function sql(url: string, text: string): Promise<Record<string, unknown>[]
   }
 }
 
-async function diffOnce(source: string, target: string): Promise<DiffReport> {
+async function diffOnce(source: string, target: string, jobs: number): Promise<DiffReport> {
   let out = '';
   let err = '';
-  const code = await runDiff(['--source', source, '--target', target, '--tables', 'public.ledger', '--format', 'json'], {
+  const code = await runDiff(['--source', source, '--target', target, '--tables', 'public.ledger', '--format', 'json', '--jobs', String(jobs)], {
     out: (t) => (out += t),
     err: (t) => (err += t),
     progress: false,
@@ -81,6 +85,49 @@ async function diffOnce(source: string, target: string): Promise<DiffReport> {
   if (code === 2) throw new Error(`lifeboat diff failed: ${err}`);
   return JSON.parse(out) as DiffReport;
 }
+
+/** A session that records every statement it runs. */
+function recording(session: SqlSession, statements: { sql: string; params: unknown[] }[]): QuerySession {
+  return {
+    engine: session.engine,
+    query: (text, params = []) => {
+      statements.push({ sql: text, params });
+      return session.query(text, params);
+    },
+  };
+}
+
+/** Both sides' first-pass statements of one diff (BEGIN, pinned settings, the bucketed fold, COMMIT), for replay. */
+async function firstPassStatements(source: string, target: string): Promise<{ sql: string; params: unknown[] }[][]> {
+  const sessions = await Promise.all([openSession(targetFromUrl(source)), openSession(targetFromUrl(target))]);
+  try {
+    const logs: { sql: string; params: unknown[] }[][] = [[], []];
+    await diffDatabases(recording(sessions[0], logs[0]), recording(sessions[1], logs[1]), { tables: ['public.ledger'] });
+    return logs.map((statements) =>
+      statements.filter((s) => /^(BEGIN|COMMIT)|pg_catalog\.set_config|generate_series/.test(s.sql.trim())),
+    );
+  } finally {
+    await Promise.all(sessions.map((s) => s.close()));
+  }
+}
+
+async function replay(url: string, statements: { sql: string; params: unknown[] }[]): Promise<void> {
+  const session = await openSession(targetFromUrl(url));
+  try {
+    for (const s of statements) await session.query(s.sql, s.params);
+  } finally {
+    await session.close();
+  }
+}
+
+const DIFF_ONLY = "require(process.argv[1]).runDiff(['--help'], { out: () => undefined, err: () => undefined }).then((c) => process.exit(c))";
+
+/** The fold the diff used before content fingerprints: each type's own hash over the raw columns. */
+const OLD_NATIVE_FOLD = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+  SET LOCAL jit = off;
+  SELECT count(*)::text, coalesce(bit_xor(h), 0)::text, coalesce(sum(h), 0)::text
+    FROM (SELECT pg_catalog.hash_record_extended(ROW(t.account, t.amount, t.created_at, t.id, t.label), 0) AS h FROM public.ledger t) q;
+  COMMIT;`;
 
 async function main(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-bench-diff-'));
@@ -106,7 +153,6 @@ async function main(): Promise<void> {
     started = true;
     const base = `postgres://postgres@127.0.0.1:${port}`;
     const version = (await sql(`${base}/postgres`, 'SHOW server_version'))[0].server_version as string;
-    const dumpVersion = execFileSync(path.join(PG_BIN, 'pg_dump'), ['--version'], { encoding: 'utf8' }).trim();
 
     log(`generating ${ROWS} rows`);
     await sql(`${base}/postgres`, 'CREATE DATABASE bench_src');
@@ -128,66 +174,103 @@ async function main(): Promise<void> {
     log('copied');
     const size = (await sql(src, "SELECT pg_size_pretty(pg_table_size('ledger')) AS t, pg_size_pretty(pg_total_relation_size('ledger')) AS a"))[0];
 
-    const countBoth = (): Promise<unknown> => Promise.all([sql(src, 'SELECT count(*) FROM ledger'), sql(dst, 'SELECT count(*) FROM ledger')]);
-    const dump = (db: string): string => `${PG_BIN}/pg_dump -h 127.0.0.1 -p ${port} -U postgres --data-only -t public.ledger ${db} | sha256sum`;
-    // pg_dump 15.14+ writes a random \restrict key into every dump, so even identical copies hash differently: the
-    // baseline measures the cost of the approach, not a usable comparison.
-    const dumpBoth = (): Promise<unknown> => Promise.all([shell(dump('bench_src')), shell(dump('bench_dst'))]);
-    const diffIdentical = async (): Promise<void> => {
-      const report = await diffOnce(src, dst);
+    const both = (work: (url: string) => Promise<unknown>) => (): Promise<unknown> => Promise.all([work(src), work(dst)]);
+    const countBoth = both((url) => sql(url, 'SELECT count(*) FROM ledger'));
+    const oldFoldBoth = both((url) => sql(url, OLD_NATIVE_FOLD));
+    const newFoldBoth = both(async (url) => {
+      const session = await openSession(targetFromUrl(url));
+      try {
+        await fingerprintTable(session, 'public.ledger');
+      } finally {
+        await session.close();
+      }
+    });
+    const diffIdentical = (jobs: number) => async (): Promise<void> => {
+      const report = await diffOnce(src, dst, jobs);
       if (!report.identical) throw new Error('diff reported differences between identical copies');
     };
 
     log('warming the cache');
     await countBoth();
-    await diffIdentical();
+    await diffIdentical(1)();
+    const [firstSrc, firstDst] = await firstPassStatements(src, dst);
+    const firstPassBoth = (): Promise<unknown> => Promise.all([replay(src, firstSrc), replay(dst, firstDst)]);
 
-    const times: Record<'count' | 'dump' | 'diff', number[]> = { count: [], dump: [], diff: [] };
+    const cases: [string, () => Promise<unknown>][] = [
+      ['count', countBoth],
+      ['old', oldFoldBoth],
+      ['new', newFoldBoth],
+      ['first', firstPassBoth],
+      ['diff1', diffIdentical(1)],
+      ['diff2', diffIdentical(2)],
+    ];
+    const times: Record<string, number[]> = {};
     for (let i = 0; i < REPEATS; i += 1) {
       log(`identical copies, repeat ${i + 1}/${REPEATS}`);
-      times.count.push(await timed(countBoth));
-      times.diff.push(await timed(diffIdentical));
-      if (i < DUMP_REPEATS) times.dump.push(await timed(dumpBoth));
+      // Interleaved, so that load from other processes on the machine spreads over every case alike.
+      for (const [name, work] of cases) (times[name] ??= []).push(await timed(work));
     }
 
     log('changing 10 rows in the copy');
     await sql(dst, `UPDATE ledger SET label = label || '!' WHERE id IN (${CHANGED_IDS.join(', ')})`);
     await sql(dst, 'VACUUM ledger');
-    const localized: number[] = [];
-    let report: DiffReport | undefined;
+    const reports: Record<number, DiffReport> = {};
     for (let i = 0; i < REPEATS; i += 1) {
       log(`10 differing rows, repeat ${i + 1}/${REPEATS}`);
-      localized.push(await timed(async () => (report = await diffOnce(src, dst))));
+      for (const jobs of [1, 2]) (times[`changed${jobs}`] ??= []).push(await timed(async () => (reports[jobs] = await diffOnce(src, dst, jobs))));
     }
-    const table = report!.tables[0];
-    const found = (table.localization?.keys ?? []).map((k) => Number(k.key.id)).sort((a, b) => a - b);
-    if (JSON.stringify(found) !== JSON.stringify([...CHANGED_IDS].sort((a, b) => a - b))) {
-      throw new Error(`diff localized ${JSON.stringify(found)} instead of ${JSON.stringify(CHANGED_IDS)}`);
+    const expected = JSON.stringify([...CHANGED_IDS].sort((a, b) => a - b));
+    for (const jobs of [1, 2]) {
+      const found = (reports[jobs].tables[0].localization?.keys ?? []).map((k) => Number(k.key.id)).sort((a, b) => a - b);
+      if (JSON.stringify(found) !== expected) throw new Error(`diff --jobs ${jobs} localized ${JSON.stringify(found)} instead of ${expected}`);
     }
 
-    const count = median(times.count);
-    const dumpTime = median(times.dump);
-    const diff = median(times.diff);
-    const withChanges = median(localized);
-    const extra = withChanges - diff;
-    const f = (s: number): string => `${s.toFixed(2)} s`;
+    log('building the CLI');
+    const buildDir = fs.mkdtempSync(path.join(ROOT, '.bench-diff-build-'));
+    const startup: Record<'help' | 'own' | 'tiny', number[]> = { help: [], own: [], tiny: [] };
+    try {
+      await run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', path.join(buildDir, 'dist')]);
+      fs.mkdirSync(path.join(buildDir, 'bin'));
+      fs.copyFileSync(path.join(ROOT, 'bin/lifeboat.js'), path.join(buildDir, 'bin/lifeboat.js'));
+      const cli = path.join(buildDir, 'bin/lifeboat.js');
+      await sql(src, 'CREATE TABLE tiny (id integer PRIMARY KEY, v text); INSERT INTO tiny VALUES (1, \'a\')');
+      await sql(dst, 'CREATE TABLE tiny (id integer PRIMARY KEY, v text); INSERT INTO tiny VALUES (1, \'a\')');
+      for (let i = 0; i < STARTUP_REPEATS; i += 1) {
+        startup.help.push(await timed(() => run(process.execPath, [cli, 'diff', '--help'])));
+        // The diff command's own modules, without the dispatcher (which loads every command's modules).
+        startup.own.push(await timed(() => run(process.execPath, ['-e', DIFF_ONLY, path.join(buildDir, 'dist/src/cli/diff.js')])));
+        startup.tiny.push(await timed(() => run(process.execPath, [cli, 'diff', '--source', src, '--target', dst, '--tables', 'tiny'])));
+      }
+    } finally {
+      fs.rmSync(buildDir, { recursive: true, force: true });
+    }
+
+    const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+    const f = (x: number): string => `${x.toFixed(2)} s`;
     const r = (x: number): string => `${x.toFixed(2)}x`;
+    const ms = (x: number): string => `${(x * 1000).toFixed(0)} ms`;
+    const rounds = reports[1].tables[0].localization!.rounds;
+    const row = (what: string, key: string, note = ''): string => `| ${what} | ${f(m[key])} | ${r(m[key] / m.count)} | ${note} |`;
     const lines = [
-      '## lifeboat diff: fingerprints and bisection vs pg_dump | sha256sum',
+      `## lifeboat diff: content fingerprints, first pass and bisection on a ${(ROWS / 1e6).toLocaleString('en-US')}M-row table`,
       '',
-      `Table \`ledger\` (id bigint primary key, account integer, label text (48 chars), amount numeric(12,2), created_at timestamptz), ${ROWS.toLocaleString('en-US')} rows, ${size.t} heap (${size.a} with the index); ${dumpVersion}; in two databases of one private PostgreSQL ${version} cluster (Debian server binaries; shared_buffers=1GB, fsync off, default parallel query settings; loopback TCP; the copy made with CREATE DATABASE ... TEMPLATE, then VACUUM FREEZE ANALYZE).`,
-      `Each figure is the median of ${REPEATS} runs (pg_dump: ${DUMP_REPEATS}) after one warm-up; both databases are read at the same time in every row (two concurrent connections), as \`lifeboat diff\` does. \`lifeboat diff\` is timed in-process (\`runDiff\` with \`--format json\`: connect, snapshot, catalog reads, fingerprints, bisection), without Node.js start-up.`,
+      `Table \`ledger\` (id bigint primary key, account integer, label text (48 chars), amount numeric(12,2), created_at timestamptz), ${ROWS.toLocaleString('en-US')} rows, ${size.t} heap (${size.a} with the index); in two databases of one private PostgreSQL ${version} cluster (Debian server binaries; shared_buffers=1GB, fsync off, default parallel query settings; loopback TCP; the copy made with CREATE DATABASE ... TEMPLATE, then VACUUM FREEZE ANALYZE), on ${os.cpus().length} cores shared with other work.`,
+      `Each figure is the median of ${REPEATS} runs after one warm-up, the cases interleaved in every repeat; both databases are read at the same time (two concurrent connections, or four with --jobs 2). \`lifeboat diff\` is timed in-process (\`runDiff\` with \`--format json\`: connect, snapshot, catalog reads, first pass, bisection), without Node.js start-up, which is measured separately below.`,
       '',
-      '| what (both copies) | time | vs count(*) floor | pg_dump baseline / this |',
+      '| what (both copies) | time | vs count(*) | |',
       '|---|---|---|---|',
-      `| \`select count(*)\` scan (the floor) | ${f(count)} | 1.00x | ${r(dumpTime / count)} |`,
-      `| \`lifeboat diff\`, identical copies | ${f(diff)} | ${r(diff / count)} | ${r(dumpTime / diff)} |`,
-      `| \`pg_dump --data-only -t ledger \\| sha256sum\` | ${f(dumpTime)} | ${r(dumpTime / count)} | 1.00x |`,
-      `| \`lifeboat diff\`, 10 rows changed in the copy | ${f(withChanges)} | ${r(withChanges / count)} | ${r(dumpTime / withChanges)} |`,
+      row('`select count(*)` (a bare scan)', 'count'),
+      row('old fingerprint: each type\'s own hash (`hash_record_extended` over the raw columns)', 'old', 'wrong for citext, enums, arrays, jsonb, intervals...'),
+      row('new fingerprint: content hash (`fingerprintTable`)', 'new', `cost of correctness: ${r(m.new / m.old)} the old one`),
+      row('the diff\'s first-pass query alone (content hash folded into 1024 key ranges)', 'first', `${r(m.first / m.new)} the plain fingerprint`),
+      row('`lifeboat diff`, identical copies', 'diff1', `${r(m.diff1 / m.first)} the first-pass query (goal: at most 1.15x)`),
+      row('`lifeboat diff --jobs 2`, identical copies', 'diff2', `${r(m.diff2 / m.diff1)} the --jobs 1 time`),
+      row('`lifeboat diff`, 10 rows changed in the copy', 'changed1', `${r(m.changed1 / m.diff1)} the identical diff (goal: at most 1.5x)`),
+      row('`lifeboat diff --jobs 2`, 10 rows changed', 'changed2', `${r(m.changed2 / m.changed1)} the --jobs 1 time`),
       '',
-      `Localization of the 10 changed rows (all 10 keys found, ${table.localization!.rounds} bisection rounds) cost ${f(extra)} on top of the identical-copy diff, ${r(extra / diff)} of one full fingerprint pass (goal: at most 1x). Nearly all of it is the first split: one more scan of each copy that folds the rows into up to 1024 key ranges; parallel workers scan and hash, but the per-range aggregation runs in one process, so it costs a little more than the plain fingerprint. The later rounds read only the ~5,000-row ranges that differ.`,
-      `Goals: diff at least 3x faster than the dump baseline (measured ${r(dumpTime / diff)}), within 2.5x of the scan floor (measured ${r(diff / count)}).`,
-      `Runs (s): count ${times.count.map((t) => t.toFixed(2)).join(', ')}; diff ${times.diff.map((t) => t.toFixed(2)).join(', ')}; dump ${times.dump.map((t) => t.toFixed(2)).join(', ')}; diff with 10 changes ${localized.map((t) => t.toFixed(2)).join(', ')}.`,
+      `All 10 changed keys found with --jobs 1 and 2 (${rounds} rounds: the first pass, then the ~${Math.round(ROWS / 1024).toLocaleString('en-US')}-row ranges that differ). On this machine the content fingerprint costs ${r(m.new / m.count)} a bare count(*) scan, and the old native hash cost ${r(m.old / m.count)}: the ratio depends on the machine, the column types and the load, so docs/diff.md quotes none. --jobs 2 runs two connections per side, each with its own parallel workers, on ${os.cpus().length} cores already busy with both databases: it is faster only where the server has idle cores.`,
+      `Start-up of the built CLI (\`tsc -p tsconfig.build.json\`, then \`node bin/lifeboat.js\`; median of ${STARTUP_REPEATS}): \`lifeboat diff --help\` ${ms(median(startup.help))} (goal: under 250 ms), of which the diff command's own modules (\`require('dist/src/cli/diff.js').runDiff(['--help'])\` in a fresh \`node\`) take ${ms(median(startup.own))}; a whole \`lifeboat diff\` of a one-row table, connections included, ${ms(median(startup.tiny))}.`,
+      `Runs (s): ${Object.entries(times).map(([k, v]) => `${k} ${v.map((t) => t.toFixed(2)).join(', ')}`).join('; ')}.`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

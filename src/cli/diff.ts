@@ -28,6 +28,8 @@ Options:
   --format <table|json>     Output format (default: table)
   --key-range-rows <N>      Key ranges of at most N rows are compared row by row, naming each key (default: 64)
   --max-keys <N>            Differing keys listed per table before the rest are reported as ranges (default: 100)
+  --jobs <N>                Connections per side for the first pass over each table, all reading one snapshot
+                            (PostgreSQL only: the MySQL family cannot share a snapshot; default: 1)
   -h, --help                Show this help
 
 Exit codes: 0 identical, 1 different, 2 error (connection, usage, unknown table).
@@ -85,6 +87,7 @@ export async function runDiff(argv: string[], output: DiffOutput = processOutput
         format: { type: 'string', default: 'table' },
         'key-range-rows': { type: 'string' },
         'max-keys': { type: 'string' },
+        jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -101,6 +104,7 @@ export async function runDiff(argv: string[], output: DiffOutput = processOutput
     if (problems.length > 0) throw new Error(`${problems.join('; ')}\n\n${DIFF_USAGE}`);
     const keyRangeRows = positiveInteger(values['key-range-rows'], '--key-range-rows');
     const maxKeys = positiveInteger(values['max-keys'], '--max-keys');
+    const jobs = positiveInteger(values.jobs, '--jobs');
     const tables = values.tables?.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
 
     // Loaded here so other commands do not pay for the database drivers at start-up.
@@ -113,6 +117,12 @@ export async function runDiff(argv: string[], output: DiffOutput = processOutput
       tables,
       keyRangeRows,
       maxKeys,
+      jobs,
+      connect: async (side) => {
+        const session = await openSession(side === 'source' ? sourceTarget : targetTarget, { readOnly: true });
+        sessions.push(session);
+        return session;
+      },
       onProgress: progress ? (event) => output.err(progressLine(event)) : undefined,
     });
     output.out(values.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatDiffReport(report));

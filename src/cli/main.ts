@@ -6,6 +6,7 @@ import { CHECK_SUMMARY, runCheck } from './check';
 import { VERIFY_DATA_SUMMARY, runVerifyData } from './check-data';
 import { DIFF_SUMMARY, runDiff } from './diff';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes';
+import { FAILOVER_SUMMARY, runFailover } from './failover';
 import { processOutput, type CommandOutput } from './output';
 import { PLAN_SUMMARY, runPlan } from './plan';
 import { REPORT_SUMMARY, runReport } from './report';
@@ -31,6 +32,7 @@ export const COMMANDS: Record<string, Command> = {
   'verify-data': { summary: VERIFY_DATA_SUMMARY, run: runVerifyData },
   report: { summary: REPORT_SUMMARY, run: runReport },
   restore: { summary: RESTORE_SUMMARY, run: (argv, output) => runRestore(argv, output) },
+  failover: { summary: FAILOVER_SUMMARY, run: (argv, output) => runFailover(argv, output) },
 };
 
 export function mainUsage(): string {

@@ -195,7 +195,7 @@ export async function runReport(argv: string[], output: CommandOutput = processO
     try {
       metrics = await readVerificationMetrics(clients.cloudwatch, verified, { since: sinceDate, now });
     } catch (error) {
-      output.err(`lifeboat report: cannot read the verification metrics from CloudWatch: ${messageOf(error)}\n`);
+      output.err(`lifeboat report: cannot read the verification metrics from CloudWatch: ${messageOf(error)} (--metrics off reports from the records alone)\n`);
       return EXIT_INVALID;
     }
   }

@@ -343,7 +343,8 @@ export async function runRestore(argv: string[], output: CommandOutput = process
   }
 }
 
-async function callerName(env: { clients: AwsClients; sleep: (ms: number) => Promise<void> }): Promise<string> {
+/** Who runs the command (the last part of the STS caller ARN), for the `lifeboat:created-by` tag. */
+export async function callerName(env: { clients: AwsClients; sleep: (ms: number) => Promise<void> }): Promise<string> {
   try {
     const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
     const out = await withRetry(() => env.clients.sts('us-east-1').send(new GetCallerIdentityCommand({})), env.sleep);

@@ -10,7 +10,7 @@
  * with more rows (row_number over the key order), then the other side folds by those bounds.
  */
 import { dialectFor, isIntegerKey, type KeyRange, ParamList, rangeCondition, type Dialect } from './dialect';
-import { type Fold, toHex64 } from './fingerprint';
+import { type Fold, foldRows, toHex64 } from './fingerprint';
 import type { ColumnInfo, HashedColumn, KeyDifference, Localization, QuerySession, RangeDifference, TableName } from './types';
 
 /** One side of the comparison. */
@@ -19,6 +19,21 @@ export interface Side {
   table: TableName;
   /** Primary-key columns as this side declares them. */
   keys: ColumnInfo[];
+}
+
+/** The same table on both sides, read through one pair of connections that share the snapshot of the main pair. */
+export interface Lane {
+  source: Side;
+  target: Side;
+}
+
+/** Result of the first pass over the whole table. */
+export interface FirstPass {
+  /** Whole-table folds (the fingerprints). */
+  source: Fold;
+  target: Fold;
+  /** Key ranges of the first pass whose folds differ (with their row counts), in key order. */
+  differing: PendingRange[];
 }
 
 /** Limits of a localization. */
@@ -36,7 +51,7 @@ export interface LocalizeOptions {
   onRound?: (round: number, ranges: number) => void;
 }
 
-interface PendingRange {
+export interface PendingRange {
   range: KeyRange;
   sourceRows: number;
   targetRows: number;
@@ -92,13 +107,14 @@ async function splitAtQuantiles(
   const bucketOf = (rn: string): string => dialect.intDiv(`(${rn} - 1) * ${params.add(factor)}`, params.add(rowCount));
   const bucket = bucketOf('w.rn');
   const firstKey = side.keys
-    .map((c, i) => `CASE WHEN w.rn = 1 OR ${bucketOf('w.rn')} <> ${bucketOf('w.rn - 1')} THEN ${dialect.asText(`w.k${i}`, c)} END AS k${i}`)
+    .map((_, i) => `CASE WHEN w.rn = 1 OR ${bucketOf('w.rn')} <> ${bucketOf('w.rn - 1')} THEN w.k${i} END AS k${i}`)
     .join(', ');
-  const order = side.keys.map((c) => `t.${dialect.quote(c.name)}`).join(', ');
-  const keyCols = side.keys.map((c, i) => `t.${dialect.quote(c.name)} AS k${i}`).join(', ');
+  const order = side.keys.map((c) => dialect.keyExpr(c, 't')).join(', ');
+  const keyCols = side.keys.map((c, i) => `${dialect.keyText(c, 't')} AS k${i}`).join(', ');
   const where = rangeCondition(dialect, side.keys, 't', range, params);
   const inner = `SELECT row_number() OVER (ORDER BY ${order}) AS rn, ${dialect.rowHash(columns, 't')} AS h, ${keyCols} FROM ${dialect.qualified(side.table)} t WHERE ${where}`;
   const middle = `SELECT ${bucket} AS b, w.h, ${firstKey} FROM (${inner}) w`;
+  // One non-NULL key per bucket: MAX only picks it (its collation does not matter).
   const maxKeys = side.keys.map((_, i) => `MAX(q.k${i}) AS k${i}`).join(', ');
   const sql = `SELECT q.b AS bucket, ${dialect.fold('q.h')}, ${maxKeys} FROM (${dialect.fence(middle)}) q GROUP BY q.b ORDER BY q.b`;
   const rows = await side.session.query<Record<string, unknown>>(sql, params.values);
@@ -116,7 +132,7 @@ async function integerBounds(side: Side, range: KeyRange): Promise<{ min: bigint
   const column = `t.${dialect.quote(key.name)}`;
   const where = rangeCondition(dialect, side.keys, 't', range, params);
   const [row] = await side.session.query<{ lo: unknown; hi: unknown }>(
-    `SELECT ${dialect.asText(`MIN(${column})`, key)} AS lo, ${dialect.asText(`MAX(${column})`, key)} AS hi FROM ${dialect.qualified(side.table)} t WHERE ${where}`,
+    `SELECT ${dialect.hashText(`MIN(${column})`)} AS lo, ${dialect.hashText(`MAX(${column})`)} AS hi FROM ${dialect.qualified(side.table)} t WHERE ${where}`,
     params.values,
   );
   if (!row || row.lo === null || row.lo === undefined) return undefined;
@@ -132,8 +148,8 @@ async function rowHashes(side: Side, columns: HashedColumn[], range: KeyRange): 
   const dialect = dialectFor(side.session.engine);
   const params = new ParamList(side.session.engine);
   const where = rangeCondition(dialect, side.keys, 't', range, params);
-  const keyCols = side.keys.map((c, i) => `${dialect.asText(`t.${dialect.quote(c.name)}`, c)} AS k${i}`).join(', ');
-  const order = side.keys.map((c) => `t.${dialect.quote(c.name)}`).join(', ');
+  const keyCols = side.keys.map((c, i) => `${dialect.keyText(c, 't')} AS k${i}`).join(', ');
+  const order = side.keys.map((c) => dialect.keyExpr(c, 't')).join(', ');
   const rows = await side.session.query<Record<string, unknown>>(
     `SELECT ${keyCols}, ${dialect.hashText(dialect.rowHash(columns, 't'))} AS h FROM ${dialect.qualified(side.table)} t WHERE ${where} ORDER BY ${order}`,
     params.values,
@@ -226,24 +242,21 @@ function byPath(a: { path: number[] }, b: { path: number[] }): number {
 }
 
 /**
- * Localizes the differences between `source` and `target` (same primary-key columns) whose whole-table folds are
- * `sourceFold` and `targetFold`. Runs inside the callers' snapshots.
+ * Localizes the differences between `source` and `target` (same primary-key columns), starting from the differing
+ * ranges of the first pass (`firstPass`, which counts as round 1). Runs inside the callers' snapshots.
  */
 export async function localize(
   source: Side,
   target: Side,
   columns: HashedColumn[],
-  sourceFold: Fold,
-  targetFold: Fold,
+  first: FirstPass,
   options: LocalizeOptions,
 ): Promise<Localization> {
-  let pending: PendingRange[] = [
-    { range: { lower: null, upper: null }, sourceRows: sourceFold.rowCount, targetRows: targetFold.rowCount, path: [] },
-  ];
+  let pending: PendingRange[] = first.differing;
   const found: { path: number[]; keys: KeyDifference[] }[] = [];
   let keyCount = 0;
   const unresolved: PendingRange[] = [];
-  let rounds = 0;
+  let rounds = 1;
   while (pending.length > 0) {
     rounds += 1;
     options.onRound?.(rounds, pending.length);
@@ -282,5 +295,122 @@ export async function localize(
     rounds,
     keys: found.sort(byPath).flatMap((f) => f.keys),
     ranges: unresolved.sort(byPath).map(toRange),
+  };
+}
+
+/** Combines the folds of disjoint row sets into the fold of their union (count and sum add, XOR combines). */
+export function combineFolds(folds: Fold[]): Fold {
+  let rowCount = 0;
+  let xor = 0n;
+  let sum = 0n;
+  for (const f of folds) {
+    rowCount += f.rowCount;
+    xor ^= BigInt(`0x${f.xor}`);
+    sum += BigInt(f.sum);
+  }
+  return { rowCount, xor: xor.toString(16).padStart(16, '0'), sum: sum.toString() };
+}
+
+/** Folds `range` of `side` into the integer buckets [lo, hi) of `width` keys from `min`. */
+async function foldIntegerBuckets(
+  side: Side,
+  columns: HashedColumn[],
+  range: KeyRange,
+  bucketing: { min: bigint; width: bigint; span: bigint; lo: number; hi: number },
+): Promise<Map<number, Fold>> {
+  const dialect = dialectFor(side.session.engine);
+  const params = new ParamList(side.session.engine);
+  const hash = dialect.rowHash(columns, 't');
+  const bucket = dialect.integerBucket(side.keys[0], 't', bucketing.min, bucketing.width, bucketing.span, params);
+  const where = rangeCondition(dialect, side.keys, 't', range, params);
+  const rows = await dialect.groupedFold(
+    side.session,
+    { bucket, hash, from: dialect.qualified(side.table), where, lo: bucketing.lo, hi: bucketing.hi },
+    params.values,
+  );
+  return new Map(rows.map((r) => [Number(r.bucket), foldOf(r as { n: unknown; x: unknown; s: unknown })]));
+}
+
+/** Up to `count - 1` key bounds splitting `side` into ranges of about equal size, from a sample of its pages. */
+async function sampledBounds(side: Side, estimatedRows: number, count: number): Promise<string[][]> {
+  const dialect = dialectFor(side.session.engine);
+  const wanted = 256 * count;
+  const percent = estimatedRows > 0 ? Math.min(100, Math.max(0.01, (100 * wanted) / estimatedRows)) : 100;
+  const keyCols = side.keys.map((c, i) => `${dialect.keyText(c, 't')} AS k${i}`).join(', ');
+  const order = side.keys.map((c) => dialect.keyExpr(c, 't')).join(', ');
+  const rows = await side.session.query<Record<string, unknown>>(
+    `SELECT ${keyCols} FROM ${dialect.qualified(side.table)} t TABLESAMPLE SYSTEM (${percent}) ORDER BY ${order}`,
+  );
+  const bounds: string[][] = [];
+  for (let i = 1; i < count; i += 1) {
+    const row = rows[Math.floor((i * rows.length) / count)];
+    if (!row) continue;
+    const bound = side.keys.map((_, k) => String(row[`k${k}`]));
+    if (bounds.length === 0 || JSON.stringify(bounds[bounds.length - 1]) !== JSON.stringify(bound)) bounds.push(bound);
+  }
+  return bounds;
+}
+
+/**
+ * First pass over the whole table on every lane at once: the whole-table folds, and the folds of up to `factor` key
+ * ranges, so that localizing differences does not need another full scan. A single integer key is bucketed
+ * arithmetically between its min and max (lanes take contiguous groups of buckets); other keys are split into one
+ * range per lane at bounds sampled from the source, each folded whole.
+ */
+export async function firstPass(lanes: Lane[], columns: HashedColumn[], factor: number, estimatedRows: number): Promise<FirstPass> {
+  const { source, target } = lanes[0];
+  const whole: KeyRange = { lower: null, upper: null };
+  const parts: { range: KeyRange; source: Fold; target: Fold }[] = [];
+  const integer =
+    source.keys.length === 1 && isIntegerKey(source.session.engine, source.keys[0]) && isIntegerKey(target.session.engine, target.keys[0]);
+  if (integer) {
+    const [a, b] = await Promise.all([integerBounds(source, whole), integerBounds(target, whole)]);
+    if (!a && !b) return { source: EMPTY_FOLD, target: EMPTY_FOLD, differing: [] };
+    const min = [a?.min, b?.min].filter((v): v is bigint => v !== undefined).reduce((x, y) => (x < y ? x : y));
+    const max = [a?.max, b?.max].filter((v): v is bigint => v !== undefined).reduce((x, y) => (x > y ? x : y));
+    const span = max - min;
+    const wantedBuckets = span + 1n < BigInt(factor) ? Number(span + 1n) : factor;
+    const width = (span + BigInt(wantedBuckets)) / BigInt(wantedBuckets); // ceil((span + 1) / buckets)
+    const buckets = Number(span / width) + 1;
+    const bound = (i: number): string[] => [String(min + BigInt(i) * width)];
+    const groups = Math.min(lanes.length, buckets);
+    const results = await Promise.all(
+      Array.from({ length: groups }, async (_, j) => {
+        const lo = Math.floor((j * buckets) / groups);
+        const hi = Math.floor(((j + 1) * buckets) / groups);
+        const range: KeyRange = { lower: lo === 0 ? null : bound(lo), upper: hi === buckets ? null : bound(hi) };
+        const bucketing = { min, width, span, lo, hi };
+        const lane = lanes[j];
+        return Promise.all([foldIntegerBuckets(lane.source, columns, range, bucketing), foldIntegerBuckets(lane.target, columns, range, bucketing)]);
+      }),
+    );
+    const sourceFolds = new Map(results.flatMap(([s]) => [...s]));
+    const targetFolds = new Map(results.flatMap(([, t]) => [...t]));
+    for (let i = 0; i < buckets; i += 1) {
+      parts.push({
+        range: { lower: i === 0 ? null : bound(i), upper: i === buckets - 1 ? null : bound(i + 1) },
+        source: sourceFolds.get(i) ?? EMPTY_FOLD,
+        target: targetFolds.get(i) ?? EMPTY_FOLD,
+      });
+    }
+  } else {
+    const bounds = lanes.length > 1 ? await sampledBounds(source, estimatedRows, lanes.length) : [];
+    const ranges: KeyRange[] = [];
+    for (let i = 0; i <= bounds.length; i += 1) ranges.push({ lower: i === 0 ? null : bounds[i - 1], upper: i === bounds.length ? null : bounds[i] });
+    const folds = await Promise.all(
+      ranges.map((range, j) => {
+        const lane = lanes[j];
+        return Promise.all([
+          foldRows(lane.source.session, lane.source.table, columns, lane.source.keys, range),
+          foldRows(lane.target.session, lane.target.table, columns, lane.target.keys, range),
+        ]);
+      }),
+    );
+    ranges.forEach((range, j) => parts.push({ range, source: folds[j][0], target: folds[j][1] }));
+  }
+  return {
+    source: combineFolds(parts.map((p) => p.source)),
+    target: combineFolds(parts.map((p) => p.target)),
+    differing: differing(parts, []),
   };
 }

@@ -1,8 +1,13 @@
 /**
  * The SQL each server family needs for fingerprints and bisection: catalog reads, the per-row hash, key ranges and
  * key parameters. Identifiers come from the catalog and are always quoted; values always travel as parameters.
+ *
+ * Row hashes fingerprint content, not equality: a type's own hash function follows the type's equality (citext and
+ * nondeterministic collations ignore case, arrays ignore their bounds, enums hash by object id...), so each column
+ * is hashed the way `classifyPostgresType` decides. Every session setting that changes a text form is pinned inside
+ * the snapshot, so text forms (and keys sent back as parameters) are the same whatever the servers' settings.
  */
-import type { ColumnInfo, HashedColumn, QuerySession, SessionEngine, TableFingerprint, TableName, TableShape } from './types';
+import type { ColumnInfo, HashedColumn, HashMode, KeyOrder, QuerySession, SessionEngine, TableFingerprint, TableName, TableShape } from './types';
 
 /** Positional parameters in the dialect's placeholder syntax. */
 export class ParamList {
@@ -25,6 +30,12 @@ export interface KeyRange {
   upper: string[] | null;
 }
 
+/** How a snapshot transaction starts. */
+export interface SnapshotStart {
+  /** Import this exported snapshot (PostgreSQL `SET TRANSACTION SNAPSHOT`) instead of taking a new one. */
+  importSnapshot?: string;
+}
+
 /** Dialect-specific SQL. */
 export interface Dialect {
   readonly engine: SessionEngine;
@@ -32,18 +43,25 @@ export interface Dialect {
   quote(identifier: string): string;
   qualified(table: TableName): string;
   displayName(table: TableName): string;
-  begin(session: QuerySession): Promise<void>;
+  /** Starts the read-only snapshot transaction and pins the session settings that change text forms. */
+  begin(session: QuerySession, start?: SnapshotStart): Promise<void>;
+  /** Undoes session-level changes `begin` had to make (after COMMIT / ROLLBACK). */
+  end(session: QuerySession): Promise<void>;
+  /** Exports the current snapshot for other connections, or throws a clear refusal when the family cannot. */
+  exportSnapshot(session: QuerySession): Promise<string>;
   listTables(session: QuerySession): Promise<TableName[]>;
   describe(session: QuerySession, table: TableName): Promise<TableShape | undefined>;
   /** SQL expression of the 64-bit row hash over `columns` of the row aliased `alias`. */
   rowHash(columns: HashedColumn[], alias: string): string;
   /** Select list folding the hash column `h` into text columns n (count), x (xor), s (sum). */
   fold(hash: string): string;
-  /** SQL expression: text form of `expression`, a value of `column`'s type (key values travel as text). */
-  asText(expression: string, column: ColumnInfo): string;
+  /** SQL expression: text form of key column `column` of the row aliased `alias` (keys travel as text). */
+  keyText(column: ColumnInfo, alias: string): string;
   /** SQL expression: text form of a 64-bit row hash. */
   hashText(expression: string): string;
-  /** Placeholder for a key value (text form) typed like `column`. */
+  /** SQL expression: key column `column` of `alias` in the key order shared by both sides. */
+  keyExpr(column: ColumnInfo, alias: string): string;
+  /** Placeholder for a key value (text form) comparable with `keyExpr(column)`. */
   keyParam(params: ParamList, column: ColumnInfo, value: string): string;
   /** Condition `key <op> bound` over the key columns (row-wise, in key order). */
   compareKey(keys: ColumnInfo[], alias: string, op: '<' | '>=', bound: string[], params: ParamList): string;
@@ -51,6 +69,13 @@ export interface Dialect {
   intDiv(left: string, right: string): string;
   /** `subquery` made opaque to the planner where that yields a better GROUP BY plan. */
   fence(subquery: string): string;
+  /**
+   * Folds rows of `from` (aliased t) matching `where` into buckets `bucket` (an integer expression, clamped to
+   * [lo, hi) so that no row can fall outside every bucket), one row per non-empty bucket: bucket, n, x, s.
+   */
+  groupedFold(session: QuerySession, sql: { bucket: string; hash: string; from: string; where: string; lo: number; hi: number }, params: unknown[]): Promise<Record<string, unknown>[]>;
+  /** SQL expression: bucket index of integer key `column` for buckets of `width` keys starting at `min`; `span` is max - min. */
+  integerBucket(column: ColumnInfo, alias: string, min: bigint, width: bigint, span: bigint, params: ParamList): string;
 }
 
 function quoteWith(quote: string): (identifier: string) => string {
@@ -60,46 +85,166 @@ function quoteWith(quote: string): (identifier: string) => string {
 const quotePg = quoteWith('"');
 const quoteMy = quoteWith('`');
 
+// --- PostgreSQL: what is hashed, per type ---------------------------------------------------------------------
+
+/**
+ * Built-in types whose equality is identity on content, so their own extended hash is a content hash: two values
+ * the type calls equal have the same stored bytes and the same text output. (Counter-examples, hashed otherwise:
+ * numeric without a declared scale `1.0 = 1.00`, float `-0 = 0`, interval `'1 day' = '24 hours'`, jsonb arrays whose
+ * element hashes cancel, enums hashed by object id, text under a nondeterministic collation.)
+ */
+const PG_NATIVE = new Set([
+  'int2', 'int4', 'int8', 'bool', 'char', 'oid', 'money', 'bytea', 'uuid',
+  'date', 'time', 'timetz', 'timestamp', 'timestamptz', 'inet', 'cidr', 'macaddr', 'macaddr8',
+]);
+/** String types: hashed and ordered by their bytes (`COLLATE "C"`), never by the column's collation. */
+const PG_BYTES = new Set(['text', 'varchar', 'bpchar', 'name']);
+/** Types whose btree order depends on no collation and no object id, so both sides sort them alike. */
+const PG_ORDER_NATIVE = new Set([
+  'int2', 'int4', 'int8', 'numeric', 'float4', 'float8', 'bool', 'char', 'oid', 'bytea', 'uuid',
+  'date', 'time', 'timestamp', 'timestamptz',
+]);
+const PG_INTEGERS = new Set(['int2', 'int4', 'int8']);
+
+/** One row of pg_type, as `resolveTypes` reads it. */
+interface PgType {
+  schema: string;
+  name: string;
+  kind: string;
+  base: string;
+  baseTypmod: number;
+  elem: string;
+  isArray: boolean;
+}
+
+/** Reads pg_type for `oids` and every type they are built on (domain bases, array elements). */
+async function resolveTypes(session: QuerySession, oids: string[]): Promise<Map<string, PgType>> {
+  const types = new Map<string, PgType>();
+  let wanted = [...new Set(oids)];
+  while (wanted.length > 0) {
+    const rows = await session.query<{ oid: string; schema: string; name: string; kind: string; base: string; basemod: number; elem: string; is_array: boolean }>(
+      `SELECT t.oid::text AS oid, n.nspname AS schema, t.typname AS name, t.typtype::text AS kind, t.typbasetype::text AS base,
+              t.typtypmod AS basemod, t.typelem::text AS elem, (t.typsubscript = 'pg_catalog.array_subscript_handler'::pg_catalog.regproc) AS is_array
+         FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+        WHERE t.oid = ANY($1::text[]::oid[])`,
+      [wanted],
+    );
+    const next: string[] = [];
+    for (const r of rows) {
+      const type: PgType = { schema: r.schema, name: r.name, kind: r.kind, base: r.base, baseTypmod: Number(r.basemod), elem: r.elem, isArray: r.is_array === true };
+      types.set(r.oid, type);
+      if (type.kind === 'd') next.push(type.base);
+      if (type.isArray) next.push(type.elem);
+    }
+    wanted = [...new Set(next)].filter((oid) => oid !== '0' && !types.has(oid));
+  }
+  return types;
+}
+
+/** Decides how a column of type `oid` (modifier `typmod`) is hashed and ordered, and its built-in base type. */
+export function classifyPostgresType(types: Map<string, PgType>, oid: string, typmod: number): { hash: HashMode; order: KeyOrder; base: string } {
+  let type = types.get(oid);
+  let mod = typmod;
+  // A domain is its base type plus constraints: hash and order it as the base (its typmod lives on the domain).
+  for (let depth = 0; type && type.kind === 'd' && depth < 32; depth += 1) {
+    mod = type.baseTypmod;
+    type = types.get(type.base);
+  }
+  if (!type) return { hash: 'text', order: 'text', base: 'unknown' };
+  const builtin = type.schema === 'pg_catalog' ? type.name : `${type.schema}.${type.name}`;
+  if (type.isArray) {
+    const element = classifyPostgresType(types, type.elem, mod);
+    const hash: HashMode = element.hash === 'native' ? 'array' : element.hash === 'bytes' ? 'array-bytes' : 'text';
+    return { hash, order: 'text', base: builtin };
+  }
+  if (type.schema !== 'pg_catalog' || type.kind !== 'b') return { hash: 'text', order: 'text', base: builtin };
+  const order: KeyOrder = PG_ORDER_NATIVE.has(type.name) ? 'native' : PG_BYTES.has(type.name) ? 'bytes' : 'text';
+  if (PG_BYTES.has(type.name)) return { hash: 'bytes', order, base: builtin };
+  // numeric(p,s) stores every value at scale s, so equal values have equal digits; bare numeric keeps 1.0 and 1.00.
+  if (type.name === 'numeric') return { hash: mod >= 0 ? 'native' : 'text', order, base: builtin };
+  return { hash: PG_NATIVE.has(type.name) ? 'native' : 'text', order, base: builtin };
+}
+
+/**
+ * Settings that change a text form, pinned for the snapshot transaction (SET LOCAL semantics: nothing outlives it).
+ * extra_float_digits 1 prints the shortest text that reads back to the same float; search_path reaches only the
+ * catalog, so format_type() names every other type with its schema and no user object can shadow a function.
+ */
+const PG_PINNED: [string, string][] = [
+  ['DateStyle', 'ISO, YMD'],
+  ['IntervalStyle', 'postgres'],
+  ['TimeZone', 'UTC'],
+  ['extra_float_digits', '1'],
+  ['bytea_output', 'hex'],
+  ['search_path', 'pg_catalog, pg_temp'],
+  // JIT-compiling the bucket CASE trees of a bisection costs more than the scan it speeds up (measured 3x slower on
+  // a 5M-row table); plain fingerprints gain nothing from it either.
+  ['jit', 'off'],
+];
+
+function pgField(column: HashedColumn, alias: string): string {
+  const value = `${alias}.${quotePg(column.name)}`;
+  switch (column.hashedAs) {
+    case 'native':
+      return value;
+    case 'bytes':
+      return `${value} COLLATE "C"`;
+    case 'array':
+      return `pg_catalog.array_dims(${value}), ${value}`;
+    case 'array-bytes':
+      return `pg_catalog.array_dims(${value}), ${value} COLLATE "C"`;
+    default:
+      return `(${value})::text COLLATE "C"`;
+  }
+}
+
 export const postgresDialect: Dialect = {
   engine: 'postgres',
-  algorithm: 'postgres-hash-record-extended-v1',
+  algorithm: 'postgres-content-v2',
   quote: quotePg,
   qualified: (t) => `${quotePg(t.schema)}.${quotePg(t.name)}`,
   displayName: (t) => `${t.schema}.${t.name}`,
-  async begin(session) {
+  async begin(session, start = {}) {
     const [version] = await session.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
     if (Number(version?.v) < 140000) {
       throw new Error(`fingerprints need PostgreSQL 14 or later (the bit_xor aggregate); the server is ${version?.v ?? 'unknown'}`);
     }
     await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    // JIT-compiling the bucket CASE trees of a bisection costs more than the scan it speeds up (measured 3x slower
-    // on a 5M-row table); plain fingerprints gain nothing from it either. Ends with the transaction.
-    await session.query('SET LOCAL jit = off');
-    // Bisection folds GROUP BY a bucket computed behind a fence (see fence()); the planner only hands the scan and
-    // hashing below it to parallel workers when shipping their rows to the leader is not priced prohibitively.
-    await session.query('SET LOCAL parallel_tuple_cost = 0');
+    // Must be the transaction's first statement after BEGIN.
+    if (start.importSnapshot) await session.query(`SET TRANSACTION SNAPSHOT '${start.importSnapshot.replace(/'/g, "''")}'`);
+    await session.query(`SELECT ${PG_PINNED.map((_, i) => `pg_catalog.set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`, PG_PINNED.flat());
+  },
+  async end() {
+    // Everything begin() set was transaction-local.
+  },
+  async exportSnapshot(session) {
+    const [row] = await session.query<{ id: string }>('SELECT pg_catalog.pg_export_snapshot() AS id');
+    return row.id;
   },
   async listTables(session) {
+    // Views hold no rows of their own (their base tables are compared); materialized views do, so they are compared.
     const rows = await session.query<{ schema: string; name: string }>(
       `SELECT n.nspname AS schema, c.relname AS name
          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+        WHERE c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition
           AND n.nspname NOT IN ('pg_catalog', 'information_schema')
           AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
-        ORDER BY 1, 2`,
+        ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C"`,
     );
     return rows.map((r) => ({ schema: r.schema, name: r.name }));
   },
   async describe(session, table) {
-    const rel = await session.query<{ oid: string }>(
-      `SELECT c.oid::text AS oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
+    const rel = await session.query<{ oid: string; kind: string; populated: boolean; estimate: string }>(
+      `SELECT c.oid::text AS oid, c.relkind::text AS kind, c.relispopulated AS populated, greatest(c.reltuples, 0)::int8::text AS estimate
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'm')`,
       [table.schema, table.name],
     );
     if (rel.length === 0) return undefined;
     const oid = rel[0].oid;
-    const columns = await session.query<{ name: string; type: string; nullable: boolean }>(
-      `SELECT a.attname AS name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable
+    const columns = await session.query<{ name: string; type: string; nullable: boolean; typid: string; typmod: number }>(
+      `SELECT a.attname AS name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
+              a.atttypid::text AS typid, a.atttypmod AS typmod
          FROM pg_catalog.pg_attribute a
         WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped
         ORDER BY a.attnum`,
@@ -114,39 +259,36 @@ export const postgresDialect: Dialect = {
         ORDER BY k.ord`,
       [oid],
     );
-    // Some types (json, xml, point, tsvector, arrays of them...) have no extended hash function; the type cache
-    // knows, so ask the server with a NULL of each type instead of re-implementing its rules. hash_record_extended
-    // looks the function up even for NULLs. A savepoint keeps the snapshot alive when the probe fails.
-    const textOnlyTypes = new Set<string>();
-    for (const type of [...new Set(columns.map((c) => c.type))]) {
-      await session.query('SAVEPOINT lifeboat_hash_probe');
-      try {
-        await session.query(`SELECT pg_catalog.hash_record_extended(ROW(NULL::${type}), 0)`);
-        await session.query('RELEASE SAVEPOINT lifeboat_hash_probe');
-      } catch {
-        textOnlyTypes.add(type);
-        await session.query('ROLLBACK TO SAVEPOINT lifeboat_hash_probe');
-      }
-    }
+    const types = await resolveTypes(session, columns.map((c) => c.typid));
     return {
       table,
-      columns: columns.map((c) => ({ name: c.name, type: c.type, dataType: c.type, nullable: c.nullable })),
+      columns: columns.map((c) => {
+        const decided = classifyPostgresType(types, c.typid, Number(c.typmod));
+        return { name: c.name, type: c.type, dataType: decided.base, nullable: c.nullable, hash: decided.hash, order: decided.order };
+      }),
       primaryKey: key.map((k) => k.name),
-      textOnlyColumns: columns.filter((c) => textOnlyTypes.has(c.type)).map((c) => c.name),
+      kind: rel[0].kind === 'm' ? 'materialized view' : 'table',
+      populated: rel[0].populated !== false,
+      estimatedRows: Number(rel[0].estimate),
     };
   },
   rowHash(columns, alias) {
     if (columns.length === 0) return '0::bigint';
-    const fields = columns.map((c) => `${alias}.${quotePg(c.name)}${c.hashedAs === 'text' ? '::text' : ''}`);
-    return `pg_catalog.hash_record_extended(ROW(${fields.join(', ')}), 0)`;
+    return `pg_catalog.hash_record_extended(ROW(${columns.map((c) => pgField(c, alias)).join(', ')}), 0)`;
   },
   fold: (h) =>
     `count(*)::text AS n, coalesce(bit_xor(${h}), 0)::text AS x, coalesce(sum(${h}), 0)::text AS s`,
-  asText: (expression) => `(${expression})::text`,
+  keyText: (column, alias) => `(${alias}.${quotePg(column.name)})::text`,
   hashText: (expression) => `(${expression})::text`,
-  keyParam: (params, column, value) => params.add(value, (p) => `${p}::${column.type}`),
+  keyExpr(column, alias) {
+    const value = `${alias}.${quotePg(column.name)}`;
+    if (column.order === 'native') return value;
+    // COLLATE "C" keeps an index on a C-collated key usable; other collations cannot give the byte order anyway.
+    return column.order === 'bytes' ? `${value} COLLATE "C"` : `(${value})::text COLLATE "C"`;
+  },
+  keyParam: (params, column, value) => params.add(value, (p) => (column.order === 'text' ? `${p}::text` : `${p}::${column.type}`)),
   compareKey(keys, alias, op, bound, params) {
-    const left = keys.map((k) => `${alias}.${quotePg(k.name)}`);
+    const left = keys.map((k) => postgresDialect.keyExpr(k, alias));
     const right = keys.map((k, i) => postgresDialect.keyParam(params, k, bound[i]));
     return keys.length === 1 ? `${left[0]} ${op} ${right[0]}` : `(${left.join(', ')}) ${op} (${right.join(', ')})`;
   },
@@ -155,13 +297,42 @@ export const postgresDialect: Dialect = {
   // bucket would sort millions of rows (measured: 5x a full fingerprint pass). Behind OFFSET 0 the planner assumes
   // few groups and hash-aggregates them.
   fence: (subquery) => `${subquery} OFFSET 0`,
+  async groupedFold(session, sql, params) {
+    // Joining the bucket number to the list of buckets tells the planner how few groups there are (a GROUP BY on an
+    // expression of the key is estimated to have one group per key): it then aggregates in every parallel worker
+    // (partial hash aggregates over ~1000 groups) instead of shipping each row's hash to one process. Sort and merge
+    // plans would sort millions of rows for those ~1000 groups.
+    await session.query("SELECT pg_catalog.set_config('enable_sort', 'off', true), pg_catalog.set_config('enable_mergejoin', 'off', true)");
+    try {
+      return await session.query<Record<string, unknown>>(
+        `SELECT b.i AS bucket, ${postgresDialect.fold('q.h')}
+           FROM (SELECT least(greatest((${sql.bucket})::int4, ${sql.lo}), ${sql.hi - 1}) AS k, ${sql.hash} AS h FROM ${sql.from} t WHERE ${sql.where}) q
+           JOIN pg_catalog.generate_series(${sql.lo}, ${sql.hi - 1}) AS b(i) ON b.i = q.k
+          GROUP BY b.i`,
+        params,
+      );
+    } finally {
+      await session.query("SELECT pg_catalog.set_config('enable_sort', 'on', true), pg_catalog.set_config('enable_mergejoin', 'on', true)");
+    }
+  },
+  integerBucket(column, alias, min, width, span, params) {
+    const value = `${alias}.${quotePg(column.name)}`;
+    // key - min is at most the span, which fits int8 unless the keys spread over more than 2^62 values.
+    if (span < 2n ** 62n) return `(${value}::int8 - ${params.add(String(min))}::int8) / ${params.add(String(width))}::int8`;
+    return `pg_catalog.div(${value}::numeric - ${params.add(String(min))}::numeric, ${params.add(String(width))}::numeric)`;
+  },
 };
+
+// --- MySQL family ---------------------------------------------------------------------------------------------
 
 const MYSQL_INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'year']);
 const MYSQL_BINARY_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob', 'bit']);
+/** String types (MariaDB's JSON is a longtext): hashed by their utf8mb4 bytes, ordered by those bytes. */
+const MYSQL_STRING_TYPES = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum', 'set']);
 
 function mysqlKeyCast(column: ColumnInfo): (placeholder: string) => string {
   const dataType = column.dataType.toLowerCase();
+  if (column.order === 'bytes') return (p) => `CAST(CONVERT(${p} USING utf8mb4) AS BINARY)`;
   if (MYSQL_INTEGER_TYPES.has(dataType)) {
     return (p) => `CAST(${p} AS ${/unsigned/i.test(column.type) ? 'UNSIGNED' : 'SIGNED'})`;
   }
@@ -174,20 +345,46 @@ function mysqlKeyCast(column: ColumnInfo): (placeholder: string) => string {
   return (p) => p;
 }
 
+/** Session settings pinned by begin() on MySQL, whose SET cannot be transaction-local: end() restores them. */
+const savedMysqlSettings = new WeakMap<QuerySession, { timeZone: string; sqlMode: string }>();
+
+function mysqlField(column: HashedColumn, alias: string): string {
+  const raw = `${alias}.${quoteMy(column.name)}`;
+  // Strings by their utf8mb4 bytes, whatever the column's character set and collation (LENGTH counts bytes).
+  const value = column.hashedAs === 'bytes' ? `CONVERT(${raw} USING utf8mb4)` : raw;
+  return `IFNULL(CONCAT(LENGTH(${value}), ':', ${value}), 'N')`;
+}
+
 export const mysqlDialect: Dialect = {
   engine: 'mysql',
-  algorithm: 'mysql-md5-64-v1',
+  algorithm: 'mysql-md5-64-v2',
   quote: quoteMy,
   qualified: (t) => `${quoteMy(t.schema)}.${quoteMy(t.name)}`,
   displayName: (t) => t.name,
-  async begin(session) {
+  async begin(session, start = {}) {
+    if (start.importSnapshot) throw new Error(MYSQL_NO_SHARED_SNAPSHOT);
+    const [saved] = await session.query<{ tz: string; mode: string }>('SELECT @@SESSION.time_zone AS tz, @@SESSION.sql_mode AS mode');
+    savedMysqlSettings.set(session, { timeZone: String(saved.tz), sqlMode: String(saved.mode) });
+    // TIMESTAMP values print in the session time zone; PAD_CHAR_TO_FULL_LENGTH (in sql_mode) pads CHAR values.
+    await session.query("SET SESSION time_zone = '+00:00'");
+    await session.query("SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION'");
     await session.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     await session.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+  },
+  async end(session) {
+    const saved = savedMysqlSettings.get(session);
+    savedMysqlSettings.delete(session);
+    if (!saved) return;
+    await session.query('SET SESSION time_zone = ?', [saved.timeZone]);
+    await session.query('SET SESSION sql_mode = ?', [saved.sqlMode]);
+  },
+  async exportSnapshot() {
+    throw new Error(MYSQL_NO_SHARED_SNAPSHOT);
   },
   async listTables(session) {
     const rows = await session.query<{ schema: string; name: string }>(
       `SELECT TABLE_SCHEMA AS \`schema\`, TABLE_NAME AS name FROM information_schema.TABLES
-        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME`,
+        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY CAST(TABLE_NAME AS BINARY)`,
     );
     return rows.map((r) => ({ schema: String(r.schema), name: String(r.name) }));
   },
@@ -203,37 +400,52 @@ export const mysqlDialect: Dialect = {
         WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION`,
       [table.schema, table.name],
     );
+    const [estimate] = await session.query<{ n: unknown }>(
+      'SELECT IFNULL(TABLE_ROWS, 0) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+      [table.schema, table.name],
+    );
     return {
       table,
-      columns: columns.map((c) => ({
-        name: String(c.name),
-        type: String(c.type),
-        dataType: String(c.dataType),
-        nullable: String(c.nullable) === 'YES',
-      })),
+      columns: columns.map((c) => {
+        const dataType = String(c.dataType).toLowerCase();
+        const isString = MYSQL_STRING_TYPES.has(dataType);
+        return {
+          name: String(c.name),
+          type: String(c.type),
+          dataType,
+          nullable: String(c.nullable) === 'YES',
+          hash: isString ? 'bytes' : 'native',
+          order: isString ? 'bytes' : 'native',
+        };
+      }),
       primaryKey: key.map((k) => String(k.name)),
-      textOnlyColumns: [],
+      kind: 'table',
+      populated: true,
+      estimatedRows: Number(estimate?.n ?? 0),
     };
   },
   rowHash(columns, alias) {
     if (columns.length === 0) return 'CAST(0 AS UNSIGNED)';
     // Length-prefixed text of each column, 'N' for NULL: unambiguous (NULL vs '' vs 'NULL', and no separator that
     // a value could contain), then the first 64 bits of its MD5.
-    const fields = columns.map((c) => {
-      const value = `${alias}.${quoteMy(c.name)}`;
-      return `IFNULL(CONCAT(LENGTH(${value}), ':', ${value}), 'N')`;
-    });
-    return `CAST(CONV(LEFT(MD5(CONCAT(${fields.join(', ')})), 16), 16, 10) AS UNSIGNED)`;
+    return `CAST(CONV(LEFT(MD5(CONCAT(${columns.map((c) => mysqlField(c, alias)).join(', ')})), 16), 16, 10) AS UNSIGNED)`;
   },
   fold: (h) =>
     `CAST(COUNT(*) AS CHAR) AS n, CAST(IFNULL(BIT_XOR(${h}), 0) AS CHAR) AS x, CAST(IFNULL(SUM(${h}), 0) AS CHAR) AS s`,
-  asText: (expression, column) =>
-    MYSQL_BINARY_TYPES.has(column.dataType.toLowerCase()) ? `HEX(${expression})` : `CAST(${expression} AS CHAR)`,
+  keyText: (column, alias) => {
+    const value = `${alias}.${quoteMy(column.name)}`;
+    return MYSQL_BINARY_TYPES.has(column.dataType.toLowerCase()) ? `HEX(${value})` : `CAST(${value} AS CHAR)`;
+  },
   hashText: (expression) => `CAST(${expression} AS CHAR)`,
+  keyExpr(column, alias) {
+    const value = `${alias}.${quoteMy(column.name)}`;
+    // Byte order of the utf8mb4 text: the same whatever each side's character set and collation (and no PAD SPACE).
+    return column.order === 'native' ? value : `CAST(CONVERT(${value} USING utf8mb4) AS BINARY)`;
+  },
   keyParam: (params, column, value) => params.add(value, mysqlKeyCast(column)),
   compareKey(keys, alias, op, bound, params) {
     // Expanded instead of a row constructor, which MySQL's range optimizer handles poorly.
-    const column = (i: number): string => `${alias}.${quoteMy(keys[i].name)}`;
+    const column = (i: number): string => mysqlDialect.keyExpr(keys[i], alias);
     const value = (i: number): string => mysqlDialect.keyParam(params, keys[i], bound[i]);
     const strict = op === '<' ? '<' : '>';
     const alternatives: string[] = [];
@@ -246,12 +458,28 @@ export const mysqlDialect: Dialect = {
   },
   intDiv: (left, right) => `(${left}) DIV (${right})`,
   fence: (subquery) => subquery,
+  async groupedFold(session, sql, params) {
+    return session.query<Record<string, unknown>>(
+      `SELECT q.k AS bucket, ${mysqlDialect.fold('q.h')}
+         FROM (SELECT LEAST(GREATEST(${sql.bucket}, ${sql.lo}), ${sql.hi - 1}) AS k, ${sql.hash} AS h FROM ${sql.from} t WHERE ${sql.where}) q GROUP BY q.k`,
+      params,
+    );
+  },
+  integerBucket(column, alias, min, width, _span, params) {
+    // DECIMAL arithmetic: BIGINT UNSIGNED keys minus a negative minimum would overflow either integer type.
+    return `(CAST(${alias}.${quoteMy(column.name)} AS DECIMAL(20,0)) - CAST(${params.add(String(min))} AS DECIMAL(20,0))) DIV ${params.add(String(width))}`;
+  },
 };
 
-/** Whether `column` is an integer type, so ranges of it can be split arithmetically. */
+/** Why `--jobs` above 1 is refused on the MySQL family. */
+export const MYSQL_NO_SHARED_SNAPSHOT =
+  'the MySQL family cannot share one snapshot between connections (START TRANSACTION WITH CONSISTENT SNAPSHOT is per connection, and there is no snapshot export), so parallel jobs would compare different moments of a busy database: run with --jobs 1';
+
+/** Whether `column` is an integer type ordered natively, so ranges of it can be split arithmetically. */
 export function isIntegerKey(engine: SessionEngine, column: ColumnInfo): boolean {
+  if (column.order !== 'native') return false;
   return engine === 'postgres'
-    ? ['smallint', 'integer', 'bigint'].includes(column.type)
+    ? PG_INTEGERS.has(column.dataType)
     : MYSQL_INTEGER_TYPES.has(column.dataType.toLowerCase()) && column.dataType.toLowerCase() !== 'year';
 }
 

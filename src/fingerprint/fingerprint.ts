@@ -3,7 +3,7 @@
  * depend on row order; the sum keeps duplicated rows from cancelling as they would under XOR alone. Only the three
  * numbers cross the network.
  */
-import { dialectFor, type Dialect, type KeyRange, ParamList, rangeCondition } from './dialect';
+import { dialectFor, type Dialect, type KeyRange, ParamList, rangeCondition, type SnapshotStart } from './dialect';
 import type {
   ColumnInfo,
   FingerprintComparison,
@@ -21,16 +21,25 @@ const inSnapshot = new WeakSet<QuerySession>();
  * MySQL: START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY), then ends the transaction. Nested calls reuse the
  * outer snapshot.
  */
-export async function withSnapshot<T>(session: QuerySession, work: () => Promise<T>): Promise<T> {
+export async function withSnapshot<T>(session: QuerySession, work: () => Promise<T>, start?: SnapshotStart): Promise<T> {
   if (inSnapshot.has(session)) return work();
-  await dialectFor(session.engine).begin(session);
+  const dialect = dialectFor(session.engine);
+  try {
+    await dialect.begin(session, start);
+  } catch (error) {
+    await session.query('ROLLBACK').catch(() => undefined);
+    await dialect.end(session).catch(() => undefined);
+    throw error;
+  }
   inSnapshot.add(session);
   try {
     const result = await work();
     await session.query('COMMIT');
+    await dialect.end(session);
     return result;
   } catch (error) {
     await session.query('ROLLBACK').catch(() => undefined);
+    await dialect.end(session).catch(() => undefined);
     throw error;
   } finally {
     inSnapshot.delete(session);
@@ -64,10 +73,7 @@ export async function findTable(session: QuerySession, name: string): Promise<Ta
 
 /** Columns of `shape` as hashed by a standalone fingerprint: all of them, sorted by name. */
 export function hashedColumns(shape: TableShape): HashedColumn[] {
-  const textOnly = new Set(shape.textOnlyColumns);
-  return [...shape.columns]
-    .sort((a, b) => byCodeUnit(a.name, b.name))
-    .map((c) => ({ name: c.name, type: c.type, hashedAs: textOnly.has(c.name) ? 'text' : 'native' }));
+  return [...shape.columns].sort((a, b) => byCodeUnit(a.name, b.name)).map((c) => ({ name: c.name, type: c.type, hashedAs: c.hash }));
 }
 
 /** Raw fold of a set of rows. */
@@ -106,7 +112,7 @@ export interface FingerprintOptions {
   /**
    * Columns to hash (name, type and whether as text); lets two sides with different column sets be compared on
    * their common columns.
-   * @default every column of the table, sorted by name, types without a native hash as text
+   * @default every column of the table, sorted by name, each hashed as its type requires
    */
   columns?: HashedColumn[];
 }
@@ -117,10 +123,11 @@ async function fingerprintWith(
   shape: TableShape,
   options: FingerprintOptions,
 ): Promise<TableFingerprint> {
+  if (!shape.populated) throw new Error(`materialized view ${dialect.displayName(shape.table)} is not populated (REFRESH MATERIALIZED VIEW first)`);
   const columns = options.columns ?? hashedColumns(shape);
   const fold = await foldRows(session, shape.table, columns, []);
   return {
-    version: 1,
+    version: 2,
     algorithm: dialect.algorithm,
     table: dialect.displayName(shape.table),
     columns,
@@ -154,7 +161,7 @@ export function compareFingerprints(a: TableFingerprint, b: TableFingerprint): F
     differences.push(`fingerprints use different algorithms (${a.algorithm} vs ${b.algorithm}) and cannot be compared`);
     return { identical: false, differences };
   }
-  const describe = (cs: HashedColumn[]): string => cs.map((c) => `${c.name} ${c.type}${c.hashedAs === 'text' ? ' (as text)' : ''}`).join(', ');
+  const describe = (cs: HashedColumn[]): string => cs.map((c) => `${c.name} ${c.type}${c.hashedAs === 'native' ? '' : ` (as ${c.hashedAs})`}`).join(', ');
   if (describe(a.columns) !== describe(b.columns)) {
     differences.push(`hashed columns differ: [${describe(a.columns)}] vs [${describe(b.columns)}]`);
   }

@@ -25,16 +25,37 @@ export interface TableName {
   name: string;
 }
 
+/**
+ * How a column's value enters the row hash (docs/diff.md says which types get which, and why):
+ * - `native`: the type's own extended hash, used only where the type's equality is identity on content;
+ * - `bytes`: a string type hashed by its bytes (`COLLATE "C"`), whatever the column's collation;
+ * - `array` / `array-bytes`: the array's dimensions and lower bounds, then its elements (natively / by bytes);
+ * - `text`: the text output under pinned session settings (enums by label, jsonb canonical text, composites...).
+ */
+export type HashMode = 'native' | 'bytes' | 'array' | 'array-bytes' | 'text';
+
+/**
+ * Order used for a primary-key column in range predicates and bisection, the same on both sides:
+ * - `native`: the type's own order, which no collation or object id affects (integers, numeric, uuid, dates...);
+ * - `bytes`: byte-wise order of the text (`COLLATE "C"` / binary utf8mb4), whatever the column's collation;
+ * - `text`: byte-wise order of the text output (enums, citext, anything else).
+ */
+export type KeyOrder = 'native' | 'bytes' | 'text';
+
 /** One column as the server describes it. */
 export interface ColumnInfo {
   /** Column name. */
   name: string;
   /** Full type as the server prints it (`format_type` on PostgreSQL, `COLUMN_TYPE` on MySQL). */
   type: string;
-  /** Base type name (`DATA_TYPE` on MySQL; same as `type` on PostgreSQL). */
+  /** Base type name: `DATA_TYPE` on MySQL; on PostgreSQL the built-in type behind domains (`int8`, `text`...). */
   dataType: string;
   /** Whether the column accepts NULL. */
   nullable: boolean;
+  /** How the value is hashed when the type is the same on both sides. */
+  hash: HashMode;
+  /** Order used when the column is part of the primary key. */
+  order: KeyOrder;
 }
 
 /** Columns, primary key and hashability of a table, read inside the snapshot. */
@@ -45,8 +66,12 @@ export interface TableShape {
   columns: ColumnInfo[];
   /** Primary-key columns in key order; empty when the table has none. */
   primaryKey: string[];
-  /** Columns whose type has no server-side binary hash (PostgreSQL: no extended hash function): hashed as text. */
-  textOnlyColumns: string[];
+  /** `table` (partitioned tables included) or `materialized view`. */
+  kind: 'table' | 'materialized view';
+  /** False for a materialized view that was never refreshed (it has no rows to read). */
+  populated: boolean;
+  /** Planner's row estimate (0 when unknown); only used to size work, never to decide a result. */
+  estimatedRows: number;
 }
 
 /** How one column enters the row hash. */
@@ -55,16 +80,16 @@ export interface HashedColumn {
   name: string;
   /** Column type on this server. */
   type: string;
-  /** `native`: the type's own hash; `text`: the column's text form (types without a hash, or types that differ). */
-  hashedAs: 'native' | 'text';
+  /** How the value is hashed; `text` also when the type differs between the two sides. */
+  hashedAs: HashMode;
 }
 
 /** Order-independent digest of a table's rows; serialisable. */
 export interface TableFingerprint {
-  /** Format version of this object. */
-  version: 1;
+  /** Format version of this object (2: content hashes; version 1 hashed by each type's equality). */
+  version: 2;
   /** Row hash and folding used; fingerprints with different algorithms never compare equal. */
-  algorithm: 'postgres-hash-record-extended-v1' | 'mysql-md5-64-v1';
+  algorithm: 'postgres-content-v2' | 'mysql-md5-64-v2';
   /** Display name of the table (`schema.table` on PostgreSQL, `table` on MySQL). */
   table: string;
   /** Columns hashed, sorted by name so column order does not matter. */

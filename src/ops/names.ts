@@ -1,6 +1,7 @@
 /**
  * The physical names the operator procedures need, read from the plan. Every name Terraform creates is decided by
- * the planner; this module only reads them, so a runbook, `lifeboat restore` and the synthesized stack agree.
+ * the planner (`plan.stores[].names`, `plan.shared.keys`); this module only reads them, so a runbook, the `lifeboat`
+ * operator commands and the synthesized stack agree.
  */
 import type { BackupPlan, BucketStorePlan, DatabaseStorePlan } from '../plan/types';
 
@@ -11,7 +12,10 @@ export interface OperatorDatabaseNames {
   dr: string;
   /** DB subnet group of the primary in the primary region. */
   subnetGroup: string;
-  /** DB subnet group for restores in the DR region (Terraform creates it only for Aurora secondaries). */
+  /**
+   * DB subnet group for restores in the DR region: the plan's (Aurora secondaries, DR replicas), else the group a DR
+   * restore creates itself, named after the DR identifier.
+   */
   drSubnetGroup: string;
   /** Aurora cluster instances Terraform manages in the primary region: the writer first, then the readers. */
   clusterInstances: string[];
@@ -23,34 +27,42 @@ export interface OperatorDatabaseNames {
   kmsKey: { primary: string; dr: string };
 }
 
-/**
- * ---- DERIVED NAMES: replace with the plan's own fields once the planner records every physical name. ----
- * Until then, the names the planner does not record yet are derived here, once, exactly as the constructs name them
- * today (checked against the synthesized example stack): subnet groups `<primary>` / `<dr>`, cluster instances
- * `<primary>` (writer) and `<primary>-<n>` (readers), `<primary>-global-rpo` parameter groups, and the stack's RDS key
- * aliases `alias/<name>-rds-<region>`.
- */
-function derivedDatabaseNames(plan: BackupPlan, store: DatabaseStorePlan): OperatorDatabaseNames {
-  const names = store.names as DatabaseStorePlan['names'] & Partial<Record<string, unknown>>;
-  const readers = Math.max(store.multiAz ? 1 : 0, 0);
+/** Names a plan written before the planner recorded them lacks (older backup_plan.json files). */
+type OlderNames = Partial<Pick<DatabaseStorePlan['names'], 'subnetGroup' | 'drSubnetGroup' | 'writerInstance' | 'replicas' | 'drReplicas' | 'globalRpoParameterGroups'>>;
+
+function rdsKeyAlias(plan: BackupPlan, region: string): string {
+  const key = (plan.shared as BackupPlan['shared'] | undefined)?.keys.find((candidate) => candidate.purpose === 'rds' && candidate.region === region);
+  // A plan without `shared` predates it; the planner's rule then gives the same alias.
+  return `alias/${key?.alias ?? `${plan.name}-rds-${region}`}`;
+}
+
+export function operatorDatabaseNames(plan: BackupPlan, store: DatabaseStorePlan): OperatorDatabaseNames {
+  const names = store.names as DatabaseStorePlan['names'] & OlderNames;
   const aurora = store.family === 'aurora';
-  const secondaryCount = store.globalDatabase?.secondaryInstances ?? 0;
+  const recorded = names.writerInstance !== undefined;
+  // Older plans: the constructs' rules at the time (writer `<primary>`, readers `<primary>-<n>`, `-global-rpo` groups).
+  const clusterInstances = !aurora
+    ? []
+    : recorded
+      ? [names.writerInstance ?? names.primary, ...(names.replicas ?? [])]
+      : [names.primary, ...(store.multiAz ? [`${names.primary}-1`] : [])];
+  const secondaryInstances = names.drReplicas ?? Array.from({ length: store.globalDatabase?.secondaryInstances ?? 0 }, (_, index) => `${names.dr}-${index + 1}`);
+  const globalRpoParameterGroup =
+    names.globalRpoParameterGroups !== undefined
+      ? names.globalRpoParameterGroups
+      : store.globalDatabase?.managedRpoSeconds != null
+        ? { primary: `${names.primary}-global-rpo`, dr: `${names.dr}-global-rpo` }
+        : null;
   return {
     primary: names.primary,
     dr: store.globalDatabase?.secondaryClusterIdentifier ?? names.dr,
-    subnetGroup: typeof names.subnetGroup === 'string' ? names.subnetGroup : names.primary,
-    drSubnetGroup: typeof names.drSubnetGroup === 'string' ? names.drSubnetGroup : names.dr,
-    clusterInstances: aurora ? [names.primary, ...Array.from({ length: readers }, (_, index) => `${names.primary}-${index + 1}`)] : [],
-    secondaryInstances: Array.from({ length: secondaryCount }, (_, index) => `${names.dr}-${index + 1}`),
-    globalRpoParameterGroup:
-      store.globalDatabase?.managedRpoSeconds != null ? { primary: `${names.primary}-global-rpo`, dr: `${names.dr}-global-rpo` } : null,
-    kmsKey: { primary: `alias/${plan.name}-rds-${plan.regions.primary}`, dr: `alias/${plan.name}-rds-${plan.regions.dr}` },
+    subnetGroup: names.subnetGroup ?? names.primary,
+    drSubnetGroup: names.drSubnetGroup ?? names.dr,
+    clusterInstances,
+    secondaryInstances,
+    globalRpoParameterGroup,
+    kmsKey: { primary: rdsKeyAlias(plan, plan.regions.primary), dr: rdsKeyAlias(plan, plan.regions.dr) },
   };
-}
-// ---- end of derived names ----
-
-export function operatorDatabaseNames(plan: BackupPlan, store: DatabaseStorePlan): OperatorDatabaseNames {
-  return derivedDatabaseNames(plan, store);
 }
 
 export function operatorBucketNames(store: BucketStorePlan): { source: string; replica: string } {

@@ -15,6 +15,7 @@ export class DocumentIndex {
   readonly document: TerraformDocument;
   private readonly resourcesByType: ReadonlyMap<string, readonly BlockRef[]>;
   private readonly dataByType: ReadonlyMap<string, readonly BlockRef[]>;
+  private readonly moduleCalls: readonly BlockRef[];
   private readonly byAddress = new Map<string, BlockRef>();
   private bucketIndex?: BucketIndex;
   private policyResolver?: PolicyResolver;
@@ -24,6 +25,24 @@ export class DocumentIndex {
     this.document = document;
     this.resourcesByType = this.indexSection(document.resource, '');
     this.dataByType = this.indexSection(document.data, 'data.');
+    const modules = document.module;
+    this.moduleCalls = !isRecord(modules)
+      ? []
+      : Object.keys(modules)
+          .sort()
+          .flatMap((name) => {
+            const body = modules[name];
+            if (!isRecord(body)) return [];
+            const block: BlockRef = { type: 'module', name, address: `module.${name}`, body };
+            const path = constructPathOf(body);
+            if (path !== undefined) block.constructPath = path;
+            return [block];
+          });
+  }
+
+  /** The `module.<name>` calls, sorted by name: their resources are not in this document. */
+  modules(): readonly BlockRef[] {
+    return this.moduleCalls;
   }
 
   /** Every `resource.<type>.*`, sorted by name. */

@@ -72,7 +72,7 @@ export function parseSuppressionFile(json: unknown, sourceName: string, knownRul
 /**
  * Reads suppressions that a stack author wrote on the resource itself, in its cdktf metadata:
  * `resource.addOverride('//.lifeboat', { suppress: [{ rule, reason }] })` renders
- * `"//": { "lifeboat": { "suppress": [...] } }`. They apply to that resource only.
+ * `"//": { "lifeboat": { "suppress": [...] } }`. They apply to that resource (or module call) only.
  */
 export function suppressionsInDocument(
   doc: TerraformDocument | DocumentIndex,
@@ -82,29 +82,28 @@ export function suppressionsInDocument(
   const index = doc instanceof DocumentIndex ? doc : new DocumentIndex(doc);
   const suppressions: Suppression[] = [];
   const errors: string[] = [];
-  for (const type of index.resourceTypes()) {
-    for (const block of index.resources(type)) {
-      const meta = block.body['//'];
-      if (!isRecord(meta) || meta.lifeboat === undefined) continue;
-      const where = `${stack}: ${block.address} "//".lifeboat`;
-      if (!isRecord(meta.lifeboat) || !Array.isArray(meta.lifeboat.suppress)) {
-        errors.push(`${where}: must be { "suppress": [{ "rule": "...", "reason": "..." }] }`);
-        continue;
-      }
-      meta.lifeboat.suppress.forEach((entry, index) => {
-        const entryWhere = `${where}.suppress[${index}]`;
-        if (!isRecord(entry)) {
-          errors.push(`${entryWhere}: must be an object`);
-          return;
-        }
-        const problems = [...ruleProblems(entry.rule, knownRules), ...reasonProblems(entry.reason)];
-        if (problems.length > 0) {
-          errors.push(...problems.map((problem) => `${entryWhere}: ${problem}`));
-          return;
-        }
-        suppressions.push({ rule: entry.rule as string, address: block.address, stack, reason: (entry.reason as string).trim(), source: entryWhere });
-      });
+  const blocks = [...index.resourceTypes().flatMap((type) => index.resources(type)), ...index.modules()];
+  for (const block of blocks) {
+    const meta = block.body['//'];
+    if (!isRecord(meta) || meta.lifeboat === undefined) continue;
+    const where = `${stack}: ${block.address} "//".lifeboat`;
+    if (!isRecord(meta.lifeboat) || !Array.isArray(meta.lifeboat.suppress)) {
+      errors.push(`${where}: must be { "suppress": [{ "rule": "...", "reason": "..." }] }`);
+      continue;
     }
+    meta.lifeboat.suppress.forEach((entry, position) => {
+      const entryWhere = `${where}.suppress[${position}]`;
+      if (!isRecord(entry)) {
+        errors.push(`${entryWhere}: must be an object`);
+        return;
+      }
+      const problems = [...ruleProblems(entry.rule, knownRules), ...reasonProblems(entry.reason)];
+      if (problems.length > 0) {
+        errors.push(...problems.map((problem) => `${entryWhere}: ${problem}`));
+        return;
+      }
+      suppressions.push({ rule: entry.rule as string, address: block.address, stack, reason: (entry.reason as string).trim(), source: entryWhere });
+    });
   }
   return { suppressions, errors };
 }

@@ -44,7 +44,10 @@ export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** One chart: the measured values as a line with a marker per run, the objective as a dashed line, failed runs in red. */
+/**
+ * One chart: the measured values as a line with a marker per run, the objective as a dashed line, failed runs in red
+ * (a cross on the time axis when they measured nothing), passed runs over the objective in amber.
+ */
 export function renderChart(spec: ChartSpec): string {
   const { width, height, left, right, top, bottom } = CHART;
   const plotW = width - left - right;
@@ -102,7 +105,10 @@ export function renderChart(spec: ChartSpec): string {
       const by = top + plotH;
       out.push(`<path class="failed-run" d="M${n(x(p.time) - 4)} ${by - 4}l8 8m0 -8l-8 8" stroke="#c0392b" stroke-width="2"/>`);
     } else {
-      out.push(`<circle class="${p.failed ? 'failed-run' : 'run'}" cx="${px}" cy="${n(y(p.value))}" r="3.5" fill="${p.failed ? '#c0392b' : '#1f6feb'}"/>`);
+      const over = spec.objectiveSeconds !== null && p.value > spec.objectiveSeconds;
+      const kind = p.failed ? 'failed-run' : over ? 'run over-objective' : 'run';
+      const fill = p.failed ? '#c0392b' : over ? '#d97706' : '#1f6feb';
+      out.push(`<circle class="${kind}" cx="${px}" cy="${n(y(p.value))}" r="${over && !p.failed ? 4.5 : 3.5}" fill="${fill}"/>`);
     }
   }
   // Legend above the plot.
@@ -112,6 +118,7 @@ export function renderChart(spec: ChartSpec): string {
     `<path d="M${left} ${ly}h24" stroke="#1f6feb" stroke-width="2"/><circle cx="${left + 12}" cy="${ly}" r="3.5" fill="#1f6feb"/><text x="${left + 30}" y="${ly + 4}">measured</text>`,
     `<path d="M${left + 110} ${ly}h24" stroke="#c0392b" stroke-width="1.5" stroke-dasharray="6 4"/><text x="${left + 140}" y="${ly + 4}">${spec.objectiveSeconds !== null ? `objective (${escapeXml(formatSeconds(spec.objectiveSeconds))})` : 'no objective'}</text>`,
     `<circle cx="${left + 290}" cy="${ly}" r="3.5" fill="#c0392b"/><text x="${left + 300}" y="${ly + 4}">failed run</text>`,
+    `<circle cx="${left + 390}" cy="${ly}" r="4.5" fill="#d97706"/><text x="${left + 400}" y="${ly + 4}">over objective</text>`,
     `</g>`,
     '</svg>',
   );

@@ -72,14 +72,19 @@ function listJsonFiles(root: string, dir = ''): string[] {
 }
 
 /**
- * Reads every `*.json` under `dir` (fixtures, or a copy made with `aws s3 sync s3://<bucket> <dir>`). Files laid out
- * as in the bucket are also checked against their key.
+ * Reads the records under `dir`: a copy made with `aws s3 sync s3://<bucket> <dir>` (files laid out as in the bucket
+ * are also checked against their key; other files under a writer's prefix are skipped, as the bucket reader skips
+ * them), or any `*.json` files elsewhere (fixtures).
  */
 export function readRecordsFromDirectory(dir: string): LoadedRecords {
   const collector = new Collector();
+  const prefixes = new Set(Object.values(EVIDENCE_PREFIXES));
   for (const relative of listJsonFiles(dir)) {
-    const text = fs.readFileSync(path.join(dir, relative), 'utf8');
-    collector.add(relative, text, parseEvidenceKey(relative) ? relative : undefined);
+    const key = parseEvidenceKey(relative) ? relative : undefined;
+    // Under a writer's prefix, as in the bucket, only keys laid out as records are records (the verification
+    // function also keeps its run claims there); files elsewhere (fixtures) are all read.
+    if (!key && prefixes.has(relative.split('/')[0])) continue;
+    collector.add(relative, fs.readFileSync(path.join(dir, relative), 'utf8'), key);
   }
   return { records: collector.records, unreadable: collector.unreadable, overwritten: [] };
 }

@@ -43,7 +43,7 @@ describeMysql('diff on MariaDB', () => {
       INSERT INTO same VALUES (3001, NULL, NULL, NULL, NULL, NULL);`);
     const diff = await diffTable('same');
     expect(diff).toMatchObject({ table: 'same', status: 'identical', sourceRows: 3001, targetRows: 3001, rowsIdentical: true });
-    expect(diff.fingerprints!.source.algorithm).toBe('mysql-md5-64-v1');
+    expect(diff.fingerprints!.source.algorithm).toBe('mysql-md5-64-v2');
   });
 
   it('names a changed, a missing and an extra row', async () => {

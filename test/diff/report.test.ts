@@ -43,8 +43,8 @@ describe('diffDatabases options', () => {
 });
 
 const fingerprint: TableFingerprint = {
-  version: 1,
-  algorithm: 'postgres-hash-record-extended-v1',
+  version: 2,
+  algorithm: 'postgres-content-v2',
   table: 'public.t',
   columns: [{ name: 'id', type: 'integer', hashedAs: 'native' }],
   primaryKey: ['id'],
@@ -55,9 +55,9 @@ const fingerprint: TableFingerprint = {
 
 describe('compareFingerprints', () => {
   it('refuses fingerprints of different algorithms', () => {
-    expect(compareFingerprints(fingerprint, { ...fingerprint, algorithm: 'mysql-md5-64-v1' })).toEqual({
+    expect(compareFingerprints(fingerprint, { ...fingerprint, algorithm: 'mysql-md5-64-v2' })).toEqual({
       identical: false,
-      differences: ['fingerprints use different algorithms (postgres-hash-record-extended-v1 vs mysql-md5-64-v1) and cannot be compared'],
+      differences: ['fingerprints use different algorithms (postgres-content-v2 vs mysql-md5-64-v2) and cannot be compared'],
     });
   });
 

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { createConnection } from 'mysql2/promise';
 import { openSession, targetFromUrl, type SqlSession } from '../../src/checks/connection';
 import { createMysqlDatabase, createPostgresDatabase, type TestDatabase } from '../support/databases';
+import { createPostgresDatabaseWith, type PostgresDatabaseOptions } from '../support/postgres-databases';
 
 export type TestEngine = 'postgres' | 'mysql';
 
@@ -39,6 +40,12 @@ export class DatabasePair {
     const create = engine === 'postgres' ? createPostgresDatabase : createMysqlDatabase;
     const [source, target] = await Promise.all([create(`${prefix}_src`), create(`${prefix}_tgt`)]);
     return new DatabasePair(engine, source, target);
+  }
+
+  /** Two PostgreSQL databases, each created with its own options (collations, per-database settings). */
+  static async createPostgresWith(prefix: string, source: PostgresDatabaseOptions, target: PostgresDatabaseOptions): Promise<DatabasePair> {
+    const [s, t] = await Promise.all([createPostgresDatabaseWith(`${prefix}_src`, source), createPostgresDatabaseWith(`${prefix}_tgt`, target)]);
+    return new DatabasePair('postgres', s, t);
   }
 
   /** Runs `sql` on both databases. */

@@ -124,7 +124,7 @@ describe('lifeboat check on a hand-written insecure cdktf stack', () => {
     expect(run.stdout).toContain('    fix: Set skip_final_snapshot = false and a deterministic final_snapshot_identifier');
     expect(run.stdout).toContain('suppressed  s3-replication-configured        aws_s3_bucket.scratch');
     expect(run.stdout).toContain('    suppressed: Scratch space for CI; rebuilt from source on loss.');
-    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('24 finding(s) (24 error(s), 0 warning(s)), 1 suppressed, 23 rule(s) run.');
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('24 finding(s) (24 error(s), 0 warning(s)), 1 suppressed, 24 rule(s) run.');
   });
 
   it('runs only the requested packs', async () => {
@@ -182,7 +182,7 @@ describe('lifeboat check input handling', () => {
   it('exits 0 on the clean fixture', async () => {
     const run = await check(CLEAN_FIXTURE);
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe('0 finding(s) (0 error(s), 0 warning(s)), 0 suppressed, 23 rule(s) run.\n');
+    expect(run.stdout).toBe('0 finding(s) (0 error(s), 0 warning(s)), 0 suppressed, 24 rule(s) run.\n');
   });
 
   it('rejects a suppression without a reason (exit 2), naming where it is', async () => {
@@ -264,7 +264,7 @@ describe('lifeboat check input handling', () => {
     const run = await check('--list-rules');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^rds-final-snapshot +data-protection +error\n {4}Destroying an aws_db_instance/m);
-    expect(run.stdout.match(/^\S/gm)).toHaveLength(23);
+    expect(run.stdout.match(/^\S/gm)).toHaveLength(24);
   });
 });
 

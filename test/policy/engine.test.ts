@@ -215,3 +215,21 @@ describe('the document index', () => {
     expect(kms && index.regionOf(kms)).toEqual({ value: 'eu-west-1', literal: true });
   });
 });
+
+describe('module calls', () => {
+  it('are reported as unchecked, and a suppression on the module call applies to it', () => {
+    const doc = cleanDocument();
+    doc.module = {
+      network: { source: 'terraform-aws-modules/vpc/aws', version: '5.8.1' },
+      uploads: {
+        '//': { lifeboat: { suppress: [{ rule: 'no-unchecked-modules', reason: 'Checked in the module repository with its own pipeline.' }] } },
+        source: './modules/uploads',
+      },
+    };
+    const report = checkDocuments([{ stack: 'shop', document: doc }]);
+    expect(report.findings.map((found) => `${found.ruleId} ${found.address} ${found.severity}: ${found.message}`)).toEqual([
+      'no-unchecked-modules module.network warning: Module call (source terraform-aws-modules/vpc/aws): none of its resources are checked, so a clean report says nothing about them.',
+    ]);
+    expect(report.suppressed.map((found) => found.address)).toEqual(['module.uploads']);
+  });
+});

@@ -309,6 +309,22 @@ const SEEDS: Record<string, Seed[]> = {
       addresses: [DOCS],
     },
   ],
+  'no-unchecked-modules': [
+    {
+      name: 'a Terraform module call whose buckets the rules cannot see',
+      mutate: (doc) => {
+        doc.module = {
+          uploads: {
+            '//': { metadata: { path: 'lifeboat/uploads', uniqueId: 'uploads' } },
+            source: 'terraform-aws-modules/s3-bucket/aws',
+            version: '4.1.0',
+            bucket: 'shop-uploads',
+          },
+        };
+      },
+      addresses: ['module.uploads'],
+    },
+  ],
   'no-force-destroy': [
     {
       name: 'bucket force_destroy',

@@ -6,13 +6,15 @@
 import * as fs from 'node:fs';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachmentsExclusive } from '@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketAcl } from '@cdktf/provider-aws/lib/s3-bucket-acl';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
-import { Testing, TerraformStack } from 'cdktf';
+import { TerraformHclModule, Testing, TerraformStack } from 'cdktf';
 import { checkDocument, type TerraformDocument } from '../../src/policy';
 
 const outdirs: string[] = [];
@@ -20,8 +22,9 @@ afterAll(() => {
   for (const outdir of outdirs) fs.rmSync(outdir, { recursive: true, force: true });
 });
 
-/** Synthesizes a one-provider stack built by `build` and returns `<address>: <message>` for `ruleId`'s findings. */
-function findings(ruleId: string, build: (stack: TerraformStack) => void): string[] {
+/** Synthesizes a one-provider stack built by `build` and returns `<address>: <message>` for the rules' findings. */
+function findings(ruleId: string | string[], build: (stack: TerraformStack) => void): string[] {
+  const ruleIds = Array.isArray(ruleId) ? ruleId : [ruleId];
   const app = Testing.app();
   outdirs.push(app.outdir);
   const stack = new TerraformStack(app, 'minimal');
@@ -29,8 +32,8 @@ function findings(ruleId: string, build: (stack: TerraformStack) => void): strin
   build(stack);
   const document = JSON.parse(Testing.synth(stack)) as TerraformDocument;
   return checkDocument(document)
-    .filter((found) => found.ruleId === ruleId)
-    .map((found) => `${found.address}: ${found.message}`);
+    .filter((found) => ruleIds.includes(found.ruleId))
+    .map((found) => `${found.ruleId} ${found.address}: ${found.message}`);
 }
 
 function replicate(stack: TerraformStack, source: S3Bucket, destination: S3Bucket): void {
@@ -57,8 +60,8 @@ describe('s3-no-public-acl on a synthesized stack', () => {
         });
       }),
     ).toEqual([
-      'aws_s3_bucket_acl.canned: Public ACL: acl = "public-read" (anyone can read).',
-      'aws_s3_bucket_acl.granted: Public ACL: access_control_policy grants READ to AllUsers (anyone).',
+      's3-no-public-acl aws_s3_bucket_acl.canned: Public ACL: acl = "public-read" (anyone can read).',
+      's3-no-public-acl aws_s3_bucket_acl.granted: Public ACL: access_control_policy grants READ to AllUsers (anyone).',
     ]);
   });
 });
@@ -79,8 +82,8 @@ describe('s3-no-public-policy on a synthesized stack', () => {
         });
       }),
     ).toEqual([
-      'aws_s3_bucket_policy.document-policy: Statement 1 allows s3:GetObject to everyone (Principal "*") with no condition that pins the caller or the source.',
-      'aws_s3_bucket_policy.json-policy: Statement 1 allows s3:ListBucket to everyone (Principal "*") with no condition that pins the caller or the source.',
+      's3-no-public-policy aws_s3_bucket_policy.document-policy: Statement 1 allows s3:GetObject to everyone (Principal "*") with no condition that pins the caller or the source.',
+      's3-no-public-policy aws_s3_bucket_policy.json-policy: Statement 1 allows s3:ListBucket to everyone (Principal "*") with no condition that pins the caller or the source.',
     ]);
   });
 });
@@ -94,8 +97,8 @@ describe('s3-replication-configured on a synthesized stack', () => {
         replicate(stack, source, replica);
       }),
     ).toEqual([
-      'aws_s3_bucket.replica: Bucket is a replica of aws_s3_bucket.source in the same region (eu-west-1): a regional outage takes both copies.',
-      'aws_s3_bucket.source: Bucket replicates only to aws_s3_bucket.replica, in the same region (eu-west-1): a regional outage takes both copies.',
+      's3-replication-configured aws_s3_bucket.replica: Bucket is a replica of aws_s3_bucket.source in the same region (eu-west-1): a regional outage takes both copies.',
+      's3-replication-configured aws_s3_bucket.source: Bucket replicates only to aws_s3_bucket.replica, in the same region (eu-west-1): a regional outage takes both copies.',
     ]);
   });
 
@@ -122,6 +125,94 @@ describe('iam-no-wildcard-admin on a synthesized stack', () => {
           policy: JSON.stringify({ Statement: [{ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }] }),
         });
       }),
-    ).toEqual(['aws_iam_role_policy.almost-admin: policy allows every action except iam:*, organizations:* (NotAction) on every resource.']);
+    ).toEqual(['iam-no-wildcard-admin aws_iam_role_policy.almost-admin: policy allows every action except iam:*, organizations:* (NotAction) on every resource.']);
+  });
+});
+
+describe('stacks written with the inline bucket blocks (provider versions before the companion resources)', () => {
+  const RULES = ['s3-sse-kms', 's3-tls-only', 's3-replication-configured', 's3-object-lock-when-required'];
+  interface Legacy {
+    sseAlgorithm: string;
+    tlsEffect: 'Deny' | 'Allow';
+    replicaRegion: string;
+    retention: boolean;
+  }
+  const legacy = (options: Legacy) =>
+    findings(RULES, (stack) => {
+      const dr = new AwsProvider(stack, 'dr', { alias: 'dr', region: options.replicaRegion });
+      const key = new KmsKey(stack, 'key', { enableKeyRotation: true });
+      const role = new IamRole(stack, 'replication-role', { assumeRolePolicy: JSON.stringify({ Statement: [] }) });
+      const bucket = (id: string, name: string, extra: Partial<ConstructorParameters<typeof S3Bucket>[2]>) =>
+        new S3Bucket(stack, id, {
+          bucket: name,
+          versioning: { enabled: true },
+          serverSideEncryptionConfiguration: {
+            rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: options.sseAlgorithm, kmsMasterKeyId: key.arn } },
+          },
+          policy: JSON.stringify({
+            Statement: [
+              {
+                Effect: options.tlsEffect,
+                Principal: '*',
+                Action: 's3:*',
+                Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`],
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              },
+            ],
+          }),
+          objectLockConfiguration: {
+            objectLockEnabled: 'Enabled',
+            ...(options.retention ? { rule: { defaultRetention: { mode: 'COMPLIANCE', days: 30 } } } : {}),
+          },
+          ...extra,
+        });
+      const replica = bucket('replica', 'legacy-replica', { provider: dr });
+      bucket('source', 'legacy-source', {
+        replicationConfiguration: { role: role.arn, rules: [{ id: 'all', status: 'Enabled', destination: { bucket: replica.arn } }] },
+      });
+    });
+
+  it('reads encryption, the policy, replication and Object Lock from the bucket itself', () => {
+    expect(legacy({ sseAlgorithm: 'aws:kms', tlsEffect: 'Deny', replicaRegion: 'eu-central-1', retention: true })).toEqual([]);
+  });
+
+  it('still reports each of them when they are wrong', () => {
+    const found = legacy({ sseAlgorithm: 'AES256', tlsEffect: 'Allow', replicaRegion: 'eu-west-1', retention: false });
+    expect(found.map((entry) => entry.split(':')[0])).toEqual([
+      's3-object-lock-when-required aws_s3_bucket.replica',
+      's3-replication-configured aws_s3_bucket.replica',
+      's3-sse-kms aws_s3_bucket.replica',
+      's3-tls-only aws_s3_bucket.replica',
+      's3-object-lock-when-required aws_s3_bucket.source',
+      's3-replication-configured aws_s3_bucket.source',
+      's3-sse-kms aws_s3_bucket.source',
+      's3-tls-only aws_s3_bucket.source',
+    ]);
+  });
+});
+
+describe('provider 6 exclusive attachments', () => {
+  it('reports AdministratorAccess in policy_arns', () => {
+    expect(
+      findings('iam-no-wildcard-admin', (stack) => {
+        const role = new IamRole(stack, 'ops', { name: 'ops', assumeRolePolicy: JSON.stringify({ Statement: [] }) });
+        new IamRolePolicyAttachmentsExclusive(stack, 'ops-managed', {
+          roleName: role.name,
+          policyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::aws:policy/AdministratorAccess'],
+        });
+      }),
+    ).toEqual(['iam-no-wildcard-admin aws_iam_role_policy_attachments_exclusive.ops-managed: policy_arns includes AdministratorAccess.']);
+  });
+});
+
+describe('no-unchecked-modules on a synthesized stack', () => {
+  it('names a TerraformHclModule call', () => {
+    expect(
+      findings('no-unchecked-modules', (stack) => {
+        new TerraformHclModule(stack, 'uploads', { source: 'terraform-aws-modules/s3-bucket/aws', version: '4.1.0', variables: { bucket: 'uploads' } });
+      }),
+    ).toEqual([
+      'no-unchecked-modules module.uploads: Module call (source terraform-aws-modules/s3-bucket/aws): none of its resources are checked, so a clean report says nothing about them.',
+    ]);
   });
 });

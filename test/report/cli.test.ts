@@ -69,6 +69,22 @@ describe('lifeboat report on the recorded fixtures', () => {
     expect(orders.verdict.status).toBe('pass');
   });
 
+  it('reads a copy of the bucket: run claims under a writer prefix are skipped, other files must be records', async () => {
+    const dir = temporaryDirectory();
+    fs.cpSync(RECORDS, dir, { recursive: true });
+    const claims = path.join(dir, 'verify-restore', 'orders', 'claims', 'orders-20261130T120000Z');
+    fs.mkdirSync(claims, { recursive: true });
+    fs.writeFileSync(path.join(claims, '0001.json'), '{"holder":"x","attempt":1}');
+    const baseline = await report([SPEC, '--records', RECORDS, ...WINDOW, '--format', 'json']);
+    const copy = await report([SPEC, '--records', dir, ...WINDOW, '--format', 'json']);
+    expect(copy.stderr).toBe(baseline.stderr);
+    expect(copy.stdout.replace(`directory ${path.basename(dir)}`, 'directory records')).toBe(baseline.stdout);
+
+    fs.writeFileSync(path.join(dir, 'notes.json'), '{"note": "not a record"}');
+    const stray = await report([SPEC, '--records', dir, ...WINDOW, '--format', 'json']);
+    expect(stray.stderr).toContain('lifeboat report: warning: notes.json: formatVersion: must be 1; kind: must be one of verification-run, replica-check, backup-age\n');
+  });
+
   it('rejects bad usage with every problem at once (exit 2) and writes nothing', async () => {
     const dir = temporaryDirectory();
     const out = path.join(dir, 'r.md');

@@ -50,6 +50,7 @@ const charts = [...document.querySelectorAll('svg.chart')].map((svg) => {
     seriesLength: series ? series.getTotalLength() : 0,
     objectiveLength: svg.querySelector('path.objective') ? svg.querySelector('path.objective').getTotalLength() : 0,
     markers: svg.querySelectorAll('circle.run, circle.failed-run, path.failed-run').length,
+    overObjective: svg.querySelectorAll('circle.over-objective').length,
     legend: legend ? { width: box(legend).width, texts: [...legend.querySelectorAll('text')].map((t) => t.textContent) } : null,
     axisLabels: [...svg.querySelectorAll('text.axis-label')].map((t) => ({ text: t.textContent, width: box(t).width })),
     ticks: svg.querySelectorAll('text.tick').length,
@@ -68,6 +69,7 @@ interface ChartProbe {
   seriesLength: number;
   objectiveLength: number;
   markers: number;
+  overObjective: number;
   legend: { width: number; texts: string[] } | null;
   axisLabels: { text: string; width: number }[];
   ticks: number;
@@ -108,13 +110,14 @@ describeChromium('the HTML report in headless Chromium', () => {
       expect(chart.seriesLength).toBeGreaterThan(300);
       expect(chart.objectiveLength).toBeGreaterThan(500);
       expect(chart.markers).toBeGreaterThanOrEqual(29);
-      expect(chart.legend?.texts[0]).toBe('measured');
-      expect(chart.legend?.texts[1]).toMatch(/^objective \(\d/);
+      expect(chart.legend?.texts).toEqual(['measured', expect.stringMatching(/^objective \(\d/), 'failed run', 'over objective']);
       expect(chart.legend?.width).toBeGreaterThan(200);
       expect(chart.axisLabels.map((l) => l.text)).toEqual(['date (UTC)', chart.id.endsWith('restore') ? 'restore time' : 'data lag']);
       for (const label of chart.axisLabels) expect(label.width).toBeGreaterThan(10);
       expect(chart.ticks).toBeGreaterThanOrEqual(8);
     }
+    // The one orders restore over its 2h objective stands out.
+    expect(probe.charts.map((c) => c.overObjective)).toEqual([0, 0, 0, 0, 1, 0]);
 
     const png = path.join(dir, 'report.png');
     await browser([`--window-size=${WIDTH},${Math.ceil(probe.height)}`, `--screenshot=${png}`, `file://${html}`]);

@@ -17,6 +17,10 @@ import {
   DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
   DescribeEventsCommand,
+  DescribeGlobalClustersCommand,
+  FailoverGlobalClusterCommand,
+  PromoteReadReplicaCommand,
+  SwitchoverGlobalClusterCommand,
   ModifyDBClusterCommand,
   ModifyDBInstanceCommand,
   RDSClient,
@@ -61,6 +65,10 @@ export interface FakeTimings {
   passwordResetMs: number;
   /** Deletion until the resource disappears. @default 2 min */
   deleteMs: number;
+  /** PromoteReadReplica until the instance is available and standalone. @default 6 min */
+  promoteMs: number;
+  /** Global switchover or failover until FailoverState clears (its clusters stay `available` throughout). @default 3 min */
+  globalFailoverMs: number;
 }
 
 export interface FakeOptions {
@@ -105,6 +113,17 @@ interface FakeResource {
   /** What the restore ends in: `available` or a failure status such as `incompatible-restore`. */
   restoreOutcome?: string;
   input?: unknown;
+  /** Read replica: the source instance's ARN (cleared by a promotion). */
+  replicaSource?: string;
+  multiAz?: boolean;
+}
+
+/** An Aurora global database: member clusters (by id), the writer, and a switchover or failover in progress. */
+interface FakeGlobalCluster {
+  id: string;
+  members: string[];
+  writer: string;
+  failover?: { status: 'pending' | 'failing-over'; to: string; allowDataLoss: boolean; startedAt: number; due: number };
 }
 
 export interface RecordedCall {
@@ -183,6 +202,8 @@ export class FakeAws {
       clusterInstanceCreateMs: 8 * MINUTE,
       passwordResetMs: 30_000,
       deleteMs: 2 * MINUTE,
+      promoteMs: 6 * MINUTE,
+      globalFailoverMs: 3 * MINUTE,
       ...options.timings,
     };
     this.endpoint = options.endpoint ?? { host: 'localhost', port: 5432 };
@@ -204,6 +225,10 @@ export class FakeAws {
     this.handle(DeleteDBInstanceCommand, 'DeleteDBInstance', (input) => this.deleteInstance(input));
     this.handle(DeleteDBClusterCommand, 'DeleteDBCluster', (input) => this.deleteCluster(input));
     this.handle(AddTagsToResourceCommand, 'AddTagsToResource', (input) => this.addTags(input));
+    this.handle(PromoteReadReplicaCommand, 'PromoteReadReplica', (input) => this.promote(input));
+    this.handle(DescribeGlobalClustersCommand, 'DescribeGlobalClusters', (input) => this.describeGlobalClusters(input));
+    this.handle(SwitchoverGlobalClusterCommand, 'SwitchoverGlobalCluster', (input) => this.globalFailover(input, false));
+    this.handle(FailoverGlobalClusterCommand, 'FailoverGlobalCluster', (input) => this.globalFailover(input, input.AllowDataLoss === true));
     this.cloudwatch.onAnyCommand().callsFake((input: unknown) => {
       this.unsupported.push(JSON.stringify(input));
       throw rdsError('UnsupportedByFake');
@@ -212,6 +237,12 @@ export class FakeAws {
       const error = this.runFaults('GetMetricStatistics', input);
       this.calls.push({ command: 'GetMetricStatistics', input, time: this.clock.now(), ...(error ? { error: error.name } : {}) });
       if (error) throw error;
+      const recent = this.recentMetrics.get(`${input.MetricName}/${(input.Dimensions ?? [])[0]?.Value}`);
+      if (recent) {
+        const at = new Date(this.clock.now().getTime() - recent.ageMs);
+        const inside = (!input.StartTime || at.getTime() >= input.StartTime.getTime()) && (!input.EndTime || at.getTime() <= input.EndTime.getTime());
+        return { Datapoints: inside ? [{ Timestamp: at, Maximum: recent.value, Average: recent.value }] : [] };
+      }
       const storeId = (input.Dimensions ?? []).find((d: { Name: string }) => d.Name === 'StoreId')?.Value;
       const points = this.metricHistory.get(`${input.MetricName}/${storeId}`) ?? [];
       return { Datapoints: points.map((value, index) => ({ Timestamp: new Date(this.clock.now().getTime() - (points.length - index) * 86_400_000), Maximum: value })) };
@@ -263,6 +294,40 @@ export class FakeAws {
     this.instances.delete(id);
   }
 
+  /** A cross-region read replica of the source instance `sourceId` (in the DR region). */
+  addReadReplica(id: string, sourceId: string, options: { sourceRegion?: string; multiAz?: boolean } = {}): void {
+    const replica = this.resource('instance', id, 'available', this.instances.get(sourceId)?.engine ?? 'postgres', {}, { source: false, multiAz: options.multiAz ?? false });
+    replica.replicaSource = `arn:aws:rds:${options.sourceRegion ?? FAKE_REGION}:${FAKE_ACCOUNT}:db:${sourceId}`;
+    this.instances.set(id, replica);
+  }
+
+  /** An Aurora global database whose writer is the (source) cluster `primary`, with the secondary cluster `secondary`. */
+  addGlobalCluster(id: string, primary: string, secondary: string, engine = 'aurora-postgresql'): void {
+    if (!this.clusters.has(primary)) this.addSourceCluster(primary, { engine });
+    if (!this.clusters.has(secondary)) this.clusters.set(secondary, this.resource('cluster', secondary, 'available', engine, {}, { source: false, managedSecret: false }));
+    this.globalClusters.set(id, { id, members: [primary, secondary], writer: primary });
+  }
+
+  /** The global cluster's writer and failover state, as the fake holds them. */
+  globalCluster(id: string): { writer: string; failover: string | null } | undefined {
+    const global = this.globalClusters.get(id);
+    return global ? { writer: global.writer, failover: global.failover?.status ?? null } : undefined;
+  }
+
+  /** The instance as the fake holds it: still a replica? Multi-AZ? */
+  instanceState(id: string): { status: string; replicaOf: string | null; multiAz: boolean } | undefined {
+    const found = this.instances.get(id);
+    return found ? { status: found.status, replicaOf: found.replicaSource ?? null, multiAz: found.multiAz ?? false } : undefined;
+  }
+
+  /** The newest datapoint of `<metric>` for the resource (first dimension value), `ageMs` old: e.g. ReplicaLag. */
+  setRecentMetric(metricName: string, dimensionValue: string, value: number, ageMs = MINUTE): void {
+    this.recentMetrics.set(`${metricName}/${dimensionValue}`, { value, ageMs });
+  }
+
+  private readonly recentMetrics = new Map<string, { value: number; ageMs: number }>();
+  private readonly globalClusters = new Map<string, FakeGlobalCluster>();
+
   /** Datapoints (one per day, oldest first) GetMetricStatistics answers for `<metric>/<store id>`. */
   readonly metricHistory = new Map<string, number[]>();
 
@@ -302,6 +367,16 @@ export class FakeAws {
   /** Applies every transition that is due now (normally done at the start of each call). */
   async settle(): Promise<void> {
     const now = this.clock.now().getTime();
+    for (const global of this.globalClusters.values()) {
+      const failover = global.failover;
+      if (!failover) continue;
+      if (failover.due <= now) {
+        global.writer = failover.to;
+        global.failover = undefined;
+      } else if (now - failover.startedAt >= 30_000) {
+        failover.status = 'failing-over';
+      }
+    }
     for (const resource of [...this.clusters.values(), ...this.instances.values()]) {
       const transition = resource.transition;
       if (!transition || transition.due > now) continue;
@@ -311,6 +386,10 @@ export class FakeAws {
         resource.pendingPassword = false;
         await this.options.onPasswordChange?.(resource.masterUsername, transition.password);
         // An instance in a cluster authenticates with the cluster's password.
+      }
+      if (this.pendingPromotions.has(resource.id)) {
+        this.pendingPromotions.delete(resource.id);
+        resource.replicaSource = undefined;
       }
       if (transition.to === 'gone') {
         (resource.kind === 'instance' ? this.instances : this.clusters).delete(resource.id);
@@ -401,6 +480,8 @@ export class FakeAws {
       ...(resource.managedSecret ? { MasterUserSecret: { SecretArn: `arn:aws:secretsmanager:${FAKE_REGION}:${FAKE_ACCOUNT}:secret:rds!db-${resource.id}`, SecretStatus: 'active' } } : {}),
       ...(resource.pendingPassword ? { PendingModifiedValues: { MasterUserPassword: '****' } } : { PendingModifiedValues: {} }),
       ...(resource.clusterId ? { DBClusterIdentifier: resource.clusterId } : {}),
+      ...(resource.replicaSource ? { ReadReplicaSourceDBInstanceIdentifier: resource.replicaSource } : {}),
+      ...(resource.multiAz !== undefined ? { MultiAZ: resource.multiAz } : {}),
     };
   }
 
@@ -569,6 +650,11 @@ export class FakeAws {
     if (!resource) throw rdsError(kind === 'instance' ? 'DBInstanceNotFoundFault' : 'DBClusterNotFoundFault', `${id} not found`, 404);
     if (resource.status !== 'available') throw rdsError(kind === 'instance' ? 'InvalidDBInstanceStateFault' : 'InvalidDBClusterStateFault', `${id} is ${resource.status}`);
     if (kind === 'instance' && resource.clusterId) throw rdsError('InvalidParameterCombination', 'the master password of an Aurora instance is set on its cluster');
+    if (kind === 'instance' && input.MultiAZ !== undefined && input.MultiAZ !== (resource.multiAz ?? false)) {
+      resource.multiAz = input.MultiAZ;
+      resource.status = 'modifying';
+      resource.transition = { due: this.clock.now().getTime() + 10 * MINUTE, to: 'available', events: [{ category: 'configuration change', message: 'Multi-AZ changed' }] };
+    }
     if (input.ManageMasterUserPassword === true && input.MasterUserPassword === undefined) {
       resource.managedSecret = true;
       resource.secretKmsKeyId = input.MasterUserSecretKmsKeyId;
@@ -619,5 +705,58 @@ export class FakeAws {
     if (!resource) throw rdsError('DBInstanceNotFoundFault', `${input.ResourceName} not found`, 404);
     Object.assign(resource.tags, this.requestTags(input.Tags));
     return {};
+  }
+
+  private promote(input: any) {
+    const resource = this.instances.get(input.DBInstanceIdentifier);
+    if (!resource) throw rdsError('DBInstanceNotFoundFault', `${input.DBInstanceIdentifier} not found`, 404);
+    if (!resource.replicaSource) throw rdsError('InvalidDBInstanceStateFault', `DB Instance ${resource.id} is not a read replica.`);
+    if (resource.status !== 'available') throw rdsError('InvalidDBInstanceStateFault', `${resource.id} is ${resource.status}`);
+    resource.status = 'modifying';
+    resource.transition = { due: this.clock.now().getTime() + this.timings.promoteMs, to: 'available', events: [{ category: 'read replica', message: 'Promoted read replica to a standalone database instance' }] };
+    // RDS reports the instance standalone once the promotion completes: settle() clears the source then.
+    this.pendingPromotions.set(resource.id, resource.transition.due);
+    return { DBInstance: this.toInstance(resource) };
+  }
+
+  private readonly pendingPromotions = new Map<string, number>();
+
+  private globalMember(arnOrId: string): string | undefined {
+    return [...this.clusters.values()].find((cluster) => cluster.arn === arnOrId || cluster.id === arnOrId)?.id;
+  }
+
+  private describeGlobalClusters(input: any) {
+    const list = input.GlobalClusterIdentifier ? [this.globalClusters.get(input.GlobalClusterIdentifier)] : [...this.globalClusters.values()];
+    if (list.some((global) => global === undefined)) throw rdsError('GlobalClusterNotFoundFault', `Global cluster ${input.GlobalClusterIdentifier} not found.`, 404);
+    return {
+      GlobalClusters: (list as FakeGlobalCluster[]).map((global) => ({
+        GlobalClusterIdentifier: global.id,
+        GlobalClusterArn: `arn:aws:rds::${FAKE_ACCOUNT}:global-cluster:${global.id}`,
+        Status: 'available',
+        GlobalClusterMembers: global.members.map((member) => ({ DBClusterArn: this.clusters.get(member)?.arn ?? member, IsWriter: member === global.writer })),
+        ...(global.failover
+          ? {
+              FailoverState: {
+                Status: global.failover.status,
+                FromDbClusterArn: this.clusters.get(global.writer)?.arn,
+                ToDbClusterArn: this.clusters.get(global.failover.to)?.arn,
+                IsDataLossAllowed: global.failover.allowDataLoss,
+              },
+            }
+          : {}),
+      })),
+    };
+  }
+
+  private globalFailover(input: any, allowDataLoss: boolean) {
+    const global = this.globalClusters.get(input.GlobalClusterIdentifier);
+    if (!global) throw rdsError('GlobalClusterNotFoundFault', `Global cluster ${input.GlobalClusterIdentifier} not found.`, 404);
+    const target = this.globalMember(input.TargetDbClusterIdentifier);
+    if (!target || !global.members.includes(target)) throw rdsError('DBClusterNotFoundFault', `${input.TargetDbClusterIdentifier} is not a member of ${global.id}`, 404);
+    if (global.failover) throw rdsError('InvalidGlobalClusterStateFault', `a switchover or failover of ${global.id} is already in progress`);
+    if (target === global.writer) throw rdsError('InvalidParameterValue', `${target} is already the writer of ${global.id}`);
+    const now = this.clock.now().getTime();
+    global.failover = { status: 'pending', to: target, allowDataLoss, startedAt: now, due: now + this.timings.globalFailoverMs };
+    return { GlobalCluster: { GlobalClusterIdentifier: global.id } };
   }
 }

@@ -605,7 +605,7 @@ export function globalSwitchoverProcedure(plan: BackupPlan, store: DatabaseStore
 }
 
 /** Unplanned: the primary region is down; fail over accepting the replication lag as data loss. */
-export function globalFailoverProcedure(plan: BackupPlan, store: DatabaseStorePlan): Procedure | null {
+export function globalFailoverProcedure(plan: BackupPlan, store: DatabaseStorePlan, createdBy?: string): Procedure | null {
   const global = store.globalDatabase;
   if (!global) return null;
   const region = global.secondaryRegion;
@@ -644,6 +644,7 @@ export function globalFailoverProcedure(plan: BackupPlan, store: DatabaseStorePl
         Engine: store.engine,
         ...(store.instanceClass ? { DBInstanceClass: store.instanceClass } : {}),
         PubliclyAccessible: false,
+        Tags: tags(plan, store, { 'lifeboat:created-by': createdBy ?? '${USER}', 'lifeboat:failover-of': global.globalClusterIdentifier }),
       },
       creates: [{ kind: 'db-instance', identifier: `${global.secondaryClusterIdentifier}-1`, region }],
       alreadyExistsOk: true,

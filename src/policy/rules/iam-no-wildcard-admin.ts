@@ -13,6 +13,12 @@ const ATTACHMENTS = [
   'aws_iam_group_policy_attachment',
   'aws_iam_policy_attachment',
 ];
+/** Provider 6 resources that attach a whole list of managed policies (`policy_arns`) and detach any other. */
+const EXCLUSIVE_ATTACHMENTS = [
+  'aws_iam_role_policy_attachments_exclusive',
+  'aws_iam_user_policy_attachments_exclusive',
+  'aws_iam_group_policy_attachments_exclusive',
+];
 
 /** Whether the statement reaches every resource: `Resource "*"`, or a `NotResource` (everything but a few). */
 function everyResource(statement: PolicyStatement): boolean {
@@ -51,6 +57,12 @@ export const iamNoWildcardAdmin: PolicyRule = {
     for (const attachment of ATTACHMENTS.flatMap((type) => index.resources(type))) {
       const managed = ADMIN_MANAGED_POLICY.exec(String(attachment.body.policy_arn));
       if (managed) findings.push(finding(iamNoWildcardAdmin, attachment, `Attaches the ${managed[1] as string} managed policy.`));
+    }
+    for (const attachments of EXCLUSIVE_ATTACHMENTS.flatMap((type) => index.resources(type))) {
+      const managed = stringList(attachments.body.policy_arns)
+        .map((arn) => ADMIN_MANAGED_POLICY.exec(arn)?.[1])
+        .filter((name): name is string => name !== undefined);
+      if (managed.length > 0) findings.push(finding(iamNoWildcardAdmin, attachments, `policy_arns includes ${managed.join(', ')}.`));
     }
     for (const role of index.resources('aws_iam_role')) {
       const managed = stringList(role.body.managed_policy_arns)

@@ -5,6 +5,7 @@ import { iamPolicyReadable } from './iam-policy-readable';
 import { iamRdsDestructiveConditioned } from './iam-rds-destructive-conditioned';
 import { kmsKeyRotation } from './kms-key-rotation';
 import { noForceDestroy } from './no-force-destroy';
+import { noUncheckedModules } from './no-unchecked-modules';
 import { preventDestroy } from './prevent-destroy';
 import { rdsBackupRetention } from './rds-backup-retention';
 import { rdsDeletionProtection } from './rds-deletion-protection';
@@ -27,6 +28,7 @@ import { sgNoPublicIngress } from './sg-no-public-ingress';
 export const ALL_RULES: readonly PolicyRule[] = [
   cloudwatchAlarmActions,
   noForceDestroy,
+  noUncheckedModules,
   preventDestroy,
   rdsBackupRetention,
   rdsDeletionProtection,
@@ -57,6 +59,7 @@ export {
   iamRdsDestructiveConditioned,
   kmsKeyRotation,
   noForceDestroy,
+  noUncheckedModules,
   preventDestroy,
   rdsBackupRetention,
   rdsDeletionProtection,

@@ -1,4 +1,4 @@
-import { finding, firstBlock, isRecord, isTrue } from '../document';
+import { blockList, finding, firstBlock, isRecord, isTrue } from '../document';
 import type { PolicyRule } from '../types';
 
 /** Tag that declares a bucket's retention must be enforced by Object Lock. */
@@ -18,16 +18,20 @@ export const s3ObjectLockWhenRequired: PolicyRule = {
     'rule.default_retention { mode = "COMPLIANCE" or "GOVERNANCE", days or years }.',
   check(index) {
     return index.buckets().flatMap((bucket) => {
-      const configurations = index.companionsOf(LOCK_CONFIGURATION, bucket);
+      // The companion resources, or the bucket's own (deprecated) inline object_lock_configuration.
+      const configurations = [
+        ...index.companionsOf(LOCK_CONFIGURATION, bucket).map((config) => config.body),
+        ...blockList(bucket.body.object_lock_configuration),
+      ];
       const tags = isRecord(bucket.body.tags) ? bucket.body.tags : {};
       const tagged = isTrue(tags[OBJECT_LOCK_REQUIRED_TAG]);
       const enabledOnBucket = isTrue(bucket.body.object_lock_enabled);
-      const enabledByConfiguration = configurations.some((config) => config.body.object_lock_enabled === 'Enabled');
+      const enabledByConfiguration = configurations.some((config) => config.object_lock_enabled === 'Enabled');
       if (!tagged && !enabledOnBucket && configurations.length === 0) return [];
       const problems: string[] = [];
       if (!enabledOnBucket && !enabledByConfiguration) problems.push('Object Lock is not enabled (object_lock_enabled is not true)');
       const retentionSet = configurations.some((config) => {
-        const retention = firstBlock(firstBlock(config.body.rule)?.default_retention);
+        const retention = firstBlock(firstBlock(config.rule)?.default_retention);
         const period = Number(retention?.days ?? 0) > 0 || Number(retention?.years ?? 0) > 0;
         return (retention?.mode === 'COMPLIANCE' || retention?.mode === 'GOVERNANCE') && period;
       });

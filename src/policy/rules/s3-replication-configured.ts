@@ -1,12 +1,12 @@
 import { blockList, finding, firstBlock, type BlockRef } from '../document';
 import type { DocumentIndex } from '../document-index';
-import { sameRegion } from '../regions';
+import { sameRegion, type Region } from '../regions';
 import type { Finding, PolicyRule } from '../types';
 
 const REPLICATION = 'aws_s3_bucket_replication_configuration';
 
-function enabledRules(body: Record<string, unknown>): Record<string, unknown>[] {
-  return blockList(body.rule).filter((rule) => rule.status === 'Enabled');
+function enabledRules(rules: unknown): Record<string, unknown>[] {
+  return blockList(rules).filter((rule) => rule.status === 'Enabled');
 }
 
 /** What the enabled replication rules of a document protect, by bucket address. */
@@ -24,11 +24,8 @@ interface Coverage {
  */
 function coverage(index: DocumentIndex): Coverage {
   const result: Coverage = { crossRegion: new Set(), sameRegion: new Map() };
-  for (const replication of index.resources(REPLICATION)) {
-    const sources = index.bucketsNamedBy(replication.body.bucket);
-    // The configuration is applied in its source bucket's region; use its own when the bucket is not in the stack.
-    const sourceRegion = index.regionOf(sources[0] ?? replication);
-    for (const rule of enabledRules(replication.body)) {
+  const follow = (sources: readonly BlockRef[], sourceRegion: Region, rules: Record<string, unknown>[]) => {
+    for (const rule of rules) {
       const destinations = index.bucketsNamedBy(firstBlock(rule.destination)?.bucket);
       if (destinations.length === 0) sources.forEach((source) => result.crossRegion.add(source.address));
       for (const destination of destinations) {
@@ -43,6 +40,15 @@ function coverage(index: DocumentIndex): Coverage {
         }
       }
     }
+  };
+  for (const replication of index.resources(REPLICATION)) {
+    const sources = index.bucketsNamedBy(replication.body.bucket);
+    // The configuration is applied in its source bucket's region; use its own when the bucket is not in the stack.
+    follow(sources, index.regionOf(sources[0] ?? replication), enabledRules(replication.body.rule));
+  }
+  // The bucket's own (deprecated) inline replication_configuration { rules { ... } }, as older stacks write it.
+  for (const bucket of index.buckets()) {
+    for (const inline of blockList(bucket.body.replication_configuration)) follow([bucket], index.regionOf(bucket), enabledRules(inline.rules));
   }
   return result;
 }
@@ -53,7 +59,8 @@ export const s3ReplicationConfigured: PolicyRule = {
   severity: 'error',
   description:
     'Every S3 bucket has a copy in another region: it is the bucket of an aws_s3_bucket_replication_configuration ' +
-    'with an Enabled rule, or the destination of such a rule, and the other bucket is not in the same region ' +
+    '(or has an inline replication_configuration) with an Enabled rule, or the destination of such a rule, and the ' +
+    'other bucket is not in the same region ' +
     '(same-region replication is no protection against a regional outage).',
   fix:
     'Add an aws_s3_bucket_replication_configuration for this bucket with an Enabled rule to a bucket in another ' +
@@ -69,9 +76,9 @@ export const s3ReplicationConfigured: PolicyRule = {
           : `Bucket is a replica of ${same.other.address} in the same region (${same.region}): a regional outage takes both copies.`;
         return [finding(s3ReplicationConfigured, bucket, message)];
       }
-      const asSource = index.companionsOf(REPLICATION, bucket);
+      const configured = index.companionsOf(REPLICATION, bucket).length > 0 || blockList(bucket.body.replication_configuration).length > 0;
       const message =
-        asSource.length > 0
+        configured
           ? 'Bucket replication configuration has no rule with status "Enabled".'
           : 'Bucket is neither replicated nor a replication destination: a regional outage loses access to its data.';
       return [finding(s3ReplicationConfigured, bucket, message)];

@@ -7,14 +7,21 @@ export const s3SseKms: PolicyRule = {
   id: 's3-sse-kms',
   pack: 'encryption',
   severity: 'error',
-  description: 'Every S3 bucket encrypts by default with a customer-managed KMS key (SSE-KMS with kms_master_key_id).',
+  description:
+    'Every S3 bucket encrypts by default with a customer-managed KMS key (SSE-KMS with kms_master_key_id), in an ' +
+    'aws_s3_bucket_server_side_encryption_configuration or the inline server_side_encryption_configuration.',
   fix:
     'Add an aws_s3_bucket_server_side_encryption_configuration for this bucket with sse_algorithm = "aws:kms", ' +
     'kms_master_key_id = your CMK and bucket_key_enabled = true.',
   check(index) {
     return index.buckets().flatMap((bucket) => {
-      const defaults = index.companionsOf('aws_s3_bucket_server_side_encryption_configuration', bucket).flatMap((config) =>
-        blockList(config.body.rule).map((rule) => firstBlock(rule.apply_server_side_encryption_by_default)),
+      // The companion resource, or the bucket's own (deprecated) inline block that stacks written before it use.
+      const configurations = [
+        ...index.companionsOf('aws_s3_bucket_server_side_encryption_configuration', bucket).map((config) => config.body),
+        ...blockList(bucket.body.server_side_encryption_configuration),
+      ];
+      const defaults = configurations.flatMap((config) =>
+        blockList(config.rule).map((rule) => firstBlock(rule.apply_server_side_encryption_by_default)),
       );
       const compliant = defaults.some(
         (entry) =>

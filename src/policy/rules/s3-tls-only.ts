@@ -21,17 +21,21 @@ export const s3TlsOnly: PolicyRule = {
   id: 's3-tls-only',
   pack: 'encryption',
   severity: 'error',
-  description: 'Every S3 bucket policy denies requests without TLS (Deny s3:* to "*" when aws:SecureTransport is false).',
+  description:
+    'Every S3 bucket policy (aws_s3_bucket_policy, or the inline policy of aws_s3_bucket) denies requests without TLS ' +
+    '(Deny s3:* to "*" when aws:SecureTransport is false).',
   fix:
     'Add an aws_s3_bucket_policy for this bucket with a statement Effect Deny, Principal "*", Action "s3:*", ' +
     'Resource the bucket and its objects, Condition Bool aws:SecureTransport = "false".',
   check(index) {
     return index.buckets().flatMap((bucket) => {
-      const policies = index.companionsOf('aws_s3_bucket_policy', bucket);
+      // The companion resources, or the bucket's own (deprecated) inline policy that older stacks use.
+      const policies = index.companionsOf('aws_s3_bucket_policy', bucket).map((policy) => ({ address: policy.address, value: policy.body.policy }));
+      if (bucket.body.policy !== undefined) policies.push({ address: `${bucket.address} (policy)`, value: bucket.body.policy });
       if (policies.length === 0) return [finding(s3TlsOnly, bucket, 'Bucket has no aws_s3_bucket_policy, so plain-HTTP requests are allowed.')];
       const unreadable: string[] = [];
       for (const policy of policies) {
-        const resolved = index.resolvePolicy(policy.body.policy);
+        const resolved = index.resolvePolicy(policy.value);
         if (!resolved.readable) unreadable.push(`${policy.address}: ${resolved.reason}`);
         else if (resolved.statements.some(deniesPlainHttp)) return [];
       }
