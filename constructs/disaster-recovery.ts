@@ -103,53 +103,36 @@ export class DisasterRecovery extends Construct {
         bucketKeyArns[store.id] = { source: construct.source.key.keyArn, replica: construct.replica.key.keyArn };
       }
     }
-    // Lambda allows 4 KB of environment and IAM 10 KB of inline policy per role, so large plans get several
-    // functions per purpose, each for a share of the stores. The first keeps the plain names.
-    const namePrefix = (index: number) => (index === 0 ? plan.name : `${plan.name}-${index + 1}`);
-    const constructId = (base: string, index: number) => (index === 0 ? base : `${base}-${index + 1}`);
     // Each store's alarms, from the constructs that render them: its own construct, then the proof constructs.
     const alarmsByStore = new Map<string, ObjectiveAlarm[]>(plan.stores.map((store) => [store.id, ObjectiveAlarm.findAll(stores.get(store.id) as Construct)]));
     const addStoreAlarms = (storeId: string, alarms: ObjectiveAlarm[]) => alarmsByStore.get(storeId)?.push(...alarms);
-    for (const region of regions) {
-      const verification = verificationRestorePropsFromPlan(plan, region, {
-        alarmTopics: this.alarmTopics,
-        automatedBackupsArns,
-        sourceKmsKeyArns,
-      });
-      if (!verification) continue;
-      shareByConfigSize(verification.stores, ({ alarms: _alarms, ...config }) => config).forEach((share, index) => {
-        const restore = new VerificationRestore(this, constructId(`verification-${region}`, index), {
-          ...verification,
-          namePrefix: namePrefix(index),
-          stores: share,
-          evidence,
-        });
-        for (const store of share) addStoreAlarms(store.storeId, storeAlarms(restore.alarms, store.storeId));
-      });
-    }
+    // The planner split each purpose's stores over functions (Lambda allows 4 KB of environment, IAM 10 KB of inline
+    // policy per role) and named them (plan.shared.functions); render exactly those.
+    const served = <T>(items: readonly T[], id: (item: T) => string, storeIds: readonly string[]) => items.filter((item) => storeIds.includes(id(item)));
+    const verifications = new Map(regions.map((region) => [region, verificationRestorePropsFromPlan(plan, region, { alarmTopics: this.alarmTopics, automatedBackupsArns, sourceKmsKeyArns })]));
     const probe = backupAgeProbePropsFromPlan(plan, { alarmTopics: this.alarmTopics, account: stackAccount(this) });
-    if (probe) {
-      shareByConfigSize(probe.stores, ({ alarms: _alarms, ...config }) => config).forEach((share, index) => {
-        const ageProbe = new BackupAgeProbe(this, constructId('backup-age-probe', index), { ...probe, namePrefix: namePrefix(index), stores: share });
-        for (const store of share) addStoreAlarms(store.storeId, storeAlarms(ageProbe.alarms, store.storeId));
-      });
-    }
     const replicaCheck = replicationCheckPropsFromPlan(plan, { alarmTopics: this.alarmTopics, kmsKeyArns: bucketKeyArns });
-    if (replicaCheck) {
-      shareByConfigSize(replicaCheck.buckets, (bucket) => bucket).forEach((share, index) => {
-        const check = new ReplicationCheck(this, constructId('replication-check', index), {
-          ...replicaCheck,
-          namePrefix: namePrefix(index),
-          alarmNamePrefix: plan.name,
-          buckets: share,
-        });
+    for (const fn of plan.shared.functions) {
+      if (fn.purpose === 'verification') {
+        const verification = verifications.get(fn.region);
+        if (!verification) throw new Error(`DisasterRecovery ${this.node.path}: plan function ${fn.id} verifies stores in ${fn.region}, which the plan does not verify there`);
+        const share = served(verification.stores, (store) => store.storeId, fn.storeIds);
+        const restore = new VerificationRestore(this, fn.id, { ...verification, namePrefix: fn.namePrefix, stores: share, evidence });
+        for (const store of share) addStoreAlarms(store.storeId, storeAlarms(restore.alarms, store.storeId));
+      } else if (fn.purpose === 'backup-age-probe' && probe) {
+        const share = served(probe.stores, (store) => store.storeId, fn.storeIds);
+        const ageProbe = new BackupAgeProbe(this, fn.id, { ...probe, region: fn.region, namePrefix: fn.namePrefix, stores: share });
+        for (const store of share) addStoreAlarms(store.storeId, storeAlarms(ageProbe.alarms, store.storeId));
+      } else if (fn.purpose === 'replica-check' && replicaCheck) {
+        const share = served(replicaCheck.buckets, (bucket) => bucket.storeId, fn.storeIds);
+        const check = new ReplicationCheck(this, fn.id, { ...replicaCheck, region: fn.region, namePrefix: fn.namePrefix, alarmNamePrefix: plan.name, buckets: share });
         for (const bucket of share) addStoreAlarms(bucket.storeId, [check.alarms[bucket.storeId]]);
-      });
+      }
     }
 
     new RecoveryDashboard(this, 'dashboard', {
       region: plan.regions.primary,
-      dashboardName: `${plan.name}-recovery`,
+      dashboardName: plan.shared.dashboardName,
       stores: plan.stores.map((store): DashboardStore => ({
         storeId: store.id,
         objectives: objectiveLines(store),
@@ -157,33 +140,6 @@ export class DisasterRecovery extends Construct {
       })),
     });
   }
-}
-
-/** Environment bytes a function may fill with store configuration (Lambda's limit is 4,096 for all variables). */
-const CONFIG_BUDGET_BYTES = 3_000;
-/** Allowance per store for Terraform references, which resolve to ARNs longer than their placeholders. */
-const REFERENCE_ALLOWANCE_BYTES = 200;
-
-/**
- * Splits stores into consecutive shares whose configuration fits one function's environment, in plan order (stores
- * are sorted by id), so a share only changes when stores around it are added or removed.
- */
-function shareByConfigSize<T>(items: readonly T[], config: (item: T) => unknown): T[][] {
-  const shares: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    const size = Buffer.byteLength(JSON.stringify(config(item))) + REFERENCE_ALLOWANCE_BYTES;
-    if (current.length > 0 && bytes + size > CONFIG_BUDGET_BYTES) {
-      shares.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += size;
-  }
-  if (current.length > 0) shares.push(current);
-  return shares;
 }
 
 /** The alarms of one store in a multi-store construct's `<storeId>/<alarm id>` record, in creation order. */

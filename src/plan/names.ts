@@ -94,6 +94,9 @@ function verificationConfigBytes(store: DatabaseStorePlan): number {
     engine: store.engine,
     sourceIdentifier: store.existing?.identifier ?? store.names.primary,
     instanceClass: v.restoreInstanceClass,
+    // The construct's defaults, the longer of each pair (`postgres`, a 4-digit port).
+    databaseName: 'postgres',
+    port: 5432,
     checks: v.checks,
     freshness: v.freshness,
     maxLifetimeSeconds: v.maxLifetime.seconds,
