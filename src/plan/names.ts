@@ -7,6 +7,7 @@
 import { nameProblem, type NameKind } from '../aws/limits';
 import { bucketNames, databaseNames, probeNames, replicaCheckNames, sharePrefix, stackNames, verificationNames } from '../aws/names';
 import type { BucketRequirement, DatabaseRequirement, Requirements } from '../spec/types';
+import type { EvidencePlan } from './evidence';
 import type { BucketNamesPlan, DatabaseNamesPlan, DatabaseStorePlan, Finding, FunctionPlan, SharedNamesPlan, StorePlan } from './types';
 
 /** What the earlier deciders chose that decides which database resources exist. */
@@ -290,6 +291,15 @@ function storeUses(req: Requirements, stores: readonly StorePlan[]): NameUse[] {
   return uses;
 }
 
+function evidenceUses(evidence: EvidencePlan): NameUse[] {
+  const base = { path: 'name', store: null };
+  return [
+    { ...base, kind: 'bucket', namespace: 's3-bucket', region: 'global', name: evidence.bucketName, what: 'the evidence bucket' },
+    { ...base, kind: 'bucket', namespace: 's3-bucket', region: 'global', name: evidence.replicaBucketName, what: 'the evidence replica bucket' },
+    ...evidence.alarms.map((alarm): NameUse => ({ ...base, kind: 'alarm', namespace: 'alarm', region: alarm.region, name: alarm.alarmName, what: `the evidence ${alarm.id} alarm` })),
+  ];
+}
+
 function sharedUses(shared: SharedNamesPlan): NameUse[] {
   const uses: NameUse[] = [];
   const use = (kind: NameKind, namespace: string, region: string, name: string, what: string) =>
@@ -320,9 +330,9 @@ function sharedUses(shared: SharedNamesPlan): NameUse[] {
  * Error findings for names that break an AWS limit, and for two resources that would share a name in one region
  * (AWS rejects the second at apply time). Messages start with the spec path to change.
  */
-export function nameFindings(req: Requirements, stores: readonly StorePlan[], shared: SharedNamesPlan): Finding[] {
+export function nameFindings(req: Requirements, stores: readonly StorePlan[], shared: SharedNamesPlan, evidence: EvidencePlan): Finding[] {
   const findings: Finding[] = [];
-  const uses = [...sharedUses(shared), ...storeUses(req, stores)];
+  const uses = [...sharedUses(shared), ...evidenceUses(evidence), ...storeUses(req, stores)];
   for (const use of uses) {
     const problem = nameProblem(use.kind, use.name);
     if (problem) {

@@ -175,7 +175,8 @@ export function planBackups(req: Requirements): BackupPlan {
     ...req.buckets.map((bucket) => planBucket(req, bucket, new FindingSink(findings, bucket.id))),
   ].sort((a, b) => compare(a.id, b.id));
   const shared = sharedNames(req, stores);
-  findings.push(...nameFindings(req, stores, shared));
+  const evidence = planEvidence(req);
+  findings.push(...nameFindings(req, stores, shared, evidence));
   if (stores.length === 0) {
     findings.push({
       severity: FINDING_CODES['LB-PLAN-EMPTY'].severity,
@@ -200,7 +201,7 @@ export function planBackups(req: Requirements): BackupPlan {
     },
     estimatesNote: ESTIMATES_NOTE,
     shared,
-    evidence: planEvidence(req),
+    evidence,
     stores,
     findings,
     summary: {

@@ -334,6 +334,13 @@ describe('planner: names', () => {
     expect(messages(result, 'LB-NAME-COLLISION').join('\n')).toContain('"shop-verify" in eu-west-1');
   });
 
+  it('a bucket store named evidence would take the evidence bucket names: a collision', () => {
+    const result = plan((doc) => {
+      doc.buckets[0].id = 'evidence';
+    });
+    expect(messages(result, 'LB-NAME-COLLISION').join('\n')).toContain('buckets.0.id: "shop-evidence-eu-west-1" is both the source bucket of evidence and the evidence replica bucket');
+  });
+
   it('a 51-character name and id with longTerm: the vault name exceeds AWS Backup\'s 50 characters', () => {
     const result = plan((doc) => {
       doc.name = 'a-long-stack-name-of-24c';
