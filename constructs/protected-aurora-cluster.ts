@@ -5,26 +5,20 @@ import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster';
 import { Construct } from 'constructs';
+import { DEFAULT_BACKUP_WINDOW, DEFAULT_MAINTENANCE_WINDOW } from '../src/aws/windows';
 import { alarmNamePrefix, auroraClusterAlarms } from '../src/plan/alarms';
 import { DatabaseNames, databaseNames } from '../src/plan/naming';
-import { AlarmTopics, ObjectiveAlarm, renderAlarms } from './alarm';
-import { BackupVault, LongTermBackupOptions, longTermBackupVaultProps, RegionalKey } from './backup-vault';
-import { databaseAlarmShares, PlannedAlarm, plannedAlarmProblems } from './database-alarms';
-import {
-  commonDatabaseProblems,
-  DEFAULT_BACKUP_WINDOW,
-  DEFAULT_MAINTENANCE_WINDOW,
-  DisasterRecoveryRegion,
-  ExistingDatabase,
-  identifierProblems,
-} from './protected-database';
+import { ObjectiveAlarm, renderAlarms } from './alarm';
+import { BackupVault, longTermBackupVaultProps } from './backup-vault';
+import { databaseAlarmShares } from './database-alarms';
+import type { DatabaseProtectionProps, DisasterRecoveryRegion } from './database-props';
+import { protectedAuroraClusterProblems } from './private/aurora-cluster-validation';
+import { performanceInsights } from './private/performance-insights';
+
+export { AURORA_ENGINES, MAX_BACKTRACK_WINDOW_SECONDS, MIN_MANAGED_RPO_SECONDS, protectedAuroraClusterProblems } from './private/aurora-cluster-validation';
 
 /** Aurora engines `ProtectedAuroraCluster` creates. */
 export type AuroraEngine = 'aurora-postgresql' | 'aurora-mysql';
-export const AURORA_ENGINES: readonly AuroraEngine[] = ['aurora-postgresql', 'aurora-mysql'];
-
-/** Aurora MySQL backtrack reaches at most 72 hours back. */
-export const MAX_BACKTRACK_WINDOW_SECONDS = 259_200;
 
 /** The secondary cluster of an Aurora global database, in the DR region. */
 export interface AuroraGlobalSecondaryProps {
@@ -39,71 +33,18 @@ export interface AuroraGlobalSecondaryProps {
   readonly managedRpoSeconds?: number;
 }
 
-/** `rds.global_db_rpo` accepts no value below 20 seconds. */
-export const MIN_MANAGED_RPO_SECONDS = 20;
-
-export interface ProtectedAuroraClusterProps {
-  /** Prefix of every physical name (the spec's `name`); names come from `databaseNames(stackName, databaseId)`. */
-  readonly stackName: string;
-  /** Stable id of the database; physical names derive from it, never from list positions. */
-  readonly databaseId: string;
-  /** Primary region. */
-  readonly region: string;
+/** ProtectedAuroraCluster props: what every protected database takes, plus readers, backtrack and a global database. */
+export interface ProtectedAuroraClusterProps extends DatabaseProtectionProps {
   /** Aurora engine. */
   readonly engine: AuroraEngine;
-  /** Engine version, e.g. '16.4' or '8.0.mysql_aurora.3.08.0'. Required unless `existing`. @default none */
-  readonly engineVersion?: string;
-  /** Instance class of the writer and readers, e.g. 'db.r7g.large'. Required unless `existing`. @default none */
-  readonly instanceClass?: string;
   /** Readers next to the writer in the primary region (failover targets in other AZs). @default 1 */
   readonly readerCount?: number;
-  /** Customer-managed key in the primary region for storage, the master secret and Performance Insights. */
-  readonly encryptionKey: RegionalKey;
-  /** Private subnets (two AZs or more) of the DB subnet group. Required unless `existing`. @default none */
-  readonly subnetIds?: string[];
-  /** Security groups of the cluster. Required unless `existing`. @default none */
-  readonly securityGroupIds?: string[];
-  /** Adopt an existing cluster instead of creating one. @default create a new cluster */
-  readonly existing?: ExistingDatabase;
-  /** Automated-backup (PITR) retention, 1-35 days. @default 7 */
-  readonly backupRetentionDays?: number;
-  /** Daily backup window, 'hh24:mi-hh24:mi' UTC, at least 30 minutes. @default '03:00-04:00' */
-  readonly backupWindow?: string;
-  /** Weekly maintenance window, 'ddd:hh24:mi-ddd:hh24:mi' UTC, not overlapping the backup window. @default 'sun:01:00-sun:02:00' (src/aws/windows.ts) */
-  readonly maintenanceWindow?: string;
-  /** Master user name; its password is generated and kept in Secrets Manager by RDS. @default 'dbadmin' */
-  readonly masterUsername?: string;
-  /** Name of the initial database. @default none */
-  readonly databaseName?: string;
   /** DB cluster parameter group. @default the engine's default group */
   readonly clusterParameterGroupName?: string;
-  /** Apply minor engine upgrades in the maintenance window. @default true */
-  readonly autoMinorVersionUpgrade?: boolean;
-  /** Performance Insights on every instance, encrypted with the region's key. @default false */
-  readonly performanceInsights?: boolean;
   /** Aurora MySQL only: rewind in place up to this many seconds (at most 259200); set at creation only. @default 0 (off) */
   readonly backtrackWindowSeconds?: number;
-  /** DR region for the global database secondary and AWS Backup copies. @default none */
-  readonly dr?: DisasterRecoveryRegion;
   /** Aurora global database with a secondary cluster in `dr.region` (region RPO in seconds). @default none */
   readonly globalDatabase?: AuroraGlobalSecondaryProps;
-  /** Long-term retention through AWS Backup (the only way past 35 days). @default none */
-  readonly longTermBackup?: LongTermBackupOptions;
-  /** SNS topic per region for every alarm. */
-  readonly alarmTopics: AlarmTopics;
-  /**
-   * The store's alarms from the plan (`DatabaseStorePlan.alarms`), rendered as planned: AWS/RDS alarms here, AWS/Backup
-   * alarms on the long-term backup vault; `Lifeboat`-namespace alarms are left to the verification and probe
-   * constructs. An AWS/RDS alarm on an instance or cluster this construct does not create or adopt is an error.
-   * @default planned here from the props by `auroraClusterAlarms` and `backupVaultAlarms` (src/plan/alarms)
-   */
-  readonly plannedAlarms?: PlannedAlarm[];
-  /** az RPO in seconds: the AuroraReplicaLag alarms of the readers fire above it (at least 1 s). @default 20 (a replica's design lag) */
-  readonly azRpoSeconds?: number;
-  /** Region RPO in seconds: the global database's replication lag alarm fires above it (at least 1 s). @default 20 (a replica's design lag) */
-  readonly regionRpoSeconds?: number;
-  /** Tags for every resource. @default none */
-  readonly tags?: Record<string, string>;
 }
 
 /**
@@ -343,66 +284,3 @@ export class ProtectedAuroraCluster extends Construct {
   }
 }
 
-function performanceInsights(enabled: boolean | undefined, key: RegionalKey) {
-  return enabled ? { performanceInsightsEnabled: true, performanceInsightsKmsKeyId: key.keyArn } : { performanceInsightsEnabled: false };
-}
-
-/** Every problem with ProtectedAuroraCluster props, each naming the prop and the limit. */
-export function protectedAuroraClusterProblems(props: ProtectedAuroraClusterProps, names: DatabaseNames): string[] {
-  const problems = commonDatabaseProblems({ ...props, vaultName: names.primary });
-  if (!AURORA_ENGINES.includes(props.engine)) {
-    problems.push(`engine: must be one of ${AURORA_ENGINES.join(', ')} (RDS instance engines use ProtectedDatabase), got '${props.engine}'`);
-  }
-  const readers = props.readerCount ?? 1;
-  if (props.existing) {
-    if (props.readerCount !== undefined) problems.push('readerCount: cannot be set on an existing cluster Lifeboat does not manage');
-    if (props.performanceInsights) problems.push('performanceInsights: cannot be changed on an existing cluster Lifeboat does not manage');
-    if (props.backtrackWindowSeconds) problems.push('backtrackWindowSeconds: backtrack can only be enabled when the cluster is created');
-  } else {
-    problems.push(...identifierProblems('databaseId', names.primary), ...identifierProblems('readerCount', names.replica(Math.max(readers, 1))));
-    if (!props.engineVersion) problems.push('engineVersion: required when creating a cluster');
-    if (!props.instanceClass?.startsWith('db.')) problems.push(`instanceClass: required when creating a cluster and must start with 'db.', got '${props.instanceClass ?? ''}'`);
-    if (!Number.isInteger(readers) || readers < 0 || readers > 15) problems.push(`readerCount: must be a whole number from 0 to 15 (Aurora limit), got ${readers}`);
-    if ((props.subnetIds?.length ?? 0) < 2) problems.push('subnetIds: at least two private subnets in different AZs are required when creating a cluster');
-    if ((props.securityGroupIds?.length ?? 0) < 1) problems.push('securityGroupIds: at least one security group is required when creating a cluster');
-  }
-  const backtrack = props.backtrackWindowSeconds ?? 0;
-  if (backtrack !== 0) {
-    if (props.engine !== 'aurora-mysql') problems.push(`backtrackWindowSeconds: backtrack exists only for aurora-mysql, got engine ${props.engine}`);
-    if (!Number.isInteger(backtrack) || backtrack < 0 || backtrack > MAX_BACKTRACK_WINDOW_SECONDS) {
-      problems.push(`backtrackWindowSeconds: must be a whole number from 0 to ${MAX_BACKTRACK_WINDOW_SECONDS} seconds (72 hours, Aurora limit), got ${backtrack}`);
-    }
-    if (props.globalDatabase) problems.push('backtrackWindowSeconds: Aurora global databases do not support backtrack; choose one');
-  }
-  if (props.globalDatabase) {
-    const secondaryReaders = props.globalDatabase.readerCount ?? 0;
-    if (!props.dr) {
-      problems.push('globalDatabase: needs dr (the secondary region, its key, subnets and security groups)');
-    } else if ((props.dr.subnetIds?.length ?? 0) < 2 || (props.dr.securityGroupIds?.length ?? 0) < 1) {
-      problems.push(`dr.subnetIds / dr.securityGroupIds: the global secondary needs two or more private subnets and a security group in ${props.dr.region}`);
-    }
-    if (!Number.isInteger(secondaryReaders) || secondaryReaders < 0 || secondaryReaders > 15) {
-      problems.push(`globalDatabase.readerCount: must be a whole number from 0 to 15 (Aurora limit), got ${secondaryReaders}`);
-    }
-    if (secondaryReaders > 0 && !props.globalDatabase.instanceClass && !props.instanceClass) {
-      problems.push('globalDatabase.instanceClass: required when the primary is existing and the secondary has readers');
-    }
-    const managedRpo = props.globalDatabase.managedRpoSeconds;
-    if (managedRpo !== undefined) {
-      if (props.engine !== 'aurora-postgresql') problems.push(`globalDatabase.managedRpoSeconds: rds.global_db_rpo exists only for aurora-postgresql, got engine ${props.engine}`);
-      if (!Number.isInteger(managedRpo) || managedRpo < MIN_MANAGED_RPO_SECONDS) {
-        problems.push(`globalDatabase.managedRpoSeconds: must be a whole number of seconds >= ${MIN_MANAGED_RPO_SECONDS} (rds.global_db_rpo limit), got ${managedRpo}`);
-      }
-      if (props.existing) problems.push('globalDatabase.managedRpoSeconds: needs the cluster parameter group Lifeboat sets on clusters it creates, not on an existing cluster');
-      if (props.clusterParameterGroupName) problems.push('globalDatabase.managedRpoSeconds: Lifeboat creates the cluster parameter group; do not also set clusterParameterGroupName');
-    }
-    problems.push(...identifierProblems('globalDatabase', names.globalCluster), ...identifierProblems('globalDatabase', `${names.dr}-${Math.max(secondaryReaders, 1)}`));
-  }
-  if (props.plannedAlarms) {
-    const instances = props.existing ? [] : Array.from({ length: readers }, (_, i) => names.replica(i + 1));
-    const secondaryReaders = props.globalDatabase?.readerCount ?? 0;
-    if (props.globalDatabase) instances.push(...Array.from({ length: secondaryReaders }, (_, i) => `${names.dr}-${i + 1}`));
-    problems.push(...plannedAlarmProblems(props.plannedAlarms, { instances, clusters: props.globalDatabase ? [names.dr] : [] }));
-  }
-  return problems;
-}
