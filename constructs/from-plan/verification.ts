@@ -43,7 +43,7 @@ function checksFromPlan(store: DatabaseStorePlan): CheckSpec[] {
         return { type: 'freshness', table: check.table, column: check.column, ...(check.maxLagSeconds !== null ? { maxLagSeconds: check.maxLagSeconds } : {}) };
       case 'sql':
         return { type: 'sql', name: check.name, sql: check.sql, expect: check.expect };
-      default:
+      case 'tableExists':
         return { type: 'tableExists', table: check.table };
     }
   });

@@ -18,7 +18,7 @@ export class RequirementsError extends Error {
   }
 }
 
-/** `path: message` lines, sorted by path then message, without duplicates (stable output for tests and CI). */
+/** `path: message` lines in the order given, without duplicates (`parseRequirements` orders issues by path first). */
 export function formatIssues(issues: readonly RequirementsIssue[]): string {
   return issueLines(issues).join('\n');
 }

@@ -1,0 +1,174 @@
+/**
+ * What every decider shares: objectives and options, the cheapest-option rule, scope verdicts, and the record a
+ * decider returns. A decider is a pure function from the requirement (and what earlier deciders chose) to a
+ * `Decision`: its value, the mechanisms it chose and the findings it raised. The store planner applies decisions in
+ * order; no decider writes into another's state.
+ */
+import { formatSecondsOrZero } from '../spec/duration';
+import { FAILURE_SCOPES, type FailureScope } from '../spec/types';
+import type { CatalogueEntry } from './catalogue';
+import { FINDING_CODES, type FindingCode } from './findings';
+import { MECHANISM_KINDS, type DesignFigures, type Finding, type MechanismKind, type PlanDuration, type PlannedMechanism, type ScopePlan } from './types';
+
+export const DAY = 86_400;
+export const HOUR = 3_600;
+
+export function duration(seconds: number): PlanDuration {
+  return { seconds, human: formatSecondsOrZero(seconds) };
+}
+
+export function design(rpoSeconds: number, rtoSeconds: number): DesignFigures {
+  return { rpo: duration(rpoSeconds), rto: duration(rtoSeconds), estimate: true };
+}
+
+export const human = (seconds: number) => formatSecondsOrZero(seconds);
+
+export interface Objective {
+  rpo: number | null;
+  rto: number | null;
+}
+
+/** A candidate way of serving one scope. */
+export interface Option {
+  kinds: MechanismKind[];
+  rpo: number;
+  rto: number;
+}
+
+export function objectiveOf(store: { rpo: Record<FailureScope, number | null>; rto: Record<FailureScope, number | null> }, scope: FailureScope): Objective {
+  return { rpo: store.rpo[scope], rto: store.rto[scope] };
+}
+
+export function meets(option: { rpo: number; rto: number }, objective: Objective): boolean {
+  return (objective.rpo === null || option.rpo <= objective.rpo) && (objective.rto === null || option.rto <= objective.rto);
+}
+
+export function objectiveText(objective: Objective): string {
+  const parts = [];
+  if (objective.rpo !== null) parts.push(`RPO ${human(objective.rpo)}`);
+  if (objective.rto !== null) parts.push(`RTO ${human(objective.rto)}`);
+  return parts.join(', ');
+}
+
+export function optionText(option: Option): string {
+  return `${option.kinds.join(' + ')} (design RPO ${human(option.rpo)}, RTO ${human(option.rto)})`;
+}
+
+export function scopePlan(scope: FailureScope, objective: Objective, chosen: Option | null, met: boolean, reason: string): ScopePlan {
+  return {
+    scope,
+    objective: {
+      rpo: objective.rpo === null ? null : duration(objective.rpo),
+      rto: objective.rto === null ? null : duration(objective.rto),
+    },
+    design: chosen ? design(chosen.rpo, chosen.rto) : null,
+    mechanisms: chosen ? [...chosen.kinds] : [],
+    met,
+    reason,
+  };
+}
+
+/** Picks the first (cheapest) option meeting the objective; null when none does. */
+export function cheapest(options: Option[], objective: Objective): Option | null {
+  return options.find((option) => meets(option, objective)) ?? null;
+}
+
+export function chooseReason(chosen: Option, objective: Objective, cheaper: Option[]): string {
+  if (objective.rpo === null && objective.rto === null) return `no objective set; ${optionText(chosen)} is always on`;
+  const rejected = cheaper.filter((o) => o !== chosen && !meets(o, objective));
+  const why = rejected.length > 0 ? `; cheaper ${rejected.map(optionText).join(', ')} would not meet it` : '';
+  return `${optionText(chosen)} meets ${objectiveText(objective)}${why}`;
+}
+
+export const opt = (entry: CatalogueEntry): Option => ({ kinds: [entry.kind], rpo: entry.rpoSeconds, rto: entry.rtoSeconds });
+
+/** One mechanism a decider chose: the catalogue entry, where, for which scope, and why. */
+export interface MechanismChoice {
+  entry: CatalogueEntry;
+  region: string;
+  scope: FailureScope | null;
+  reason: string;
+  figures?: DesignFigures;
+}
+
+/** One finding a decider raised (the store is added when the decision is applied). */
+export interface FindingChoice {
+  code: FindingCode;
+  scope: FailureScope | null;
+  message: string;
+  fix: string;
+}
+
+/** What a decider returns: its value, plus the mechanisms and findings that come with it. */
+export interface Decision<T> {
+  value: T;
+  mechanisms: MechanismChoice[];
+  findings: FindingChoice[];
+}
+
+/** Builds a decision record inside a decider (local to the call, so the decider stays pure). */
+export class DecisionRecord {
+  readonly mechanisms: MechanismChoice[] = [];
+  readonly findings: FindingChoice[] = [];
+
+  mechanism(entry: CatalogueEntry, region: string, scope: FailureScope | null, reason: string, figures?: DesignFigures): void {
+    this.mechanisms.push({ entry, region, scope, reason, ...(figures ? { figures } : {}) });
+  }
+
+  finding(code: FindingCode, scope: FailureScope | null, message: string, fix: string): void {
+    this.findings.push({ code, scope, message, fix });
+  }
+
+  done<T>(value: T): Decision<T> {
+    return { value, mechanisms: this.mechanisms, findings: this.findings };
+  }
+}
+
+/** The mechanisms of one store, merged by kind and region so each appears once with every scope it serves. */
+export class MechanismSet {
+  private readonly byKey = new Map<string, PlannedMechanism>();
+
+  add({ entry, region, scope, reason, figures }: MechanismChoice): void {
+    const key = `${entry.kind}@${region}`;
+    const existing = this.byKey.get(key);
+    if (existing) {
+      if (scope && !existing.scopes.includes(scope)) existing.scopes.push(scope);
+      if (!existing.reason.includes(reason)) existing.reason = `${existing.reason}; ${reason}`;
+      return;
+    }
+    this.byKey.set(key, {
+      kind: entry.kind,
+      region,
+      scopes: scope ? [scope] : [],
+      design: figures ?? design(entry.rpoSeconds, entry.rtoSeconds),
+      reason,
+      source: entry.source,
+    });
+  }
+
+  list(): PlannedMechanism[] {
+    const order = (kind: MechanismKind) => MECHANISM_KINDS.indexOf(kind);
+    return [...this.byKey.values()]
+      .map((m) => ({ ...m, scopes: FAILURE_SCOPES.filter((s) => m.scopes.includes(s)) }))
+      .sort((a, b) => order(a.kind) - order(b.kind) || (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
+  }
+}
+
+/** Collects one store's mechanisms and findings from its decisions, in the order they are applied. */
+export class StoreDecisions {
+  readonly mechanisms = new MechanismSet();
+
+  constructor(
+    private readonly out: Finding[],
+    private readonly store: string | null,
+  ) {}
+
+  /** Records a decision's mechanisms and findings and returns its value. */
+  apply<T>(decision: Decision<T>): T {
+    for (const mechanism of decision.mechanisms) this.mechanisms.add(mechanism);
+    for (const f of decision.findings) {
+      this.out.push({ severity: FINDING_CODES[f.code].severity, code: f.code, store: this.store, scope: f.scope, message: f.message, fix: f.fix });
+    }
+    return decision.value;
+  }
+}
