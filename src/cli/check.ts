@@ -20,7 +20,8 @@ export const CHECK_SUMMARY = 'Check synthesized Terraform JSON (cdk.tf.json or c
 export const CHECK_USAGE = `Usage: lifeboat check <cdk.tf.json | cdktf.out directory>... [options]
 
 ${CHECK_SUMMARY}.
-Works on any cdktf stack: the rules read the JSON that "cdktf synth" writes.
+Works on any cdktf stack: the rules read the JSON that "cdktf synth" writes. Anything else
+(package.json, backup_requirements.json, a plan, HCL) is refused with exit 2, never reported clean.
 
 Options:
   --format <table|json>     Output format (default: table)

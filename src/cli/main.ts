@@ -13,6 +13,7 @@ import { REPORT_SUMMARY, runReport } from './report';
 import { RESTORE_SUMMARY, runRestore } from './restore';
 import { RUNBOOK_SUMMARY, runRunbook } from './runbook';
 import { SCHEMA_SUMMARY, runSchema } from './schema';
+import { STATUS_SUMMARY, runStatus } from './status';
 import { VALIDATE_SUMMARY, runValidate } from './validate';
 
 export interface Command {
@@ -33,6 +34,7 @@ export const COMMANDS: Record<string, Command> = {
   report: { summary: REPORT_SUMMARY, run: runReport },
   restore: { summary: RESTORE_SUMMARY, run: (argv, output) => runRestore(argv, output) },
   failover: { summary: FAILOVER_SUMMARY, run: (argv, output) => runFailover(argv, output) },
+  status: { summary: STATUS_SUMMARY, run: (argv, output) => runStatus(argv, output) },
 };
 
 export function mainUsage(): string {

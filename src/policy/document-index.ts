@@ -11,8 +11,28 @@ import type { TerraformDocument } from './types';
  * the same thing per bucket or per policy keeps the run linear in the stack size. Nothing outlives the index: a new
  * run (or a changed document) gets a new index.
  */
+/** A block and the index (stack) it belongs to. */
+export interface StackBlock {
+  index: DocumentIndex;
+  block: BlockRef;
+}
+
+/** The stacks checked together in one run, by name: what cdktf cross-stack references point into. */
+export interface StackLink {
+  stack: string;
+  stacks: ReadonlyMap<string, DocumentIndex>;
+}
+
+/** `${data.terraform_remote_state.<name>.outputs.<output>}`, as cdktf writes a reference into another stack. */
+const REMOTE_OUTPUT = /\$\{data\.terraform_remote_state\.([\w-]+)\.outputs\.([\w-]+)\}/g;
+/** cdktf names the remote state of stack `<id>` `cross-stack-reference-input-<id>`. */
+const CROSS_STACK_INPUT = /^cross-stack-reference-input-(.+)$/;
+const S3_ARN = /^arn:[\w-]+:s3:::([^/]+)$/;
+
 export class DocumentIndex {
   readonly document: TerraformDocument;
+  /** The stack's name and the other stacks of the run, when several are checked together. */
+  readonly link?: StackLink;
   private readonly resourcesByType: ReadonlyMap<string, readonly BlockRef[]>;
   private readonly dataByType: ReadonlyMap<string, readonly BlockRef[]>;
   private readonly moduleCalls: readonly BlockRef[];
@@ -21,8 +41,9 @@ export class DocumentIndex {
   private policyResolver?: PolicyResolver;
   private regionResolver?: RegionResolver;
 
-  constructor(document: TerraformDocument) {
+  constructor(document: TerraformDocument, link?: StackLink) {
     this.document = document;
+    if (link !== undefined) this.link = link;
     this.resourcesByType = this.indexSection(document.resource, '');
     this.dataByType = this.indexSection(document.data, 'data.');
     const modules = document.module;
@@ -78,6 +99,38 @@ export class DocumentIndex {
   /** The `aws_s3_bucket_<x>` companion resources of `type` whose `bucket` argument names the bucket. */
   companionsOf(type: string, bucket: BlockRef): readonly BlockRef[] {
     return this.bucketLookup().companionsOf(type, bucket);
+  }
+
+  /**
+   * The buckets of the other stacks of the run that a value names: through a cdktf cross-stack reference (a remote
+   * state output whose value references the bucket), or by the bucket's literal name or ARN.
+   */
+  bucketsInOtherStacks(value: unknown): StackBlock[] {
+    if (typeof value !== 'string' || this.link === undefined) return [];
+    const found: StackBlock[] = [];
+    for (const match of value.matchAll(REMOTE_OUTPUT)) {
+      const input = CROSS_STACK_INPUT.exec(match[1] as string);
+      const other = input ? this.link.stacks.get(input[1] as string) : undefined;
+      const output = other?.document.output;
+      const exported = isRecord(output) && isRecord(output[match[2] as string]) ? (output[match[2] as string] as Record<string, unknown>).value : undefined;
+      if (other && other !== this) other.bucketsNamedBy(exported).forEach((block) => found.push({ index: other, block }));
+    }
+    if (!value.includes('${')) {
+      const name = S3_ARN.exec(value)?.[1] ?? value;
+      for (const other of this.otherStacks()) {
+        other.bucketsNamedBy(name).forEach((block) => found.push({ index: other, block }));
+      }
+    }
+    return found;
+  }
+
+  /** The other stacks checked in the same run, sorted by name. */
+  otherStacks(): DocumentIndex[] {
+    if (this.link === undefined) return [];
+    return [...this.link.stacks.keys()]
+      .sort()
+      .map((name) => this.link?.stacks.get(name) as DocumentIndex)
+      .filter((other) => other !== this);
   }
 
   /** A policy attribute read into statements, or why it cannot be read offline. */

@@ -61,8 +61,17 @@ export function checkDocuments(inputs: readonly PolicyInput[], options: PolicyOp
   const report: PolicyReport = { findings: [], suppressed: [], unusedSuppressions: [], errors: [], rules: rules.map((rule) => rule.id) };
   const used = new Set<Suppression>();
   const fileSuppressions = options.suppressions ?? [];
+  // Every stack is indexed first, so that a rule can follow a cross-stack reference into another stack of the run.
+  // Two inputs with the same stack name are both checked, but only the first can be referenced by name.
+  const stacks = new Map<string, DocumentIndex>();
+  const indexes = new Map<PolicyInput, DocumentIndex>();
+  for (const input of inputs) {
+    const index = new DocumentIndex(input.document, { stack: input.stack, stacks });
+    indexes.set(input, index);
+    if (!stacks.has(input.stack)) stacks.set(input.stack, index);
+  }
   for (const input of [...inputs].sort((a, b) => compare(a.stack, b.stack))) {
-    const index = new DocumentIndex(input.document);
+    const index = indexes.get(input) as DocumentIndex;
     const fromMetadata = suppressionsInDocument(index, input.stack, knownRules);
     report.errors.push(...fromMetadata.errors);
     const candidates = [...fromMetadata.suppressions, ...fileSuppressions];

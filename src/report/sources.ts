@@ -121,7 +121,8 @@ export interface BucketReadOptions {
  * or a delete marker is reported as overwritten (the report still uses the original).
  */
 export async function readRecordsFromBucket(s3: S3Client, options: BucketReadOptions): Promise<LoadedRecords> {
-  const sinceDate = options.since.toISOString().slice(0, 10);
+  // Keys are dated by the run's start: a run that started the day before the window may end inside it.
+  const sinceDate = new Date(options.since.getTime() - 86_400_000).toISOString().slice(0, 10);
   const prefixes = EVIDENCE_KINDS.map((kind) => (options.store ? evidenceStorePrefix(kind, options.store) : `${EVIDENCE_PREFIXES[kind]}/`));
   const versions = new Map<string, Version[]>();
   const deleted = new Set<string>();

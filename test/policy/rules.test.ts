@@ -223,6 +223,18 @@ const SEEDS: Record<string, Seed[]> = {
       addresses: ['aws_s3_bucket_policy.audit_logs_eu_west_1_policy'],
     },
     {
+      name: 'policy document with not_principals (everyone but one account)',
+      mutate: (doc) => {
+        (dataSource(doc, 'aws_iam_policy_document', 'documents_eu_central_1_tls_only').statement as unknown[]).push({
+          effect: 'Allow',
+          actions: ['s3:GetObject'],
+          resources: ['${aws_s3_bucket.documents_eu_central_1.arn}/*'],
+          not_principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:root'] }],
+        });
+      },
+      addresses: ['aws_s3_bucket_policy.documents_eu_central_1_policy'],
+    },
+    {
       name: 'Allow with NotPrincipal (everyone but one account)',
       mutate: (doc) => {
         resource(doc, 'aws_s3_bucket_policy', 'audit_logs_eu_west_1_policy').policy = jsonBucketPolicy('audit_logs_eu_west_1', {
@@ -251,6 +263,16 @@ const SEEDS: Record<string, Seed[]> = {
         });
       },
       addresses: ['aws_s3_bucket_policy.audit_logs_eu_west_1_policy'],
+    },
+    {
+      name: 'internet access point whose policy allows everyone (inline, and attached with aws_s3control_access_point_policy)',
+      mutate: (doc) => {
+        const open = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: '*' }] });
+        addResource(doc, 'aws_s3_access_point', 'downloads', { bucket: '${aws_s3_bucket.documents_eu_west_1.id}', name: 'downloads', policy: open });
+        addResource(doc, 'aws_s3_access_point', 'partners', { bucket: '${aws_s3_bucket.documents_eu_west_1.id}', name: 'partners' });
+        addResource(doc, 'aws_s3control_access_point_policy', 'partners', { access_point_arn: '${aws_s3_access_point.partners.arn}', policy: open });
+      },
+      addresses: ['aws_s3_access_point.downloads', 'aws_s3control_access_point_policy.partners'],
     },
     {
       name: 'inline policy on the bucket itself',
@@ -717,6 +739,31 @@ const SILENT: Array<{ name: string; mutate(doc: TerraformDocument): void }> = [
       policy.Statement.push(statement({ IpAddress: { 'aws:SourceIp': ['203.0.113.0/24'] } }));
       policy.Statement.push(statement({ ArnEquals: { 'aws:SourceArn': '${aws_cloudfront_distribution.site.arn}' } }));
       resource(doc, 'aws_s3_bucket_policy', 'audit_logs_eu_west_1_policy').policy = JSON.stringify(policy);
+    },
+  },
+  {
+    name: 'policy document allowing "*" only through a fixed VPC endpoint',
+    mutate: (doc) => {
+      (dataSource(doc, 'aws_iam_policy_document', 'documents_eu_west_1_tls_only').statement as unknown[]).push({
+        effect: 'Allow',
+        actions: ['s3:GetObject'],
+        resources: ['${aws_s3_bucket.documents_eu_west_1.arn}/*'],
+        principals: [{ type: '*', identifiers: ['*'] }],
+        condition: [{ test: 'StringEquals', variable: 'aws:SourceVpce', values: ['${aws_vpc_endpoint.s3.id}'] }],
+      });
+    },
+  },
+  {
+    name: 'a VPC-only access point with a Principal "*" policy',
+    mutate: (doc) => {
+      const open = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: '*' }] });
+      addResource(doc, 'aws_s3_access_point', 'internal', {
+        bucket: '${aws_s3_bucket.documents_eu_west_1.id}',
+        name: 'internal',
+        vpc_configuration: { vpc_id: 'vpc-0a1b2c3d4e5f60718' },
+        policy: open,
+      });
+      addResource(doc, 'aws_s3control_access_point_policy', 'internal', { access_point_arn: '${aws_s3_access_point.internal.arn}', policy: open });
     },
   },
   {

@@ -14,8 +14,10 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketAcl } from '@cdktf/provider-aws/lib/s3-bucket-acl';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
-import { TerraformHclModule, Testing, TerraformStack } from 'cdktf';
-import { checkDocument, type TerraformDocument } from '../../src/policy';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, TerraformHclModule, Testing, TerraformStack } from 'cdktf';
+import { checkDocument, checkDocuments, loadPolicyInputs, type TerraformDocument } from '../../src/policy';
 
 const outdirs: string[] = [];
 afterAll(() => {
@@ -213,6 +215,45 @@ describe('no-unchecked-modules on a synthesized stack', () => {
       }),
     ).toEqual([
       'no-unchecked-modules module.uploads: Module call (source terraform-aws-modules/s3-bucket/aws): none of its resources are checked, so a clean report says nothing about them.',
+    ]);
+  });
+});
+
+describe('s3-replication-configured across the stacks of one app (a stack per region)', () => {
+  /** Synthesizes a primary stack replicating into a bucket of a dr stack, checks cdktf.out, returns the rule's findings. */
+  function app(drRegion: string, destination: (replica: S3Bucket) => string): string[] {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-stacks-'));
+    outdirs.push(outdir);
+    const cdktf = new App({ outdir });
+    const dr = new TerraformStack(cdktf, 'dr');
+    new AwsProvider(dr, 'aws', { region: drRegion });
+    const replica = new S3Bucket(dr, 'replica', { bucket: 'app-replica' });
+    const primary = new TerraformStack(cdktf, 'primary');
+    new AwsProvider(primary, 'aws', { region: 'eu-west-1' });
+    const source = new S3Bucket(primary, 'source', { bucket: 'app-source' });
+    new S3BucketReplicationConfigurationA(primary, 'replication', {
+      bucket: source.id,
+      role: 'arn:aws:iam::111122223333:role/replication',
+      rule: [{ id: 'all', status: 'Enabled', filter: {}, deleteMarkerReplication: { status: 'Enabled' }, destination: { bucket: destination(replica) } }],
+    });
+    cdktf.synth();
+    return checkDocuments(loadPolicyInputs(outdir))
+      .findings.filter((found) => found.ruleId === 's3-replication-configured')
+      .map((found) => `${found.stack} ${found.address}: ${found.message}`);
+  }
+
+  it('follows a cdktf cross-stack reference to the replica in the other stack', () => {
+    expect(app('eu-central-1', (replica) => replica.arn)).toEqual([]);
+  });
+
+  it('follows a literal bucket ARN into the other stack', () => {
+    expect(app('eu-central-1', () => 'arn:aws:s3:::app-replica')).toEqual([]);
+  });
+
+  it('reports a replica stack in the same region, on both sides', () => {
+    expect(app('eu-west-1', (replica) => replica.arn)).toEqual([
+      'dr aws_s3_bucket.replica: Bucket is a replica of primary: aws_s3_bucket.source in the same region (eu-west-1): a regional outage takes both copies.',
+      'primary aws_s3_bucket.source: Bucket replicates only to dr: aws_s3_bucket.replica, in the same region (eu-west-1): a regional outage takes both copies.',
     ]);
   });
 });

@@ -38,6 +38,33 @@ describe('lifeboat report from the evidence bucket', () => {
     }
   });
 
+  it('includes a run that started the day before the window and ended inside it', async () => {
+    const { bucket, clients, restore } = setup();
+    const [, text] = fixtureObjects().find(([k]) => k === 'verify-restore/orders/2026/11/23/orders-20261123T120000Z.json')!;
+    const late = {
+      ...JSON.parse(text),
+      runId: 'orders-20261123T233000Z',
+      startedAt: '2026-11-23T23:30:00.000Z',
+      endedAt: '2026-11-24T00:20:00.000Z',
+      recordedAt: '2026-11-24T00:20:00.000Z',
+      steps: {
+        restore: { startedAt: '2026-11-23T23:30:00.000Z', endedAt: '2026-11-24T00:05:00.000Z' },
+        available: { startedAt: null, endedAt: null },
+        checks: { startedAt: null, endedAt: null },
+        delete: { startedAt: null, endedAt: null },
+      },
+    };
+    bucket.put('verify-restore/orders/2026/11/23/orders-20261123T233000Z.json', JSON.stringify(late));
+    try {
+      const result = await report([SPEC, '--bucket', BUCKET, '--region', REGION, '--metrics', 'off', '--store', 'orders', '--since', '7d', '--now', '2026-12-01T00:00:00Z', '--format', 'json'], clients);
+      const orders = JSON.parse(result.stdout).stores[0];
+      expect(orders.runs.total).toBe(8);
+      expect(orders.series[0]).toMatchObject({ runId: 'orders-20261123T233000Z', time: '2026-11-24T00:20:00.000Z' });
+    } finally {
+      restore();
+    }
+  });
+
   it('uses the first version of a key written again or deleted, and reports it', async () => {
     const { bucket, clients, restore } = setup();
     const key = 'verify-restore/orders/2026/11/14/orders-20261114T120000Z.json';

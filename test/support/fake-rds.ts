@@ -18,6 +18,12 @@ import {
   DescribeDBInstancesCommand,
   DescribeEventsCommand,
   DescribeGlobalClustersCommand,
+  CopyDBClusterSnapshotCommand,
+  CopyDBSnapshotCommand,
+  CreateDBClusterSnapshotCommand,
+  CreateDBSnapshotCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBSnapshotsCommand,
   FailoverGlobalClusterCommand,
   PromoteReadReplicaCommand,
   SwitchoverGlobalClusterCommand,
@@ -32,7 +38,7 @@ import {
   type Event,
   type Tag,
 } from '@aws-sdk/client-rds';
-import { CloudWatchClient, GetMetricStatisticsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricStatisticsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 
 export const FAKE_ACCOUNT = '123456789012';
@@ -116,6 +122,24 @@ interface FakeResource {
   /** Read replica: the source instance's ARN (cleared by a promotion). */
   replicaSource?: string;
   multiAz?: boolean;
+  /** Live settings a status check compares with the plan (BackupRetentionPeriod, DeletionProtection, ...). */
+  settings?: Record<string, unknown>;
+}
+
+/** A manual or automated DB snapshot or DB cluster snapshot. */
+interface FakeSnapshot {
+  id: string;
+  kind: Kind;
+  sourceId: string;
+  /** Region it lives in (a cross-region copy lives in the DR region). */
+  region: string;
+  type: 'manual' | 'automated';
+  status: string;
+  createdAt: Date;
+  due: number;
+  tags: Record<string, string>;
+  kmsKeyId?: string;
+  sourceSnapshot?: string;
 }
 
 /** An Aurora global database: member clusters (by id), the writer, and a switchover or failover in progress. */
@@ -134,6 +158,8 @@ export interface RecordedCall {
   targetTags?: Record<string, string>;
   /** The call was rejected (by the fake's validation or an injected fault). */
   error?: string;
+  /** Region of the client that sent it (RDS calls). */
+  region?: string;
 }
 
 export interface RecordedMetric {
@@ -190,7 +216,7 @@ export class FakeAws {
   private readonly faults = new Map<string, Fault[]>();
   private readonly instances = new Map<string, FakeResource>();
   private readonly clusters = new Map<string, FakeResource>();
-  private readonly automatedBackups = new Map<string, { sourceId: string; status: string }>();
+  private readonly automatedBackups = new Map<string, { sourceId: string; status: string; latestLagMs?: number }>();
   private readonly timings: FakeTimings;
   private readonly endpoint: { host: string; port: number };
 
@@ -226,6 +252,12 @@ export class FakeAws {
     this.handle(DeleteDBClusterCommand, 'DeleteDBCluster', (input) => this.deleteCluster(input));
     this.handle(AddTagsToResourceCommand, 'AddTagsToResource', (input) => this.addTags(input));
     this.handle(PromoteReadReplicaCommand, 'PromoteReadReplica', (input) => this.promote(input));
+    this.handle(DescribeDBSnapshotsCommand, 'DescribeDBSnapshots', (input, region) => this.describeSnapshots('instance', input, region));
+    this.handle(DescribeDBClusterSnapshotsCommand, 'DescribeDBClusterSnapshots', (input, region) => this.describeSnapshots('cluster', input, region));
+    this.handle(CreateDBSnapshotCommand, 'CreateDBSnapshot', (input, region) => this.createSnapshot('instance', input, region));
+    this.handle(CreateDBClusterSnapshotCommand, 'CreateDBClusterSnapshot', (input, region) => this.createSnapshot('cluster', input, region));
+    this.handle(CopyDBSnapshotCommand, 'CopyDBSnapshot', (input, region) => this.copySnapshot('instance', input, region));
+    this.handle(CopyDBClusterSnapshotCommand, 'CopyDBClusterSnapshot', (input, region) => this.copySnapshot('cluster', input, region));
     this.handle(DescribeGlobalClustersCommand, 'DescribeGlobalClusters', (input) => this.describeGlobalClusters(input));
     this.handle(SwitchoverGlobalClusterCommand, 'SwitchoverGlobalCluster', (input) => this.globalFailover(input, false));
     this.handle(FailoverGlobalClusterCommand, 'FailoverGlobalCluster', (input) => this.globalFailover(input, input.AllowDataLoss === true));
@@ -241,11 +273,19 @@ export class FakeAws {
       if (recent) {
         const at = new Date(this.clock.now().getTime() - recent.ageMs);
         const inside = (!input.StartTime || at.getTime() >= input.StartTime.getTime()) && (!input.EndTime || at.getTime() <= input.EndTime.getTime());
-        return { Datapoints: inside ? [{ Timestamp: at, Maximum: recent.value, Average: recent.value }] : [] };
+        return { Datapoints: inside ? [{ Timestamp: at, Maximum: recent.value, Minimum: recent.value, Average: recent.value }] : [] };
       }
       const storeId = (input.Dimensions ?? []).find((d: { Name: string }) => d.Name === 'StoreId')?.Value;
       const points = this.metricHistory.get(`${input.MetricName}/${storeId}`) ?? [];
       return { Datapoints: points.map((value, index) => ({ Timestamp: new Date(this.clock.now().getTime() - (points.length - index) * 86_400_000), Maximum: value })) };
+    });
+    this.cloudwatch.on(DescribeAlarmsCommand).callsFake(async (input: any) => {
+      const error = this.runFaults('DescribeAlarms', input);
+      this.calls.push({ command: 'DescribeAlarms', input, time: this.clock.now(), ...(error ? { error: error.name } : {}) });
+      if (error) throw error;
+      if ((input.AlarmNames ?? []).length > 100) throw rdsError('ValidationError', 'at most 100 alarm names');
+      const names: string[] = input.AlarmNames ?? [...this.alarmStates.keys()];
+      return { MetricAlarms: names.filter((name) => this.alarmStates.has(name)).map((name) => ({ AlarmName: name, StateValue: this.alarmStates.get(name), StateUpdatedTimestamp: this.clock.now() })) };
     });
     this.cloudwatch.on(PutMetricDataCommand).callsFake(async (input: any) => {
       const error = this.runFaults('PutMetricData', input);
@@ -281,8 +321,14 @@ export class FakeAws {
   }
 
   /** Replicated automated backups of `sourceId` in this region (cross-region automated backup replication). */
-  addAutomatedBackups(arn: string, sourceId: string, status = 'replicating'): void {
-    this.automatedBackups.set(arn, { sourceId, status });
+  addAutomatedBackups(arn: string, sourceId: string, status = 'replicating', latestLagMs = 10 * MINUTE): void {
+    this.automatedBackups.set(arn, { sourceId, status, latestLagMs });
+  }
+
+  /** An instance of a cluster (Aurora writer or reader), available. */
+  addClusterInstance(id: string, clusterId: string): void {
+    const cluster = this.clusters.get(clusterId);
+    this.instances.set(id, this.resource('instance', id, 'available', cluster?.engine ?? 'aurora-postgresql', {}, { source: cluster?.source ?? false, clusterId }));
   }
 
   /** Any other instance (e.g. an untagged one a person created under the verification prefix). */
@@ -293,6 +339,33 @@ export class FakeAws {
   removeInstance(id: string): void {
     this.instances.delete(id);
   }
+
+  /** Live settings of an instance or cluster (e.g. `{ BackupRetentionPeriod: 14, MultiAZ: true, DeletionProtection: true }`). */
+  setSettings(id: string, settings: Record<string, unknown>): void {
+    const found = this.instances.get(id) ?? this.clusters.get(id);
+    if (!found) throw new Error(`no ${id} in the fake`);
+    found.settings = { ...found.settings, ...settings };
+    if (typeof settings.MultiAZ === 'boolean') found.multiAz = settings.MultiAZ;
+  }
+
+  /** An existing snapshot (automated or manual) of `sourceId`, `ageMs` old. */
+  addSnapshot(id: string, sourceId: string, options: { kind?: Kind; ageMs?: number; type?: 'manual' | 'automated'; region?: string } = {}): void {
+    const createdAt = new Date(this.clock.now().getTime() - (options.ageMs ?? 0));
+    this.snapshots.set(`${options.region ?? FAKE_REGION}/${id}`, { id, kind: options.kind ?? 'instance', sourceId, region: options.region ?? FAKE_REGION, type: options.type ?? 'automated', status: 'available', createdAt, due: 0, tags: {} });
+  }
+
+  /** The snapshots the fake holds (what checkpoint created, with tags and status). */
+  snapshotState(id: string, region = FAKE_REGION): Omit<FakeSnapshot, 'due'> | undefined {
+    const found = this.snapshots.get(`${region}/${id}`);
+    if (!found) return undefined;
+    const { due: _due, ...rest } = found;
+    return rest;
+  }
+
+  /** CloudWatch alarm states DescribeAlarms answers (alarms not set here do not exist). */
+  readonly alarmStates = new Map<string, 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'>();
+
+  private readonly snapshots = new Map<string, FakeSnapshot>();
 
   /** A cross-region read replica of the source instance `sourceId` (in the DR region). */
   addReadReplica(id: string, sourceId: string, options: { sourceRegion?: string; multiAz?: boolean } = {}): void {
@@ -367,6 +440,9 @@ export class FakeAws {
   /** Applies every transition that is due now (normally done at the start of each call). */
   async settle(): Promise<void> {
     const now = this.clock.now().getTime();
+    for (const snapshot of this.snapshots.values()) {
+      if (snapshot.status === 'creating' && snapshot.due <= now) snapshot.status = 'available';
+    }
     for (const global of this.globalClusters.values()) {
       const failover = global.failover;
       if (!failover) continue;
@@ -442,11 +518,13 @@ export class FakeAws {
     }
   }
 
-  private handle(command: any, name: string, run: (input: any) => unknown): void {
-    this.rds.on(command).callsFake(async (input: any) => {
+  private handle(command: any, name: string, run: (input: any, region: string) => unknown): void {
+    this.rds.on(command).callsFake(async (input: any, getClient: () => { config: { region?: unknown } }) => {
       await this.settle();
+      const configured = getClient?.()?.config?.region;
+      const region = typeof configured === 'function' ? String(await (configured as () => Promise<string>)()) : typeof configured === 'string' ? configured : FAKE_REGION;
       const target = WRITE_COMMANDS.has(name) ? this.writeTarget(name, input) : undefined;
-      const call: RecordedCall = { command: name, input, time: this.clock.now(), ...(target ? { targetTags: { ...target.tags } } : {}) };
+      const call: RecordedCall = { command: name, input, time: this.clock.now(), region, ...(target ? { targetTags: { ...target.tags } } : {}) };
       this.calls.push(call);
       if (target && (target.source || target.tags['lifeboat:verification'] !== 'true')) {
         this.violations.push(`${name} on ${target.kind} ${target.id} (tags ${JSON.stringify(target.tags)}${target.source ? ', a SOURCE' : ''})`);
@@ -457,7 +535,7 @@ export class FakeAws {
         throw fault;
       }
       try {
-        return await run(input);
+        return await run(input, region);
       } catch (error) {
         call.error = (error as Error).name;
         throw error;
@@ -482,6 +560,7 @@ export class FakeAws {
       ...(resource.clusterId ? { DBClusterIdentifier: resource.clusterId } : {}),
       ...(resource.replicaSource ? { ReadReplicaSourceDBInstanceIdentifier: resource.replicaSource } : {}),
       ...(resource.multiAz !== undefined ? { MultiAZ: resource.multiAz } : {}),
+      ...resource.settings,
     };
   }
 
@@ -498,6 +577,7 @@ export class FakeAws {
       ...(resource.managedSecret ? { MasterUserSecret: { SecretArn: `arn:aws:secretsmanager:${FAKE_REGION}:${FAKE_ACCOUNT}:secret:rds!cluster-${resource.id}`, SecretStatus: 'active' } } : {}),
       ...(resource.pendingPassword ? { PendingModifiedValues: { MasterUserPassword: '****' } } : {}),
       DBClusterMembers: [...this.instances.values()].filter((i) => i.clusterId === resource.id).map((i) => ({ DBInstanceIdentifier: i.id, IsClusterWriter: true })),
+      ...resource.settings,
     };
   }
 
@@ -538,7 +618,7 @@ export class FakeAws {
         : [];
       const replicated = [...this.automatedBackups.entries()]
         .filter(([, backup]) => backup.sourceId === input.DBInstanceIdentifier)
-        .map(([arn, backup]) => ({ DBInstanceAutomatedBackupsArn: arn, DBInstanceIdentifier: backup.sourceId, Status: backup.status, RestoreWindow: { EarliestTime: new Date(now - 7 * 24 * 3600_000), LatestTime: new Date(now - 10 * MINUTE) } }));
+        .map(([arn, backup]) => ({ DBInstanceAutomatedBackupsArn: arn, DBInstanceIdentifier: backup.sourceId, Status: backup.status, RestoreWindow: { EarliestTime: new Date(now - 7 * 24 * 3600_000), LatestTime: new Date(now - (backup.latestLagMs ?? 10 * MINUTE)) } }));
       if (own.length + replicated.length === 0) throw rdsError('DBInstanceAutomatedBackupNotFoundFault', 'not found', 404);
       return { DBInstanceAutomatedBackups: [...own, ...replicated] };
     }
@@ -758,5 +838,59 @@ export class FakeAws {
     const now = this.clock.now().getTime();
     global.failover = { status: 'pending', to: target, allowDataLoss, startedAt: now, due: now + this.timings.globalFailoverMs };
     return { GlobalCluster: { GlobalClusterIdentifier: global.id } };
+  }
+
+  /** Snapshot timing: a manual snapshot takes 12 minutes, a cross-region copy 25. */
+  static readonly SNAPSHOT_MS = 12 * MINUTE;
+  static readonly COPY_MS = 25 * MINUTE;
+
+  private toSnapshot(snapshot: FakeSnapshot): Record<string, unknown> {
+    const instance = snapshot.kind === 'instance';
+    const arn = `arn:aws:rds:${snapshot.region}:${FAKE_ACCOUNT}:${instance ? 'snapshot' : 'cluster-snapshot'}:${snapshot.id}`;
+    const total = snapshot.sourceSnapshot ? FakeAws.COPY_MS : FakeAws.SNAPSHOT_MS;
+    const progress = snapshot.status === 'available' ? 100 : Math.max(0, Math.min(99, Math.round(100 - ((snapshot.due - this.clock.now().getTime()) / total) * 100)));
+    return instance
+      ? { DBSnapshotIdentifier: snapshot.id, DBSnapshotArn: arn, DBInstanceIdentifier: snapshot.sourceId, SnapshotType: snapshot.type, Status: snapshot.status, SnapshotCreateTime: snapshot.createdAt, PercentProgress: progress, TagList: Object.entries(snapshot.tags).map(([Key, Value]) => ({ Key, Value })), ...(snapshot.kmsKeyId ? { KmsKeyId: snapshot.kmsKeyId } : {}) }
+      : { DBClusterSnapshotIdentifier: snapshot.id, DBClusterSnapshotArn: arn, DBClusterIdentifier: snapshot.sourceId, SnapshotType: snapshot.type, Status: snapshot.status, SnapshotCreateTime: snapshot.createdAt, PercentProgress: progress, TagList: Object.entries(snapshot.tags).map(([Key, Value]) => ({ Key, Value })), ...(snapshot.kmsKeyId ? { KmsKeyId: snapshot.kmsKeyId } : {}) };
+  }
+
+  private describeSnapshots(kind: Kind, input: any, region: string) {
+    const id = kind === 'instance' ? input.DBSnapshotIdentifier : input.DBClusterSnapshotIdentifier;
+    const source = kind === 'instance' ? input.DBInstanceIdentifier : input.DBClusterIdentifier;
+    const list = [...this.snapshots.values()].filter((snapshot) => snapshot.region === region && snapshot.kind === kind && (!id || snapshot.id === id) && (!source || snapshot.sourceId === source) && (!input.SnapshotType || snapshot.type === input.SnapshotType));
+    if (id && list.length === 0) throw rdsError(kind === 'instance' ? 'DBSnapshotNotFound' : 'DBClusterSnapshotNotFoundFault', `snapshot ${id} not found`, 404);
+    const { items, Marker } = this.page(list, input);
+    return kind === 'instance' ? { DBSnapshots: items.map((item) => this.toSnapshot(item)), ...(Marker ? { Marker } : {}) } : { DBClusterSnapshots: items.map((item) => this.toSnapshot(item)), ...(Marker ? { Marker } : {}) };
+  }
+
+  private createSnapshot(kind: Kind, input: any, region: string) {
+    const id = kind === 'instance' ? input.DBSnapshotIdentifier : input.DBClusterSnapshotIdentifier;
+    const sourceId = kind === 'instance' ? input.DBInstanceIdentifier : input.DBClusterIdentifier;
+    if (this.snapshots.has(`${region}/${id}`)) throw rdsError(kind === 'instance' ? 'DBSnapshotAlreadyExists' : 'DBClusterSnapshotAlreadyExistsFault', `snapshot ${id} already exists`);
+    const source = (kind === 'instance' ? this.instances : this.clusters).get(sourceId);
+    if (!source) throw rdsError(kind === 'instance' ? 'DBInstanceNotFoundFault' : 'DBClusterNotFoundFault', `${sourceId} not found`, 404);
+    if (source.status !== 'available') throw rdsError(kind === 'instance' ? 'InvalidDBInstanceStateFault' : 'InvalidDBClusterStateFault', `${sourceId} is ${source.status}`);
+    const now = this.clock.now().getTime();
+    const snapshot: FakeSnapshot = { id, kind, sourceId, region, type: 'manual', status: 'creating', createdAt: new Date(now), due: now + FakeAws.SNAPSHOT_MS, tags: this.requestTags(input.Tags) };
+    this.snapshots.set(`${region}/${id}`, snapshot);
+    return kind === 'instance' ? { DBSnapshot: this.toSnapshot(snapshot) } : { DBClusterSnapshot: this.toSnapshot(snapshot) };
+  }
+
+  private copySnapshot(kind: Kind, input: any, region: string) {
+    const sourceArn: string = kind === 'instance' ? input.SourceDBSnapshotIdentifier : input.SourceDBClusterSnapshotIdentifier;
+    const id = kind === 'instance' ? input.TargetDBSnapshotIdentifier : input.TargetDBClusterSnapshotIdentifier;
+    const key = `${region}/${id}`;
+    if (this.snapshots.has(key)) throw rdsError(kind === 'instance' ? 'DBSnapshotAlreadyExists' : 'DBClusterSnapshotAlreadyExistsFault', `snapshot ${id} already exists`);
+    // The source is named by ARN: arn:aws:rds:<region>:<account>:snapshot:<id>.
+    const [, , , sourceRegion, , , sourceId] = sourceArn.split(':');
+    const source = this.snapshots.get(`${sourceRegion}/${sourceId}`);
+    if (input.SourceRegion !== undefined && input.SourceRegion !== sourceRegion) throw rdsError('InvalidParameterValue', 'SourceRegion differs from the ARN');
+    if (!source) throw rdsError(kind === 'instance' ? 'DBSnapshotNotFound' : 'DBClusterSnapshotNotFoundFault', `${sourceArn} not found`, 404);
+    if (source.status !== 'available') throw rdsError(kind === 'instance' ? 'InvalidDBSnapshotState' : 'InvalidDBClusterSnapshotStateFault', `${source.id} is ${source.status}`);
+    if (!input.KmsKeyId) throw rdsError('InvalidParameterCombination', 'a cross-region copy of an encrypted snapshot needs KmsKeyId in the destination region');
+    const now = this.clock.now().getTime();
+    const copy: FakeSnapshot = { id, kind, sourceId: source.sourceId, region, type: 'manual', status: 'creating', createdAt: new Date(now), due: now + FakeAws.COPY_MS, tags: input.CopyTags ? { ...source.tags, ...this.requestTags(input.Tags) } : this.requestTags(input.Tags), kmsKeyId: input.KmsKeyId, sourceSnapshot: sourceArn };
+    this.snapshots.set(key, copy);
+    return kind === 'instance' ? { DBSnapshot: this.toSnapshot(copy) } : { DBClusterSnapshot: this.toSnapshot(copy) };
   }
 }

@@ -1,4 +1,5 @@
-import { finding, type BlockRef } from '../document';
+import { finding, firstBlock, type BlockRef } from '../document';
+import type { DocumentIndex } from '../document-index';
 import type { PolicyCondition, PolicyStatement } from '../iam';
 import type { Finding, PolicyRule } from '../types';
 
@@ -54,12 +55,26 @@ function describe(statement: PolicyStatement): string {
   return `allows ${actions} to ${who} with no condition that pins the caller or the source`;
 }
 
+/** An access point with a `vpc_configuration` accepts requests only from that VPC. */
+function vpcOnly(point: BlockRef): boolean {
+  return firstBlock(point.body.vpc_configuration)?.vpc_id !== undefined;
+}
+
+/** The access points of the document that `${aws_s3_access_point.<name>.arn}` references name. */
+function accessPointsNamedBy(index: DocumentIndex, value: unknown): BlockRef[] {
+  if (typeof value !== 'string') return [];
+  return [...value.matchAll(/\$\{aws_s3_access_point\.([\w-]+)\.arn\}/g)]
+    .map((match) => index.block(`aws_s3_access_point.${match[1] as string}`))
+    .filter((point): point is BlockRef => point !== undefined);
+}
+
 export const s3NoPublicPolicy: PolicyRule = {
   id: 's3-no-public-policy',
   pack: 'network',
   severity: 'error',
   description:
-    'No bucket policy (aws_s3_bucket_policy, or the inline policy of aws_s3_bucket) allows Principal "*" or {"AWS": "*"} ' +
+    'No bucket policy (aws_s3_bucket_policy, or the inline policy of aws_s3_bucket) and no policy of an internet ' +
+    'access point (aws_s3_access_point, aws_s3control_access_point_policy) allows Principal "*" or {"AWS": "*"} ' +
     '(also in a list, or through NotPrincipal) unless a condition pins the caller or the source to fixed values ' +
     '(aws:SourceVpce, aws:SourceArn, aws:PrincipalOrgID, aws:SourceIp other than 0.0.0.0/0, ...).',
   fix:
@@ -71,6 +86,14 @@ export const s3NoPublicPolicy: PolicyRule = {
       ...index.buckets()
         .filter((bucket) => bucket.body.policy !== undefined)
         .map((bucket) => ({ block: bucket, value: bucket.body.policy })),
+      // Access points reachable from the internet: a policy on a VPC-only access point is not public (S3 rejects
+      // requests to it from outside that VPC).
+      ...index.resources('aws_s3_access_point')
+        .filter((point) => point.body.policy !== undefined && !vpcOnly(point))
+        .map((point) => ({ block: point, value: point.body.policy })),
+      ...index.resources('aws_s3control_access_point_policy')
+        .filter((attached) => !accessPointsNamedBy(index, attached.body.access_point_arn).some(vpcOnly))
+        .map((attached) => ({ block: attached, value: attached.body.policy })),
     ];
     return policies.flatMap(({ block, value }): Finding[] => {
       // An unreadable policy cannot be judged offline; s3-tls-only reports unreadable aws_s3_bucket_policy resources.

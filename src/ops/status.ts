@@ -1,0 +1,456 @@
+/**
+ * Are the objectives holding right now? For each store and failure scope: the objective, the design figure, and
+ * what AWS reports now (restorable lag, replicated backups, replica and global lag, recovery point and snapshot age,
+ * S3 replication latency and the replica check's missing objects, the last verification run); alarms in ALARM; and
+ * drift of live settings from the plan. Reads only.
+ */
+import { BackupClient, DescribeBackupVaultCommand, ListRecoveryPointsByBackupVaultCommand } from '@aws-sdk/client-backup';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeDBClustersCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  DescribeGlobalClustersCommand,
+  RDSClient,
+  type DBCluster,
+  type DBInstance,
+} from '@aws-sdk/client-rds';
+import { GetBucketReplicationCommand, GetBucketVersioningCommand, GetObjectLockConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import type { BackupPlan, BucketStorePlan, DatabaseStorePlan, FailureScope, StorePlan } from '../plan/types';
+import { isNotFound, withRetry } from './execute';
+
+export interface StatusClients {
+  rds(region: string): RDSClient;
+  cloudwatch(region: string): CloudWatchClient;
+  s3(region: string): S3Client;
+  backup(region: string): BackupClient;
+}
+
+export interface StatusDependencies {
+  clients: StatusClients;
+  sleep: (ms: number) => Promise<void>;
+  now: () => Date;
+}
+
+/** One figure measured now. `seconds` null: nothing to read (the mechanism is missing, or publishes nothing). */
+export interface Measurement {
+  what: string;
+  region: string;
+  seconds: number | null;
+  /** Why there is no figure, or what it means. */
+  note?: string;
+}
+
+export interface ScopeStatus {
+  scope: FailureScope;
+  objective: { rpoSeconds: number | null; rtoSeconds: number | null };
+  design: { rpoSeconds: number; rtoSeconds: number } | null;
+  measured: Measurement[];
+  /** The best (smallest) measured data-loss exposure of the scope's mechanisms. */
+  rpoNowSeconds: number | null;
+  /** `breached`: above the RPO, or nothing could be measured while an RPO is set. */
+  status: 'ok' | 'breached' | 'no-objective';
+}
+
+export interface VerificationStatus {
+  region: string;
+  /** Newest VerificationSucceeded datapoint within twice the schedule; null: none (stale). */
+  lastRunAt: string | null;
+  succeeded: boolean | null;
+  restoreSeconds: number | null;
+  dataLagSeconds: number | null;
+  /** The scope the verification restore measures (a DR-region restore measures the region scope). */
+  scope: FailureScope;
+  problems: string[];
+}
+
+export interface Drift {
+  resource: string;
+  setting: string;
+  expected: string;
+  actual: string;
+}
+
+export interface StoreStatus {
+  id: string;
+  kind: 'database' | 'bucket';
+  /** What is protected, e.g. `postgres instance shop-orders`. */
+  subject: string;
+  scopes: ScopeStatus[];
+  verification: VerificationStatus | null;
+  /** Newest snapshot / recovery point per place, for the record. */
+  backups: Measurement[];
+  /** Plan alarms currently in ALARM. */
+  alarms: { name: string; region: string; state: string }[];
+  drift: Drift[];
+  /** Everything that makes this store fail the status (objective breached, alarm, drift, stale verification). */
+  problems: string[];
+  ok: boolean;
+}
+
+export interface StatusReport {
+  generatedAt: string;
+  regions: { primary: string; dr: string };
+  stores: StoreStatus[];
+  ok: boolean;
+}
+
+type Call = <T>(operation: () => Promise<T>) => Promise<T>;
+
+function ageSeconds(now: Date, time: Date | undefined): number | null {
+  return time ? Math.max(0, Math.round((now.getTime() - time.getTime()) / 1000)) : null;
+}
+
+/** Newest datapoint of a metric within `lookbackSeconds` (Maximum unless asked), or null. */
+async function newestDatapoint(
+  deps: StatusDependencies,
+  call: Call,
+  region: string,
+  metric: { namespace: string; metricName: string; dimensions: Record<string, string>; statistic?: 'Maximum' | 'Minimum' },
+  lookbackSeconds: number,
+): Promise<{ value: number; at: Date } | null> {
+  const end = deps.now();
+  const statistic = metric.statistic ?? 'Maximum';
+  const out = await call(() =>
+    deps.clients.cloudwatch(region).send(
+      new GetMetricStatisticsCommand({
+        Namespace: metric.namespace,
+        MetricName: metric.metricName,
+        Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
+        StartTime: new Date(end.getTime() - lookbackSeconds * 1000),
+        EndTime: end,
+        Period: lookbackSeconds > 86_400 ? 3600 : 60,
+        Statistics: [statistic],
+      }),
+    ),
+  );
+  const newest = (out.Datapoints ?? [])
+    .filter((point) => point.Timestamp && typeof point[statistic] === 'number')
+    .sort((a, b) => (b.Timestamp as Date).getTime() - (a.Timestamp as Date).getTime())[0];
+  return newest ? { value: newest[statistic] as number, at: newest.Timestamp as Date } : null;
+}
+
+async function orNotFound<T>(operation: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (isNotFound(error) || /ReplicationConfigurationNotFound|ObjectLockConfigurationNotFound|NoSuchBucket/.test((error as Error).name)) return undefined;
+    throw error;
+  }
+}
+
+function scopeStatus(store: StorePlan, scope: FailureScope, measured: Measurement[]): ScopeStatus {
+  const plan = store.scopes[scope];
+  const rpo = plan.objective.rpo?.seconds ?? null;
+  const figures = measured.map((measurement) => measurement.seconds).filter((seconds): seconds is number => seconds !== null);
+  const rpoNow = figures.length > 0 ? Math.min(...figures) : null;
+  return {
+    scope,
+    objective: { rpoSeconds: rpo, rtoSeconds: plan.objective.rto?.seconds ?? null },
+    design: plan.design ? { rpoSeconds: plan.design.rpo.seconds, rtoSeconds: plan.design.rto.seconds } : null,
+    measured,
+    rpoNowSeconds: rpoNow,
+    status: rpo === null ? 'no-objective' : rpoNow !== null && rpoNow <= rpo ? 'ok' : 'breached',
+  };
+}
+
+async function newestSnapshot(deps: StatusDependencies, call: Call, region: string, store: DatabaseStorePlan): Promise<Measurement> {
+  const client = deps.clients.rds(region);
+  let newest: Date | undefined;
+  let marker: string | undefined;
+  do {
+    if (store.family === 'aurora') {
+      const out = await call(() => client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: store.names.primary, Marker: marker })));
+      for (const snapshot of out.DBClusterSnapshots ?? []) if (snapshot.Status === 'available' && snapshot.SnapshotCreateTime && (!newest || snapshot.SnapshotCreateTime > newest)) newest = snapshot.SnapshotCreateTime;
+      marker = out.Marker;
+    } else {
+      const out = await call(() => client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: store.names.primary, Marker: marker })));
+      for (const snapshot of out.DBSnapshots ?? []) if (snapshot.Status === 'available' && snapshot.SnapshotCreateTime && (!newest || snapshot.SnapshotCreateTime > newest)) newest = snapshot.SnapshotCreateTime;
+      marker = out.Marker;
+    }
+  } while (marker);
+  return { what: 'newest snapshot', region, seconds: ageSeconds(deps.now(), newest), ...(newest ? {} : { note: 'no snapshot yet' }) };
+}
+
+async function newestRecoveryPoint(deps: StatusDependencies, call: Call, region: string, vault: string): Promise<Measurement | null> {
+  let newest: Date | undefined;
+  let token: string | undefined;
+  do {
+    const out = await orNotFound(() => call(() => deps.clients.backup(region).send(new ListRecoveryPointsByBackupVaultCommand({ BackupVaultName: vault, NextToken: token }))));
+    if (!out) return { what: `newest recovery point in vault ${vault}`, region, seconds: null, note: 'vault not found' };
+    for (const point of out.RecoveryPoints ?? []) if (point.Status === 'COMPLETED' && point.CreationDate && (!newest || point.CreationDate > newest)) newest = point.CreationDate;
+    token = out.NextToken;
+  } while (token);
+  return { what: `newest recovery point in vault ${vault}`, region, seconds: ageSeconds(deps.now(), newest), ...(newest ? {} : { note: 'no completed recovery point' }) };
+}
+
+function expectDrift(drift: Drift[], resource: string, setting: string, expected: unknown, actual: unknown): void {
+  if (expected !== actual) drift.push({ resource, setting, expected: String(expected), actual: actual === undefined ? 'absent' : String(actual) });
+}
+
+async function verificationStatus(deps: StatusDependencies, call: Call, store: DatabaseStorePlan): Promise<VerificationStatus | null> {
+  const verification = store.verification;
+  if (!verification) return null;
+  const lookback = 2 * verification.interval.seconds;
+  const metric = (metricName: string, statistic: 'Maximum' | 'Minimum' = 'Maximum') =>
+    newestDatapoint(deps, call, verification.region, { namespace: 'Lifeboat', metricName, dimensions: { StoreId: store.id }, statistic }, lookback);
+  const [succeeded, restore, lag] = [await metric('VerificationSucceeded', 'Minimum'), await metric('RestoreSeconds'), await metric('DataLagSeconds')];
+  const scope: FailureScope = verification.regionRole === 'dr' ? 'region' : 'corruption';
+  const objective = store.scopes[scope].objective;
+  const problems: string[] = [];
+  if (!succeeded) problems.push(`no verification run in the last ${Math.round(lookback / 3600)}h (twice the schedule): the verification is stale`);
+  else if (succeeded.value < 1) problems.push('the last verification run failed');
+  if (restore && objective.rto && restore.value > objective.rto.seconds) problems.push(`measured restore time ${Math.round(restore.value)}s is above the ${scope} RTO ${objective.rto.human}`);
+  if (lag && objective.rpo && lag.value > objective.rpo.seconds) problems.push(`measured data lag ${Math.round(lag.value)}s is above the ${scope} RPO ${objective.rpo.human}`);
+  return {
+    region: verification.region,
+    lastRunAt: succeeded?.at.toISOString() ?? null,
+    succeeded: succeeded ? succeeded.value >= 1 : null,
+    restoreSeconds: restore ? Math.round(restore.value) : null,
+    dataLagSeconds: lag ? Math.round(lag.value) : null,
+    scope,
+    problems,
+  };
+}
+
+async function databaseStatus(plan: BackupPlan, store: DatabaseStorePlan, deps: StatusDependencies, call: Call): Promise<Omit<StoreStatus, 'alarms' | 'problems' | 'ok'>> {
+  const primaryRegion = plan.regions.primary;
+  const drift: Drift[] = [];
+  const primary = store.names.primary;
+  const aurora = store.family === 'aurora';
+  let latestRestorable: Date | undefined;
+  let multiAzOn: boolean | undefined;
+  if (aurora) {
+    const cluster: DBCluster | undefined = (await orNotFound(() => call(() => deps.clients.rds(primaryRegion).send(new DescribeDBClustersCommand({ DBClusterIdentifier: primary })))))?.DBClusters?.[0];
+    if (!cluster) drift.push({ resource: `cluster ${primary}`, setting: 'exists', expected: 'yes', actual: 'not found' });
+    else {
+      latestRestorable = cluster.LatestRestorableTime;
+      expectDrift(drift, `cluster ${primary}`, 'backup retention (days)', store.backup.retentionDays, cluster.BackupRetentionPeriod);
+      expectDrift(drift, `cluster ${primary}`, 'deletion protection', true, cluster.DeletionProtection);
+      const members = new Set((cluster.DBClusterMembers ?? []).map((member) => member.DBInstanceIdentifier));
+      const expected = [store.names.writerInstance ?? primary, ...(store.names.replicas ?? [])];
+      for (const instance of expected) if (!members.has(instance)) drift.push({ resource: `cluster ${primary}`, setting: `instance ${instance}`, expected: 'member', actual: 'absent' });
+      multiAzOn = store.multiAz ? (cluster.DBClusterMembers ?? []).length >= 2 : undefined;
+    }
+  } else {
+    const instance: DBInstance | undefined = (await orNotFound(() => call(() => deps.clients.rds(primaryRegion).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: primary })))))?.DBInstances?.[0];
+    if (!instance) drift.push({ resource: `instance ${primary}`, setting: 'exists', expected: 'yes', actual: 'not found' });
+    else {
+      latestRestorable = instance.LatestRestorableTime;
+      expectDrift(drift, `instance ${primary}`, 'backup retention (days)', store.backup.retentionDays, instance.BackupRetentionPeriod);
+      expectDrift(drift, `instance ${primary}`, 'Multi-AZ', store.multiAz, instance.MultiAZ);
+      expectDrift(drift, `instance ${primary}`, 'deletion protection', true, instance.DeletionProtection);
+      multiAzOn = instance.MultiAZ === true;
+    }
+  }
+  const restorable: Measurement = {
+    what: 'restorable lag (now - LatestRestorableTime)',
+    region: primaryRegion,
+    seconds: ageSeconds(deps.now(), latestRestorable),
+    ...(latestRestorable ? {} : { note: 'no LatestRestorableTime' }),
+  };
+
+  const region: Measurement[] = [];
+  const replication = store.crossRegionBackupReplication;
+  if (replication) {
+    const out = await orNotFound(() => call(() => deps.clients.rds(replication.region).send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: primary }))));
+    const replicated = (out?.DBInstanceAutomatedBackups ?? []).find((backup) => backup.Region === undefined || backup.Region === replication.region);
+    if (!replicated) drift.push({ resource: `instance ${primary}`, setting: `automated backup replication to ${replication.region}`, expected: 'replicating', actual: 'absent' });
+    else if (replicated.Status !== 'replicating') drift.push({ resource: `instance ${primary}`, setting: `automated backup replication to ${replication.region}`, expected: 'replicating', actual: replicated.Status ?? 'unknown' });
+    const latest = replicated?.RestoreWindow?.LatestTime;
+    region.push({ what: 'replicated backups: now - latest restorable time', region: replication.region, seconds: ageSeconds(deps.now(), latest), ...(latest ? {} : { note: 'no replicated backups' }) });
+  }
+  for (const replica of store.readReplicas) {
+    const found = (await orNotFound(() => call(() => deps.clients.rds(replica.region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: replica.identifier })))))?.DBInstances?.[0];
+    if (!found) drift.push({ resource: `replica ${replica.identifier}`, setting: 'exists', expected: 'yes', actual: 'not found' });
+    else if (!found.ReadReplicaSourceDBInstanceIdentifier) drift.push({ resource: `replica ${replica.identifier}`, setting: 'read replica', expected: `of ${primary}`, actual: 'standalone (promoted?)' });
+    if (replica.regionRole !== 'dr') continue;
+    const alarm = store.alarms.find((candidate) => candidate.id === 'replica-lag');
+    const lag = found?.ReadReplicaSourceDBInstanceIdentifier
+      ? await newestDatapoint(deps, call, replica.region, { namespace: alarm?.namespace ?? 'AWS/RDS', metricName: alarm?.metricName ?? 'ReplicaLag', dimensions: alarm?.dimensions ?? { DBInstanceIdentifier: replica.identifier } }, 600)
+      : null;
+    region.push({ what: `replica lag of ${replica.identifier}`, region: replica.region, seconds: lag ? lag.value : null, ...(lag ? {} : { note: found ? 'no ReplicaLag datapoint in 10 minutes' : 'replica missing' }) });
+  }
+  const global = store.globalDatabase;
+  if (global) {
+    const out = await orNotFound(() => call(() => deps.clients.rds(global.secondaryRegion).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: global.globalClusterIdentifier }))));
+    const members = out?.GlobalClusters?.[0]?.GlobalClusterMembers ?? [];
+    const member = (id: string) => members.find((candidate) => (candidate.DBClusterArn ?? '').endsWith(`:cluster:${id}`));
+    if (!out?.GlobalClusters?.[0]) drift.push({ resource: `global cluster ${global.globalClusterIdentifier}`, setting: 'exists', expected: 'yes', actual: 'not found' });
+    else {
+      for (const id of [primary, global.secondaryClusterIdentifier]) if (!member(id)) drift.push({ resource: `global cluster ${global.globalClusterIdentifier}`, setting: `member ${id}`, expected: 'member', actual: 'absent' });
+      const writer = members.find((candidate) => candidate.IsWriter)?.DBClusterArn?.split(':').pop();
+      expectDrift(drift, `global cluster ${global.globalClusterIdentifier}`, 'writer', primary, writer);
+    }
+    const alarm = store.alarms.find((candidate) => candidate.id === 'global-replication-lag');
+    const lag = member(global.secondaryClusterIdentifier)
+      ? await newestDatapoint(deps, call, global.secondaryRegion, { namespace: alarm?.namespace ?? 'AWS/RDS', metricName: alarm?.metricName ?? 'AuroraGlobalDBReplicationLag', dimensions: alarm?.dimensions ?? { DBClusterIdentifier: global.secondaryClusterIdentifier } }, 600)
+      : null;
+    region.push({ what: `global replication lag of ${global.secondaryClusterIdentifier}`, region: global.secondaryRegion, seconds: lag ? lag.value / 1000 : null, ...(lag ? {} : { note: 'no AuroraGlobalDBReplicationLag datapoint in 10 minutes' }) });
+  }
+
+  const backups: Measurement[] = [await newestSnapshot(deps, call, primaryRegion, store)];
+  const awsBackup = store.awsBackup;
+  const vault = store.names.awsBackup?.vault;
+  if (awsBackup && vault) {
+    const copies = awsBackup.rules.some((rule) => rule.copyToDr);
+    for (const vaultRegion of copies ? [primaryRegion, plan.regions.dr] : [primaryRegion]) {
+      const point = await newestRecoveryPoint(deps, call, vaultRegion, vault);
+      if (point) backups.push(point);
+      if (point && vaultRegion === plan.regions.dr && store.scopes.region.mechanisms.includes('aws-backup')) region.push({ ...point, what: `DR copy: ${point.what}` });
+      if (awsBackup.lock) {
+        const described = await orNotFound(() => call(() => deps.clients.backup(vaultRegion).send(new DescribeBackupVaultCommand({ BackupVaultName: vault }))));
+        const resource = `vault ${vault} (${vaultRegion})`;
+        if (!described) drift.push({ resource, setting: 'exists', expected: 'yes', actual: 'not found' });
+        else {
+          expectDrift(drift, resource, 'vault lock', true, described.Locked === true);
+          expectDrift(drift, resource, 'lock min retention (days)', awsBackup.lock.minRetentionDays, described.MinRetentionDays);
+          expectDrift(drift, resource, 'lock max retention (days)', awsBackup.lock.maxRetentionDays, described.MaxRetentionDays);
+        }
+      }
+    }
+  }
+
+  const az: Measurement[] = store.multiAz
+    ? [{ what: aurora ? 'reader in a second AZ' : 'Multi-AZ', region: primaryRegion, seconds: multiAzOn ? 0 : null, note: multiAzOn ? 'on' : 'off' }]
+    : [restorable];
+  return {
+    id: store.id,
+    kind: 'database',
+    subject: `${store.engine} ${aurora ? 'cluster' : 'instance'} ${primary}`,
+    scopes: [scopeStatus(store, 'az', az), scopeStatus(store, 'corruption', [restorable]), scopeStatus(store, 'region', region)],
+    verification: await verificationStatus(deps, call, store),
+    backups,
+    drift,
+  };
+}
+
+async function bucketStatus(plan: BackupPlan, store: BucketStorePlan, deps: StatusDependencies, call: Call): Promise<Omit<StoreStatus, 'alarms' | 'problems' | 'ok'>> {
+  const drift: Drift[] = [];
+  const { source, replica } = store.names;
+  const regions = { [source]: plan.regions.primary, [replica]: store.replication.destinationRegion };
+  const versioned: Record<string, boolean> = {};
+  for (const bucket of [source, replica]) {
+    const out = await orNotFound(() => call(() => deps.clients.s3(regions[bucket] as string).send(new GetBucketVersioningCommand({ Bucket: bucket }))));
+    if (!out) drift.push({ resource: `bucket ${bucket}`, setting: 'exists', expected: 'yes', actual: 'not found' });
+    else expectDrift(drift, `bucket ${bucket}`, 'versioning', 'Enabled', out.Status ?? 'never enabled');
+    versioned[bucket] = out?.Status === 'Enabled';
+  }
+  const replication = await orNotFound(() => call(() => deps.clients.s3(plan.regions.primary).send(new GetBucketReplicationCommand({ Bucket: source }))));
+  const rule = replication?.ReplicationConfiguration?.Rules?.find((candidate) => candidate.ID === store.replication.ruleId);
+  const ruleResource = `bucket ${source} replication rule ${store.replication.ruleId}`;
+  if (!rule) drift.push({ resource: ruleResource, setting: 'exists', expected: 'yes', actual: 'absent' });
+  else {
+    expectDrift(drift, ruleResource, 'status', 'Enabled', rule.Status);
+    expectDrift(drift, ruleResource, 'destination', `arn:aws:s3:::${replica}`, rule.Destination?.Bucket);
+    if (store.replication.rtc) expectDrift(drift, ruleResource, 'Replication Time Control', 'Enabled', rule.Destination?.ReplicationTime?.Status ?? 'off');
+  }
+  if (store.objectLock) {
+    const lock = store.objectLock;
+    for (const bucket of [source, replica]) {
+      const out = await orNotFound(() => call(() => deps.clients.s3(regions[bucket] as string).send(new GetObjectLockConfigurationCommand({ Bucket: bucket }))));
+      const retention = out?.ObjectLockConfiguration?.Rule?.DefaultRetention;
+      const expected = `${lock.mode.toUpperCase()} ${lock.days !== null ? `${lock.days}d` : `${lock.years}y`}`;
+      const actual = out?.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled' && retention ? `${retention.Mode} ${retention.Days !== undefined ? `${retention.Days}d` : `${retention.Years}y`}` : 'off';
+      expectDrift(drift, `bucket ${bucket}`, 'Object Lock default retention', expected, actual);
+    }
+  }
+  const latencyAlarm = store.alarms.find((candidate) => candidate.id === 'replication-latency');
+  const latency = await newestDatapoint(
+    deps,
+    call,
+    latencyAlarm?.region ?? plan.regions.primary,
+    {
+      namespace: latencyAlarm?.namespace ?? 'AWS/S3',
+      metricName: latencyAlarm?.metricName ?? 'ReplicationLatency',
+      dimensions: latencyAlarm?.dimensions ?? { SourceBucket: source, DestinationBucket: replica, RuleId: store.replication.ruleId },
+    },
+    3600,
+  );
+  const missing = await newestDatapoint(deps, call, store.replication.destinationRegion, { namespace: 'Lifeboat', metricName: 'MissingReplicas', dimensions: { StoreId: store.id } }, 86_400);
+  const region: Measurement[] = [
+    { what: 'S3 replication latency (max, last hour)', region: plan.regions.primary, seconds: latency ? latency.value : null, ...(latency ? {} : { note: 'no datapoint in the last hour (no replication traffic)' }) },
+  ];
+  const rpo = store.scopes.region.objective.rpo?.seconds ?? null;
+  const regionScope = scopeStatus(store, 'region', region);
+  // Idle buckets publish no latency: only a measured latency above the RPO, or missing replicas, breach the objective.
+  if (latency === null && regionScope.status === 'breached') regionScope.status = 'ok';
+  const missingCount = missing ? missing.value : null;
+  if (missingCount !== null && missingCount > 0 && rpo !== null) regionScope.status = 'breached';
+  regionScope.measured.push({ what: "replica check: sampled objects missing in the replica (last day)", region: store.replication.destinationRegion, seconds: null, note: missingCount === null ? 'no replica check in the last day' : `${missingCount} missing` });
+  return {
+    id: store.id,
+    kind: 'bucket',
+    subject: `bucket ${source} -> ${replica}`,
+    scopes: [
+      scopeStatus(store, 'az', []),
+      scopeStatus(store, 'corruption', [{ what: 'previous versions kept (versioning)', region: plan.regions.primary, seconds: versioned[source] ? 0 : null, note: versioned[source] ? 'on' : 'off' }]),
+      regionScope,
+    ],
+    verification: null,
+    backups: [],
+    drift,
+  };
+}
+
+async function alarmsInAlarm(stores: readonly StorePlan[], deps: StatusDependencies, call: Call): Promise<Map<string, { name: string; region: string; state: string }[]>> {
+  const byRegion = new Map<string, { name: string; store: string }[]>();
+  for (const store of stores) for (const alarm of store.alarms) byRegion.set(alarm.region, [...(byRegion.get(alarm.region) ?? []), { name: alarm.alarmName, store: store.id }]);
+  const result = new Map<string, { name: string; region: string; state: string }[]>();
+  for (const [region, alarms] of [...byRegion.entries()].sort()) {
+    const storeOf = new Map(alarms.map((alarm) => [alarm.name, alarm.store]));
+    for (let offset = 0; offset < alarms.length; offset += 100) {
+      let token: string | undefined;
+      do {
+        const out = await call(() =>
+          deps.clients.cloudwatch(region).send(new DescribeAlarmsCommand({ AlarmNames: alarms.slice(offset, offset + 100).map((alarm) => alarm.name), NextToken: token })),
+        );
+        for (const alarm of out.MetricAlarms ?? []) {
+          if (alarm.StateValue !== 'ALARM' || !alarm.AlarmName) continue;
+          const store = storeOf.get(alarm.AlarmName) as string;
+          result.set(store, [...(result.get(store) ?? []), { name: alarm.AlarmName, region, state: alarm.StateValue }]);
+        }
+        token = out.NextToken;
+      } while (token);
+    }
+  }
+  return result;
+}
+
+function human(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds * 10) / 10}s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
+  if (seconds < 172_800) return `${Math.round(seconds / 360) / 10}h`;
+  return `${Math.round(seconds / 8640) / 10}d`;
+}
+
+export { human as humanSeconds };
+
+export async function storeStatus(plan: BackupPlan, stores: readonly StorePlan[], deps: StatusDependencies): Promise<StatusReport> {
+  const call: Call = (operation) => withRetry(operation, deps.sleep);
+  const alarms = await alarmsInAlarm(stores, deps, call);
+  const results: StoreStatus[] = [];
+  for (const store of stores) {
+    const base = store.kind === 'database' ? await databaseStatus(plan, store, deps, call) : await bucketStatus(plan, store, deps, call);
+    const problems: string[] = [];
+    for (const scope of base.scopes) {
+      if (scope.status !== 'breached') continue;
+      // A bucket breached without a latency figure is breached by missing replicas (reported below).
+      if (store.kind === 'bucket' && scope.rpoNowSeconds === null) continue;
+      const rpo = human(scope.objective.rpoSeconds as number);
+      problems.push(scope.rpoNowSeconds === null ? `${scope.scope}: nothing measures the ${rpo} RPO now` : `${scope.scope}: ${human(scope.rpoNowSeconds)} of data at risk, above the ${rpo} RPO`);
+    }
+    if (store.kind === 'bucket') {
+      const missing = base.scopes.find((scope) => scope.scope === 'region')?.measured.find((measurement) => measurement.what.startsWith('replica check'));
+      if (missing?.note && /^[1-9]\d* missing$/.test(missing.note)) problems.push(`region: the replica check found ${missing.note} objects`);
+    }
+    problems.push(...(base.verification?.problems ?? []).map((problem) => `verification: ${problem}`));
+    const storeAlarms = alarms.get(store.id) ?? [];
+    problems.push(...storeAlarms.map((alarm) => `alarm ${alarm.name} (${alarm.region}) is in ALARM`));
+    problems.push(...base.drift.map((drift) => `drift: ${drift.resource}: ${drift.setting} is ${drift.actual}, the plan says ${drift.expected}`));
+    results.push({ ...base, alarms: storeAlarms, problems: [...new Set(problems)], ok: problems.length === 0 });
+  }
+  return { generatedAt: deps.now().toISOString(), regions: plan.regions, stores: results, ok: results.every((store) => store.ok) };
+}

@@ -1,0 +1,174 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CommandOutput } from '../../src/cli/output';
+import { runStatus } from '../../src/cli/status';
+import { planBackups } from '../../src/plan';
+import type { BackupPlan } from '../../src/plan/types';
+import { loadRequirements } from '../../src/spec/requirements';
+import { failTimes, FakeAws, throttling } from '../support/fake-rds';
+import { FakeS3AndBackup } from '../support/fake-s3-backup';
+
+const NOW = new Date('2026-11-25T12:00:00Z');
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+let fake: FakeAws;
+let s3: FakeS3AndBackup;
+let plan: BackupPlan;
+let planFile: string;
+const directories: string[] = [];
+
+/** Every store of the example plan deployed as planned and healthy: recent backups, small lags, a fresh verification. */
+function healthyWorld(): void {
+  fake.addSourceInstance('shop-orders', { restorableLagMs: MINUTE });
+  fake.setSettings('shop-orders', { BackupRetentionPeriod: 14, MultiAZ: true, DeletionProtection: true });
+  fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'replicating', 3 * MINUTE);
+  fake.addSnapshot('rds:shop-orders-2026-11-25-03-05', 'shop-orders', { ageMs: 9 * HOUR });
+  fake.addSourceInstance('shop-billing', { engine: 'mysql', restorableLagMs: 2 * MINUTE });
+  fake.setSettings('shop-billing', { BackupRetentionPeriod: 35, MultiAZ: true, DeletionProtection: true });
+  fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-billing', 'shop-billing', 'replicating', 6 * MINUTE);
+  fake.addSnapshot('rds:shop-billing-2026-11-25-03-05', 'shop-billing', { ageMs: 9 * HOUR });
+  fake.addGlobalCluster('shop-ledger-global', 'shop-ledger', 'shop-ledger-dr');
+  fake.setSettings('shop-ledger', { BackupRetentionPeriod: 35, DeletionProtection: true });
+  fake.addClusterInstance('shop-ledger', 'shop-ledger');
+  fake.addClusterInstance('shop-ledger-1', 'shop-ledger');
+  fake.addSnapshot('rds:shop-ledger-2026-11-25-03-05', 'shop-ledger', { kind: 'cluster', ageMs: 9 * HOUR });
+  fake.setRecentMetric('AuroraGlobalDBReplicationLag', 'shop-ledger-dr', 900);
+  for (const [store, restore, lag] of [['orders', 1250, 40], ['billing', 1900, 70], ['ledger', 1100, 20]] as const) {
+    fake.setRecentMetric('VerificationSucceeded', store, 1, 5 * HOUR);
+    fake.setRecentMetric('RestoreSeconds', store, restore, 5 * HOUR);
+    fake.setRecentMetric('DataLagSeconds', store, lag, 5 * HOUR);
+  }
+  for (const region of ['eu-west-1', 'eu-central-1']) {
+    s3.addVault(region, 'shop-billing', { locked: true, minRetentionDays: 2555, maxRetentionDays: 2555, recoveryPoints: [{ arn: `arn:aws:backup:${region}:123456789012:recovery-point:rp-1`, createdAt: new Date(NOW.getTime() - 7 * HOUR), status: 'COMPLETED' }] });
+  }
+  s3.addReplicatedBuckets('shop-audit-logs-eu-west-1', 'shop-audit-logs-eu-central-1', { objectLock: { mode: 'COMPLIANCE', years: 7 } });
+  s3.addReplicatedBuckets('shop-documents-eu-west-1', 'shop-documents-eu-central-1', { rtc: true });
+  fake.setRecentMetric('ReplicationLatency', 'shop-documents-eu-west-1', 35);
+  fake.setRecentMetric('MissingReplicas', 'documents', 0, 3 * HOUR);
+  fake.setRecentMetric('MissingReplicas', 'audit-logs', 0, 3 * HOUR);
+  for (const store of plan.stores) for (const alarm of store.alarms) fake.alarmStates.set(alarm.alarmName, 'OK');
+}
+
+beforeEach(() => {
+  fake = new FakeAws({ start: NOW });
+  s3 = new FakeS3AndBackup();
+  plan = planBackups(loadRequirements('examples/backup_requirements.json'));
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-status-'));
+  directories.push(directory);
+  planFile = path.join(directory, 'backup_plan.json');
+  fs.writeFileSync(planFile, JSON.stringify(plan));
+  healthyWorld();
+});
+afterEach(() => {
+  fake.restore();
+  s3.restore();
+});
+afterAll(() => {
+  for (const directory of directories) fs.rmSync(directory, { recursive: true, force: true });
+});
+
+async function status(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const output: CommandOutput = { out: (text) => void (stdout += text), err: (text) => void (stderr += text) };
+  const code = await runStatus(['--plan', planFile, ...argv], output, { sleep: fake.clock.sleep, now: () => fake.clock.now() });
+  return { code, stdout, stderr };
+}
+
+describe('lifeboat status', () => {
+  it('everything as planned and measured within the objectives: exit 0, per store and scope, reading only', async () => {
+    const result = await status();
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('orders  postgres instance shop-orders  OK');
+    expect(result.stdout).toMatch(/ {2}region +5m +5m +3m +2h +60m +ok\n/);
+    expect(result.stdout).toContain('replicated backups: now - latest restorable time [eu-central-1]: 3m');
+    expect(result.stdout).toContain('global replication lag of shop-ledger-dr [eu-central-1]: 0.9s');
+    expect(result.stdout).toContain('last verification [eu-central-1]: 2026-11-25T07:00:00.000Z succeeded, restore 21m, data lag 40s (region scope)');
+    expect(result.stdout).toContain('newest recovery point in vault shop-billing [eu-central-1]: 7h');
+    expect(result.stdout).toContain('newest snapshot [eu-west-1]: 9h');
+    expect(result.stdout).toContain('S3 replication latency (max, last hour) [eu-west-1]: 35s');
+    expect(result.stdout).toContain('All 5 stores hold their objectives');
+    const writes = [...fake.calls.map((call) => call.command), ...s3.calls.map((call) => call.command)].filter((command) => !/^(Describe|Get|List)/.test(command));
+    expect(writes).toEqual([]);
+    expect(fake.unsupported).toEqual([]);
+  });
+
+  it('reports drift of live settings from the plan (exit 1)', async () => {
+    fake.setSettings('shop-orders', { BackupRetentionPeriod: 7, DeletionProtection: false });
+    s3.addVault('eu-central-1', 'shop-billing', { locked: false, recoveryPoints: [] });
+    (s3.buckets.get('shop-documents-eu-west-1')?.replicationRules[0]?.Destination as { ReplicationTime?: unknown }).ReplicationTime = undefined;
+    (s3.buckets.get('shop-audit-logs-eu-central-1') as { versioning: string }).versioning = 'Suspended';
+    (s3.buckets.get('shop-audit-logs-eu-central-1') as { objectLock: unknown }).objectLock = { mode: 'GOVERNANCE', years: 7 };
+    fake.removeInstance('shop-ledger-1');
+    const result = await status();
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('instance shop-orders: backup retention (days) is 7, the plan says 14');
+    expect(result.stdout).toContain('instance shop-orders: deletion protection is false, the plan says true');
+    expect(result.stdout).toContain('vault shop-billing (eu-central-1): vault lock is false, the plan says true');
+    expect(result.stdout).toContain('bucket shop-documents-eu-west-1 replication rule lifeboat-dr: Replication Time Control is off, the plan says Enabled');
+    expect(result.stdout).toContain('bucket shop-audit-logs-eu-central-1: versioning is Suspended, the plan says Enabled');
+    expect(result.stdout).toContain('bucket shop-audit-logs-eu-central-1: Object Lock default retention is GOVERNANCE 7y, the plan says COMPLIANCE 7y');
+    expect(result.stdout).toContain('cluster shop-ledger: instance shop-ledger-1 is absent, the plan says member');
+    expect(result.stdout).toContain('5 of 5 stores are NOT OK: audit-logs, billing, documents, ledger, orders');
+  });
+
+  it('a failed-over global database and a backup replication that does not replicate are drift too', async () => {
+    fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'pending', 3 * MINUTE);
+    // After `lifeboat failover ledger`: the writer is in the DR region, which the plan does not describe.
+    const { runFailover } = await import('../../src/cli/failover');
+    const quiet: CommandOutput = { out: () => undefined, err: () => undefined };
+    expect(await runFailover(['ledger', '--plan', planFile, '--execute', '--yes'], quiet, { sleep: fake.clock.sleep, now: () => fake.clock.now(), isTTY: false })).toBe(0);
+    const result = await status('--store', 'ledger');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('global cluster shop-ledger-global: writer is shop-ledger-dr, the plan says shop-ledger');
+    const orders = await status('--store', 'orders');
+    expect(orders.stdout).toContain('automated backup replication to eu-central-1 is pending, the plan says replicating');
+  });
+
+  it('objectives breached now: lag above the RPO, an alarm in ALARM, a stale or failed verification, missing replicas (exit 1)', async () => {
+    fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'replicating', 20 * MINUTE);
+    fake.alarmStates.set('shop-orders-dr-restorable-lag', 'ALARM');
+    fake.setRecentMetric('VerificationSucceeded', 'ledger', 1, 30 * HOUR);
+    fake.setRecentMetric('VerificationSucceeded', 'billing', 0, 2 * HOUR);
+    fake.setRecentMetric('RestoreSeconds', 'billing', 5 * 3600, 2 * HOUR);
+    fake.setRecentMetric('MissingReplicas', 'documents', 3, HOUR);
+    fake.setRecentMetric('ReplicationLatency', 'shop-documents-eu-west-1', 1500);
+    const result = await status();
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('region: 20m of data at risk, above the 5m RPO');
+    expect(result.stdout).toContain('alarm shop-orders-dr-restorable-lag (eu-central-1) is in ALARM');
+    expect(result.stdout).toContain('verification: no verification run in the last 24h (twice the schedule): the verification is stale');
+    expect(result.stdout).toContain('verification: the last verification run failed');
+    expect(result.stdout).toContain('verification: measured restore time 18000s is above the corruption RTO 4h');
+    expect(result.stdout).toContain('region: 25m of data at risk, above the 15m RPO');
+    expect(result.stdout).toContain('region: the replica check found 3 missing objects');
+    expect(result.stdout).not.toContain('audit-logs  bucket shop-audit-logs-eu-west-1 -> shop-audit-logs-eu-central-1  NOT OK');
+  });
+
+  it('a region measurement that is missing while an RPO is set counts as breached', async () => {
+    fake.setRecentMetric('AuroraGlobalDBReplicationLag', 'shop-ledger-dr', 900, 2 * HOUR);
+    const result = await status('--store', 'ledger');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('region: nothing measures the 30s RPO now');
+  });
+
+  it('--store and --format json give one store, the same figures; throttling is retried', async () => {
+    fake.inject('DescribeDBInstances', failTimes(3, throttling));
+    const result = await status('--store', 'orders', '--format', 'json');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.stores.map((store: { id: string }) => store.id)).toEqual(['orders']);
+    expect(json.stores[0]).toMatchObject({ ok: true, drift: [], alarms: [], verification: { succeeded: true, restoreSeconds: 1250, dataLagSeconds: 40, scope: 'region' } });
+    expect(json.stores[0].scopes.find((scope: { scope: string }) => scope.scope === 'region')).toMatchObject({ objective: { rpoSeconds: 300 }, rpoNowSeconds: 180, status: 'ok' });
+  });
+
+  it('an unknown store is an error (exit 2)', async () => {
+    const result = await status('--store', 'nope');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no store "nope" in the plan (stores: audit-logs, billing, documents, ledger, orders)');
+  });
+});
