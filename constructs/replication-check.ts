@@ -101,8 +101,9 @@ export class ReplicationCheck extends Construct {
       environment: { [REPLICATION_CONFIG_VARIABLE]: JSON.stringify(config) },
       memorySize: 256,
       timeoutSeconds: Math.min(900, interval * 60 - 60),
-      // One run at a time: overlapping runs would double the HEAD traffic and prove nothing more.
-      reservedConcurrency: 1,
+      // No reserved concurrency (a new account's quota of 10 leaves nothing to reserve). Runs rarely overlap (the
+      // timeout is a minute shorter than the interval) and an overlap is harmless: the check only reads, and its
+      // alarm takes the Maximum of MissingReplicas, so a second datapoint for the same period changes nothing.
       logRetentionDays: props.logRetentionDays,
       tags: props.tags,
     });
