@@ -130,7 +130,7 @@ export class DisasterRecovery extends Construct {
     const probe = backupAgeProbePropsFromPlan(plan, { alarmTopics: this.alarmTopics, account: stackAccount(this) });
     if (probe) {
       shareByConfigSize(probe.stores, ({ alarms: _alarms, ...config }) => config).forEach((share, index) => {
-        const ageProbe = new BackupAgeProbe(this, constructId('backup-age-probe', index), { ...probe, namePrefix: namePrefix(index), stores: share });
+        const ageProbe = new BackupAgeProbe(this, constructId('backup-age-probe', index), { ...probe, namePrefix: namePrefix(index), stores: share, evidence });
         for (const store of share) addStoreAlarms(store.storeId, storeAlarms(ageProbe.alarms, store.storeId));
       });
     }
@@ -142,6 +142,7 @@ export class DisasterRecovery extends Construct {
           namePrefix: namePrefix(index),
           alarmNamePrefix: plan.name,
           buckets: share,
+          evidence,
         });
         for (const bucket of share) addStoreAlarms(bucket.storeId, [check.alarms[bucket.storeId]]);
       });
