@@ -28,7 +28,7 @@ function synthBucket(lock?: { mode?: 'governance' | 'compliance'; days?: number 
 describe('the plan decides the evidence bucket', () => {
   it('names it from the spec, in the DR region, replica in the primary; governance for 400 days unless the spec says otherwise', () => {
     const plan = planBackups(parseRequirements(example));
-    expect(plan.evidence).toEqual({
+    expect(plan.evidence).toMatchObject({
       bucketName: 'shop-evidence-eu-central-1',
       region: 'eu-central-1',
       replicaBucketName: 'shop-evidence-eu-west-1',
