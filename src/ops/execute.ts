@@ -173,7 +173,8 @@ async function probe(step: WaitStep, deps: ExecuteDependencies): Promise<{ done:
         const status = snapshot?.Status ?? 'not found yet';
         // Progress in the state line (so each new percentage is reported); a failure status stays bare to be recognised.
         const moving = (status === 'creating' || status === 'copying' || status === 'pending') && snapshot?.PercentProgress !== undefined;
-        return { done: status === 'available', state: moving ? `${status} ${snapshot?.PercentProgress}%` : status };
+        // In steps of 10%, so a long copy reports about ten lines rather than one per poll.
+        return { done: status === 'available', state: moving ? `${status} ${Math.floor((snapshot?.PercentProgress ?? 0) / 10) * 10}%` : status };
       }
       case 'automated-backups-replicating': {
         const out = await call(() => client.send(new rds.DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: condition.sourceIdentifier })));
