@@ -26,7 +26,7 @@ function compile(): void {
 
 /** Relative module specifiers of a compiled file: `require("./x")` in .js, `from "./x"` and `import("./x")` in .d.ts. */
 function relativeImports(text: string): string[] {
-  const specifiers = [...text.matchAll(/(?:require\(|from |import\()"(\.{1,2}\/[^"]*)"/g)].map((match) => match[1]);
+  const specifiers = [...text.matchAll(/(?:require\(|from |import\()(["'])(\.{1,2}\/[^"']*)\1/g)].map((match) => match[2]);
   return [...new Set(specifiers)];
 }
 
