@@ -24,9 +24,17 @@ export {
   type StorageTransition,
   type TransitionStorageClass,
 } from './replicated-bucket';
-export { BackupVault, type BackupVaultProps, type BackupRuleProps, type CopyVaultProps, type VaultLockProps } from './backup-vault';
+export {
+  BackupVault,
+  type BackupVaultProps,
+  type BackupRuleProps,
+  type CopyVaultProps,
+  type LongTermBackupOptions,
+  type VaultLockProps,
+} from './backup-vault';
 export { EncryptionKey, type EncryptionKeyProps, type KeyServiceGrant } from './encryption-key';
 export { AlertTopics, type AlertTopicsProps } from './alert-topics';
+export { EvidenceBucket, type EvidenceBucketProps } from './evidence-bucket';
 export { VerificationRestore, type VerificationRestoreProps, type VerificationStore } from './verification-restore';
 export { BackupAgeProbe, type BackupAgeProbeProps, type BackupAgeProbeStore } from './backup-age-probe';
 export { ReplicationCheck, type ReplicationCheckProps, type ReplicationCheckBucket } from './replication-check';

@@ -1,6 +1,6 @@
 /**
  * `lifeboat`: the cdktf-free API (the requirements spec, the planner, the policy engine, data checks, table
- * fingerprints and runbooks). The constructs are `lifeboat/constructs`, so a user of the planner never loads cdktf;
+ * fingerprints, runbooks and the evidence record format). The constructs are `lifeboat/constructs`, so a user of the planner never loads cdktf;
  * the command line is the package's `bin`, not part of this API.
  */
 export * from './spec';
@@ -9,3 +9,4 @@ export * as policy from './policy';
 export { renderRunbooks, type RunbookFile } from './runbook';
 export * as checks from './checks';
 export * as fingerprint from './fingerprint';
+export * as evidence from './evidence';

@@ -89,9 +89,16 @@ describe('bin/lifeboat.js in a checkout', () => {
     expect(verify.stderr).toBe('');
     expect(verify).toMatchObject({ code: 0, stdout: expect.stringMatching(/3 passed, 0 failed/) });
 
-    const runbook = await lifeboat(bin, ['runbook', 'backup_plan.json', '-o', 'runbooks'], work);
+    const fixtures = path.join(root, 'test', 'report');
+    const [runbook, report] = await Promise.all([
+      lifeboat(bin, ['runbook', 'backup_plan.json', '-o', 'runbooks'], work),
+      lifeboat(bin, ['report', path.join(fixtures, 'fixtures', 'backup_requirements.json'), '--records', path.join(fixtures, 'fixtures', 'records'), '--since', '30d', '--now', '2026-12-01T00:00:00Z', '--format', 'json'], work),
+    ]);
     expect(runbook.code).toBe(0);
     expect(fs.existsSync(path.join(work, 'runbooks', 'orders.md'))).toBe(true);
+    // One store of the recorded evidence fails: exit 1, and the golden report.
+    expect(report.code).toBe(1);
+    expect(report.stdout).toBe(fs.readFileSync(path.join(fixtures, 'golden', 'report.json'), 'utf8'));
   }, 120_000);
 
   it('ignores a stale build: the source it runs is the code being edited', async () => {

@@ -8,8 +8,8 @@
  *   3. on the system Node.js and on Node.js 22 (Lambda's nodejs22.x): runs the app with plain `node` (DisasterRecovery
  *      from a requirements file with other regions and engines than the example; ReplicatedBucket and
  *      ProtectedDatabase beside resources of the app's own), `lifeboat check` on the result, every README sample, and
- *      validate, plan, schema, runbook, diff and verify-data through the installed bin, the last two against a real
- *      PostgreSQL; both runtimes must synthesize the same bytes;
+ *      validate, plan, schema, runbook, diff, verify-data and report through the installed bin (diff and verify-data
+ *      against a real PostgreSQL); both runtimes must synthesize the same bytes;
  *   4. runs each shipped handler zip on Node.js 22 with the configuration the synth gave its function, its AWS calls
  *      answered by a local endpoint that records them.
  * LIFEBOAT_CONSUMER_KEEP=1 keeps the temporary directory for inspection; LIFEBOAT_CONSUMER_REUSE=<that directory>
@@ -294,6 +294,13 @@ async function runCli(app: string, runtime: Runtime, dir: string, databases: Dat
   await databases.admin(databases.target.split('?')[0], "UPDATE public.seats SET label = 'moved' WHERE id = 42");
   assert.match(cli(['diff', '--source', databases.source, '--target', databases.target], 1).stdout, /42/);
   await databases.admin(databases.target.split('?')[0], "UPDATE public.seats SET label = 'seat 42' WHERE id = 42");
+  // The recorded evidence of test/report: one store fails there, so exit 1; the same bytes as the golden report.
+  const fixtures = path.join(root, 'test', 'report');
+  const report = cli(
+    ['report', path.join(fixtures, 'fixtures', 'backup_requirements.json'), '--records', path.join(fixtures, 'fixtures', 'records'), '--since', '30d', '--now', '2026-12-01T00:00:00Z', '--format', 'json'],
+    1,
+  );
+  assert.equal(report.stdout, fs.readFileSync(path.join(fixtures, 'golden', 'report.json'), 'utf8'), 'lifeboat report differs from test/report/golden/report.json');
 }
 
 /** Values Terraform would fill in at apply time, for the references a function's environment holds. */
@@ -409,7 +416,7 @@ async function main(): Promise<void> {
       reference ??= synth;
       step(`${runtime.name}: README samples`);
       const samples = runReadmeSamples(app, runtime, path.join(dir, 'readme'));
-      step(`${runtime.name}: ${samples} README samples ran; CLI validate, plan, schema, runbook, verify-data, diff through the installed bin`);
+      step(`${runtime.name}: ${samples} README samples ran; CLI validate, plan, schema, runbook, verify-data, diff, report through the installed bin`);
       await runCli(app, runtime, dir, databases);
     }
     step('shipped handler zips on Node.js 22 with their synthesized configuration');
