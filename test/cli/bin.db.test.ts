@@ -78,6 +78,10 @@ describe('bin/lifeboat.js in a checkout', () => {
       lifeboat(bin, ['verify-data', '--url', source.url, '--spec', 'spec.json', '--database', 'orders'], work),
     ]);
     expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('Commands:') });
+    const commands = [...(/Commands:\n([\s\S]*?)\n\n/.exec(help.stdout)?.[1] ?? '').matchAll(/^ {2}(\S+)/gm)].map((match) => match[1]);
+    expect(commands).toEqual(expect.arrayContaining(['validate', 'plan', 'schema', 'check', 'runbook', 'diff', 'verify-data', 'report']));
+    const helps = await Promise.all(commands.map((command) => lifeboat(bin, [command, '--help'], work)));
+    helps.forEach((outcome, index) => expect(outcome).toMatchObject({ code: 0, stdout: expect.stringContaining(`Usage: lifeboat ${commands[index]}`) }));
     expect(validate).toMatchObject({ code: 0, stdout: expect.stringContaining('valid (3 databases, 2 buckets)') });
     expect(plan.code).toBe(0);
     expect(JSON.parse(schema.stdout).title).toMatch(/Lifeboat backup requirements/);

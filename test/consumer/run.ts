@@ -274,7 +274,10 @@ async function createDatabases(): Promise<Databases> {
 async function runCli(app: string, runtime: Runtime, dir: string, databases: Databases): Promise<void> {
   const lifeboat = path.join(app, 'node_modules', '.bin', 'lifeboat');
   const cli = (args: string[], expect = 0) => run(lifeboat, args, { cwd: dir, env: runtimeEnv(runtime), expect });
-  assert.match(cli(['--help']).stdout, /Commands:/);
+  // Every command the CLI lists (commands added later included) answers --help from the installed package.
+  const commands = [...(/Commands:\n([\s\S]*?)\n\n/.exec(cli(['--help']).stdout)?.[1] ?? '').matchAll(/^ {2}(\S+)/gm)].map((match) => match[1]);
+  assert.ok(commands.length >= 9, `lifeboat --help lists ${commands.join(', ')}`);
+  for (const command of commands) assert.match(cli([command, '--help']).stdout, new RegExp(`Usage: lifeboat ${command}\\b`));
   assert.match(cli(['validate', 'requirements.json']).stdout, /valid \(3 databases, 1 bucket/);
   const spec = JSON.parse(fs.readFileSync(path.join(dir, 'requirements.json'), 'utf8'));
   fs.writeFileSync(path.join(dir, 'invalid.json'), JSON.stringify({ ...spec, version: 2 }));
