@@ -297,10 +297,10 @@ async function runCli(app: string, runtime: Runtime, dir: string, databases: Dat
   await databases.admin(databases.target.split('?')[0], "UPDATE public.seats SET label = 'moved' WHERE id = 42");
   assert.match(cli(['diff', '--source', databases.source, '--target', databases.target], 1).stdout, /42/);
   await databases.admin(databases.target.split('?')[0], "UPDATE public.seats SET label = 'seat 42' WHERE id = 42");
-  // No evidence yet (nothing deployed): every store fails its verdict, exit 1.
+  // No evidence yet (nothing deployed): every verified store fails its verdict (payments has no verification), exit 1.
   fs.mkdirSync(path.join(dir, 'evidence'), { recursive: true });
   const report = JSON.parse(cli(['report', 'backup_plan.json', '--records', 'evidence', '--since', '30d', '--now', '2026-12-01T00:00:00Z', '--format', 'json'], 1).stdout);
-  assert.deepEqual(report.stores.map((store: Json) => `${store.id}: ${store.verdict.status}`), ['payments: fail', 'receipts: fail', 'seats: fail', 'sessions: fail']);
+  assert.deepEqual(report.stores.map((store: Json) => `${store.id}: ${store.verdict.status}`), ['payments: unverified', 'receipts: fail', 'seats: fail', 'sessions: fail']);
 }
 
 /** Values Terraform would fill in at apply time, for the references a function's environment holds. */
