@@ -80,8 +80,6 @@ describe('bin/lifeboat.js in a checkout', () => {
     expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('Commands:') });
     const commands = [...(/Commands:\n([\s\S]*?)\n\n/.exec(help.stdout)?.[1] ?? '').matchAll(/^ {2}(\S+)/gm)].map((match) => match[1]);
     expect(commands).toEqual(expect.arrayContaining(['validate', 'plan', 'schema', 'check', 'runbook', 'diff', 'verify-data', 'report']));
-    const helps = await Promise.all(commands.map((command) => lifeboat(bin, [command, '--help'], work)));
-    helps.forEach((outcome, index) => expect(outcome).toMatchObject({ code: 0, stdout: expect.stringContaining(`Usage: lifeboat ${commands[index]}`) }));
     expect(validate).toMatchObject({ code: 0, stdout: expect.stringContaining('valid (3 databases, 2 buckets)') });
     expect(plan.code).toBe(0);
     expect(JSON.parse(schema.stdout).title).toMatch(/Lifeboat backup requirements/);
@@ -102,7 +100,7 @@ describe('bin/lifeboat.js in a checkout', () => {
     expect(fs.existsSync(path.join(work, 'runbooks', 'orders.md'))).toBe(true);
     // No evidence recorded: every store fails its verdict, exit 1.
     expect(report).toMatchObject({ code: 1, stdout: expect.stringContaining('| orders | postgres | FAIL: no verification run since 2026-11-01 00:00Z |') });
-  }, 120_000);
+  }, 300_000);
 
   it('ignores a stale build: the source it runs is the code being edited', async () => {
     // A checkout whose dist/ holds an old CLI: the same bin, source and dependencies, linked.
@@ -122,5 +120,5 @@ describe('bin/lifeboat.js in a checkout', () => {
     fs.unlinkSync(path.join(checkout, 'src'));
     const installed = await lifeboat(path.join(checkout, 'bin', 'lifeboat.js'), ['validate', 'spec.json'], work);
     expect(installed).toMatchObject({ code: 3, stdout: 'stale build\n' });
-  }, 60_000);
+  }, 120_000);
 });
