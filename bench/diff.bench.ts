@@ -227,7 +227,7 @@ async function main(): Promise<void> {
 
     log('building the CLI');
     const buildDir = fs.mkdtempSync(path.join(ROOT, '.bench-diff-build-'));
-    const startup: Record<'help' | 'own' | 'tiny', number[]> = { help: [], own: [], tiny: [] };
+    const startup: Record<'node' | 'help' | 'own' | 'tiny', number[]> = { node: [], help: [], own: [], tiny: [] };
     try {
       await run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', path.join(buildDir, 'dist')]);
       fs.mkdirSync(path.join(buildDir, 'bin'));
@@ -236,6 +236,7 @@ async function main(): Promise<void> {
       await sql(src, 'CREATE TABLE tiny (id integer PRIMARY KEY, v text); INSERT INTO tiny VALUES (1, \'a\')');
       await sql(dst, 'CREATE TABLE tiny (id integer PRIMARY KEY, v text); INSERT INTO tiny VALUES (1, \'a\')');
       for (let i = 0; i < STARTUP_REPEATS; i += 1) {
+        startup.node.push(await timed(() => run(process.execPath, ['-e', '0'])));
         startup.help.push(await timed(() => run(process.execPath, [cli, 'diff', '--help'])));
         // The diff command's own modules, without the dispatcher (which loads every command's modules).
         startup.own.push(await timed(() => run(process.execPath, ['-e', DIFF_ONLY, path.join(buildDir, 'dist/src/cli/diff.js')])));
@@ -269,7 +270,7 @@ async function main(): Promise<void> {
       row('`lifeboat diff --jobs 2`, 10 rows changed', 'changed2', `${r(m.changed2 / m.changed1)} the --jobs 1 time`),
       '',
       `All 10 changed keys found with --jobs 1 and 2 (${rounds} rounds: the first pass, then the ~${Math.round(ROWS / 1024).toLocaleString('en-US')}-row ranges that differ). On this machine the content fingerprint costs ${r(m.new / m.count)} a bare count(*) scan, and the old native hash cost ${r(m.old / m.count)}: the ratio depends on the machine, the column types and the load, so docs/diff.md quotes none. --jobs 2 runs two connections per side, each with its own parallel workers, on ${os.cpus().length} cores already busy with both databases: it is faster only where the server has idle cores.`,
-      `Start-up of the built CLI (\`tsc -p tsconfig.build.json\`, then \`node bin/lifeboat.js\`; median of ${STARTUP_REPEATS}): \`lifeboat diff --help\` ${ms(median(startup.help))} (goal: under 250 ms), of which the diff command's own modules (\`require('dist/src/cli/diff.js').runDiff(['--help'])\` in a fresh \`node\`) take ${ms(median(startup.own))}; a whole \`lifeboat diff\` of a one-row table, connections included, ${ms(median(startup.tiny))}.`,
+      `Start-up of the built CLI (\`tsc -p tsconfig.build.json\`, then \`node bin/lifeboat.js\`; median of ${STARTUP_REPEATS}): \`lifeboat diff --help\` ${ms(median(startup.help))} (goal: under 250 ms), of which the diff command's own modules (\`require('dist/src/cli/diff.js').runDiff(['--help'])\` in a fresh \`node\`) take ${ms(median(startup.own))} and an empty \`node -e 0\` ${ms(median(startup.node))} on the same machine at the same time; a whole \`lifeboat diff\` of a one-row table, connections included, ${ms(median(startup.tiny))}.`,
       `Runs (s): ${Object.entries(times).map(([k, v]) => `${k} ${v.map((t) => t.toFixed(2)).join(', ')}`).join('; ')}.`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

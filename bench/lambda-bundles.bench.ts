@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { bundleHandler, handlerEntry, HandlerName } from '../constructs/lambda-bundle';
+import { bundleHandler, handlerEntry, HandlerName } from '../scripts/bundle';
 
 const ROUNDS = 20;
 const root = path.resolve(__dirname, '..');

@@ -1,16 +1,23 @@
 /**
- * One measured synth, in a fresh process (run by synth.bench.ts):
- *   lifeboat <requirements.json> <outdir>   plan + DisasterRecovery, as `npm run synth` does
+ * One measured synth, in a fresh process inside a consumer project that installed the packed lifeboat (run by
+ * synth.bench.ts from that project's directory, so `lifeboat`, `cdktf` and the provider resolve from its
+ * node_modules):
+ *   lifeboat <requirements.json> <outdir>   plan + DisasterRecovery + backup_plan.json and runbooks, as `npm run synth`
  *   baseline <cdk.tf.json> <outdir>         the same resources written directly with provider classes
- * Prints one JSON line: { ms (since process start), maxRssMiB, resources }.
+ * Prints one JSON line: { ms (since process start), maxRssMiB, resources, phases (ms at each step) }.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { App, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
 
 type Json = Record<string, any>;
+const phases: Record<string, number> = {};
+const mark = (name: string) => (phases[name] = Math.round(performance.now()));
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded by name from the consumer's node_modules, timed */
+const { App, LocalBackend, TerraformStack } = require('cdktf') as typeof import('cdktf');
+const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');
+mark('cdktf loaded');
 
 function camel(key: string): string {
   return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -33,12 +40,11 @@ function toConfig(value: any, key?: string): any {
   return value;
 }
 
-function providerClass(kind: 'resource' | 'data', type: string): new (scope: Construct, id: string, config: any) => Construct {
+function providerClass(kind: 'resource' | 'data', type: string): new (scope: unknown, id: string, config: any) => unknown {
   const bare = type.replace(/^aws_/, '');
   const module = kind === 'data' ? `data-aws-${bare.replace(/_/g, '-')}` : bare.replace(/_/g, '-');
   const className = (kind === 'data' ? 'DataAws_' : '') + bare;
   // Loaded by computed deep path: only the classes the document uses, as hand-written code would import.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exported = require(`@cdktf/provider-aws/lib/${module}`);
   const name = className.split('_').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
   const cls = exported[name] ?? Object.values(exported).find((v: any) => v?.tfResourceType === type);
@@ -50,8 +56,7 @@ function baseline(tfJsonPath: string, outdir: string): number {
   const doc = JSON.parse(fs.readFileSync(tfJsonPath, 'utf8')) as Json;
   const app = new App({ outdir });
   const stack = new TerraformStack(app, 'baseline');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { AwsProvider } = require('@cdktf/provider-aws/lib/provider');
+  new LocalBackend(stack, { path: '../../../terraform.baseline.tfstate' });
   new AwsProvider(stack, 'aws', { region: doc.provider.aws[0].region });
   let count = 0;
   for (const kind of ['data', 'resource'] as const) {
@@ -63,21 +68,32 @@ function baseline(tfJsonPath: string, outdir: string): number {
       }
     }
   }
+  mark('constructs built');
   app.synth();
+  mark('synthesized');
   return count;
 }
 
 function lifeboat(requirementsPath: string, outdir: string): number {
-  // Each mode loads only its own code, so neither pays for the other's modules.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { LifeboatStack, planRequirements, writeArtifacts } = require('../stacks/app');
-  const plan = planRequirements(requirementsPath);
+  const { loadRequirements, planBackups, renderRunbooks, serializePlan } = require('lifeboat') as typeof import('../src');
+  mark('lifeboat loaded');
+  const { DisasterRecovery } = require('lifeboat/constructs') as typeof import('../constructs');
+  mark('lifeboat/constructs loaded');
+  const plan = planBackups(loadRequirements(requirementsPath));
+  mark('planned');
   const app = new App({ outdir });
-  new LifeboatStack(app, plan.name, plan);
+  const stack = new TerraformStack(app, plan.name);
+  new LocalBackend(stack, { path: `../../../terraform.${plan.name}.tfstate` });
+  new AwsProvider(stack, 'aws', { region: plan.regions.primary });
+  new DisasterRecovery(stack, 'lifeboat', { plan });
+  mark('constructs built');
   app.synth();
-  writeArtifacts(plan, outdir);
-  const stackDir = path.join(outdir, 'stacks', plan.name, 'cdk.tf.json');
-  const doc = JSON.parse(fs.readFileSync(stackDir, 'utf8')) as Json;
+  mark('synthesized');
+  fs.writeFileSync(path.join(outdir, 'backup_plan.json'), serializePlan(plan));
+  fs.mkdirSync(path.join(outdir, 'runbooks'), { recursive: true });
+  for (const file of renderRunbooks(plan, { planFile: 'backup_plan.json' })) fs.writeFileSync(path.join(outdir, 'runbooks', file.path), file.content);
+  mark('plan and runbooks written');
+  const doc = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', plan.name, 'cdk.tf.json'), 'utf8')) as Json;
   return Object.values(doc.resource as Json).reduce((n: number, byName: any) => n + Object.keys(byName).length, 0);
 }
 
@@ -85,4 +101,4 @@ const [mode, input, outdir] = process.argv.slice(2);
 const resources = mode === 'baseline' ? baseline(input, outdir) : lifeboat(input, outdir);
 const ms = performance.now();
 const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(`${JSON.stringify({ ms: Math.round(ms), maxRssMiB: Math.round(maxRssMiB), resources })}\n`);
+process.stdout.write(`${JSON.stringify({ ms: Math.round(ms), maxRssMiB: Math.round(maxRssMiB), resources, phases })}\n`);

@@ -1,6 +1,8 @@
 /**
- * Synth cost of the full example and of a 200-store spec: Lifeboat (plan + DisasterRecovery, as `npm run synth`)
- * against a baseline that writes the same resources directly with provider classes, alternating in fresh processes.
+ * Synth cost as a user pays it: in a consumer project that installed the packed lifeboat and its peer dependencies
+ * (no tsx, no esbuild: the Lambda handlers come prebuilt), Lifeboat (plan + DisasterRecovery + backup_plan.json and
+ * runbooks, as `npm run synth`) against a baseline that writes the same resources directly with provider classes,
+ * alternating fresh processes; for the example and a 200-store spec.
  */
 import { execFileSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
@@ -9,39 +11,37 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const ROUNDS = 5;
-/**
- * The worker compiled once with esbuild (Lifeboat's own TypeScript in one file, every package left in node_modules),
- * so neither side pays for transpiling at run time, as with a published package. It lives in bench/ so that
- * `__dirname`-relative paths (the Lambda handlers) resolve as in the repository.
- */
-const WORKER = path.join(__dirname, '.synth-worker.cjs');
-buildSync({
-  entryPoints: [path.join(__dirname, 'synth-worker.ts')],
-  outfile: WORKER,
-  bundle: true,
-  packages: 'external',
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  logLevel: 'silent',
-});
-/** bundleHandler's cross-process build cache (constructs/lambda-bundle.ts); cleared for the first-synth column. */
-const BUILD_CACHE = path.join(os.tmpdir(), 'lifeboat-bundles', 'builds');
+/** Where bundling from source caches (scripts/bundle.ts); a consumer's synth must never create it. */
+const BUNDLE_CACHE = path.join(os.tmpdir(), 'lifeboat-bundles');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-bench-synth-'));
+const consumer = path.join(work, 'consumer');
+
+process.stderr.write('synth: npm pack and a consumer install\n');
+const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+const [{ filename }] = JSON.parse(packed.slice(packed.indexOf('[')));
+fs.mkdirSync(consumer);
+const peers = Object.fromEntries(Object.keys(pkg.peerDependencies).map((name) => [name, pkg.devDependencies[name]]));
+fs.writeFileSync(
+  path.join(consumer, 'package.json'),
+  JSON.stringify({ name: 'bench-consumer', version: '1.0.0', private: true, dependencies: { lifeboat: `file:${path.join(work, filename)}`, ...peers } }),
+);
+execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: consumer, stdio: 'ignore' });
+/** The worker as plain JavaScript in the consumer (its imports resolve from the consumer's node_modules). */
+const WORKER = path.join(consumer, 'synth-worker.js');
+buildSync({ entryPoints: [path.join(__dirname, 'synth-worker.ts')], outfile: WORKER, bundle: true, packages: 'external', platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent' });
 
 interface Sample {
   ms: number;
   maxRssMiB: number;
   resources: number;
+  phases: Record<string, number>;
 }
 
 function run(mode: 'lifeboat' | 'baseline', input: string, outdir: string): Sample {
   fs.rmSync(outdir, { recursive: true, force: true });
-  const output = execFileSync(process.execPath, [WORKER, mode, input, outdir], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const output = execFileSync(process.execPath, [WORKER, mode, input, outdir], { cwd: consumer, encoding: 'utf8' });
   return JSON.parse(output.trim().split('\n').pop() as string) as Sample;
 }
 
@@ -69,50 +69,67 @@ const cases = [
   { name: '200 stores', spec: largeSpec() },
 ];
 
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
 const rows: string[] = [];
+const phaseRows: string[] = [];
 for (const testCase of cases) {
   const lifeboatOut = path.join(work, 'lifeboat');
   const baselineOut = path.join(work, 'baseline');
-  const cold: Sample[] = [];
-  const lifeboat: Sample[] = [];
-  const baseline: Sample[] = [];
+  const first: Sample[] = [];
+  const later: Sample[] = [];
+  const baselineFirst: Sample[] = [];
+  const baselineLater: Sample[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     process.stderr.write(`synth ${testCase.name}: round ${round + 1}/${ROUNDS}\n`);
-    fs.rmSync(BUILD_CACHE, { recursive: true, force: true });
-    cold.push(run('lifeboat', testCase.spec, lifeboatOut));
-    lifeboat.push(run('lifeboat', testCase.spec, lifeboatOut));
+    fs.rmSync(BUNDLE_CACHE, { recursive: true, force: true });
+    first.push(run('lifeboat', testCase.spec, lifeboatOut));
+    if (fs.existsSync(BUNDLE_CACHE)) throw new Error(`a consumer's synth created ${BUNDLE_CACHE}: it bundled instead of using the shipped zips`);
+    later.push(run('lifeboat', testCase.spec, lifeboatOut));
     const stackDir = fs.readdirSync(path.join(lifeboatOut, 'stacks'))[0];
     const tfJson = path.join(work, 'baseline-input.tf.json');
     fs.copyFileSync(path.join(lifeboatOut, 'stacks', stackDir, 'cdk.tf.json'), tfJson);
-    baseline.push(run('baseline', tfJson, baselineOut));
+    baselineFirst.push(run('baseline', tfJson, baselineOut));
+    baselineLater.push(run('baseline', tfJson, baselineOut));
   }
-  const cMs = median(cold.map((s) => s.ms));
-  const lMs = median(lifeboat.map((s) => s.ms));
-  const bMs = median(baseline.map((s) => s.ms));
-  const lRss = median(lifeboat.map((s) => s.maxRssMiB));
-  const bRss = median(baseline.map((s) => s.maxRssMiB));
+  const ms = (samples: Sample[]) => median(samples.map((s) => s.ms));
+  const rss = (samples: Sample[]) => median(samples.map((s) => s.maxRssMiB));
+  const [fMs, lMs, bfMs, blMs] = [first, later, baselineFirst, baselineLater].map(ms);
   rows.push(
-    `| ${testCase.name} | ${lifeboat[0].resources} | ${cMs} (${(cMs / bMs).toFixed(2)}x) | ${lMs} | ${bMs} | ${(lMs / bMs).toFixed(2)}x | ${lRss} | ${bRss} | ${(lRss / bRss).toFixed(2)}x |`,
+    `| ${testCase.name} | ${later[0].resources} | ${fMs} | ${bfMs} | ${ratio(fMs, bfMs)} | ${lMs} | ${blMs} | ${ratio(lMs, blMs)} | ${rss(later)} | ${rss(baselineLater)} | ${ratio(rss(later), rss(baselineLater))} |`,
+  );
+  const phase = (samples: Sample[], name: string) => median(samples.map((s) => s.phases[name]));
+  const steps = ['cdktf loaded', 'lifeboat loaded', 'lifeboat/constructs loaded', 'planned', 'constructs built', 'synthesized', 'plan and runbooks written'];
+  const marks = steps.map((step) => phase(later, step));
+  const deltas = marks.map((at, index) => at - (index === 0 ? 0 : marks[index - 1]));
+  const baseMarks = ['cdktf loaded', 'constructs built', 'synthesized'].map((step) => phase(baselineLater, step));
+  phaseRows.push(
+    `| ${testCase.name} | Lifeboat | ${deltas[0]} | ${deltas[1]} | ${deltas[2]} | ${deltas[3]} | ${deltas[4]} | ${deltas[5]} | ${deltas[6]} |`,
+    `| ${testCase.name} | baseline | ${baseMarks[0]} | - | - | - | ${baseMarks[1] - baseMarks[0]} | ${baseMarks[2] - baseMarks[1]} | - |`,
   );
 }
 fs.rmSync(work, { recursive: true, force: true });
-fs.rmSync(WORKER, { force: true });
 
 process.stdout.write(
   [
-    '## Synth: DisasterRecovery vs the same resources written with provider classes',
+    "## Synth: a consumer's DisasterRecovery vs the same resources written with provider classes",
     '',
-    `Each row: ${ROUNDS} rounds alternating a fresh \`node\` process that plans the spec and synthesizes it with`,
-    'DisasterRecovery (as `npm run synth`) and a fresh process that builds the identical resources (read back from that',
-    "synth's cdk.tf.json) directly with `@cdktf/provider-aws` classes, deep-path imports in both; one worker, compiled",
-    'ahead of time with esbuild (packages stay in node_modules), runs both sides. Time is from process start',
-    'to synth written (includes node start-up, module loading, planning, bundling of the Lambda handlers, and',
-    'writing cdktf.out); peak memory is the process maxRSS. Medians. Goal: within 1.2x of the baseline; 200 stores < 10 s.',
-    '"first synth" clears the Lambda bundle cache before the run (esbuild bundles the three handlers, about 1.2 s here);',
-    '"Lifeboat ms" is every later synth, which reuses the bundles while none of their input files changed.',
+    `A consumer project installs the packed lifeboat (\`npm pack\`) and its peer dependencies (cdktf ${peers.cdktf},`,
+    `constructs ${peers.constructs}, @cdktf/provider-aws ${peers['@cdktf/provider-aws']}; no tsx, no esbuild). Each row: ${ROUNDS} rounds, each running four fresh`,
+    '`node` processes in turn: Lifeboat (plan + DisasterRecovery + backup_plan.json and runbooks, as `npm run synth`)',
+    "with every Lifeboat cache removed first (\"first synth\"; the run fails if it creates one: the handlers' zips are",
+    'shipped, never bundled), Lifeboat again ("later synth"), then the baseline twice: the identical resources (read back',
+    "from that synth's cdk.tf.json) built directly with `@cdktf/provider-aws` classes, deep-path imports on both sides.",
+    'Time is from process start to everything written (node start-up, module loading, planning, construct building,',
+    'token resolution and writing cdktf.out); memory is the process maxRSS. Medians. Goal: within 1.2x of the baseline.',
     '',
-    '| spec | resources | first synth ms (vs baseline) | Lifeboat ms | baseline ms | time ratio | Lifeboat MiB | baseline MiB | memory ratio |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| spec | resources | first synth ms | baseline ms | first ratio | later synth ms | baseline ms | later ratio | Lifeboat MiB | baseline MiB | memory ratio |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    'Where the time goes (later synths, medians of the ms between marks; "load cdktf" includes node start-up):',
+    '',
+    '| spec | side | load cdktf + provider | load lifeboat | load lifeboat/constructs | plan | build constructs | synth (resolve + write) | plan + runbooks |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...phaseRows,
   ].join('\n') + '\n',
 );

@@ -1,6 +1,9 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseProbeConfig, PROBE_CONFIG_VARIABLE, ProbeConfig, ProbeStoreConfig } from '../lambda/backup-age-probe/config';
+import { PROBE_EVIDENCE_PREFIX } from '../lambda/backup-age-probe/evidence';
+import { evidenceWriterStatements } from '../lambda/shared/evidence-iam';
+import type { EvidenceDestination } from './verification-restore';
 import { stackAccount } from './account';
 import { alarmNamePrefix, DEFAULT_PROBE_BREACHING_RUNS, DEFAULT_PROBE_INTERVAL_MINUTES, probeAlarms } from '../src/plan/alarms';
 import { AlarmTopics, ObjectiveAlarm, renderStoreAlarms, StoreAlarm } from './alarm';
@@ -37,6 +40,8 @@ export interface BackupAgeProbeProps {
   readonly alarmTopics: AlarmTopics;
   /** CloudWatch namespace of the metrics. @default 'Lifeboat' */
   readonly namespace?: string;
+  /** Evidence bucket for a daily summary record per store (the role may create objects under `backup-age/` only). @default no records */
+  readonly evidence?: EvidenceDestination;
   /** Minutes between runs, 1-60; also the alarms' period. @default 5 */
   readonly intervalMinutes?: number;
   /** Runs among the last `evaluationRuns + 1` that must breach (or be missing) before an alarm fires. @default 2 */
@@ -118,6 +123,7 @@ export class BackupAgeProbe extends Construct {
     });
     const config: ProbeConfig = {
       namespace,
+      ...(props.evidence ? { evidence: { bucket: props.evidence.bucketName, region: props.evidence.region } } : {}),
       stores: props.stores.map((store) => ({
         storeId: store.storeId,
         kind: store.kind,
@@ -151,7 +157,18 @@ export class BackupAgeProbe extends Construct {
       functionName: `${props.namePrefix}-backup-age-probe`,
       description: 'Lifeboat: publishes restorable lag and backup age of every protected database',
       handler: 'backup-age-probe',
-      policyStatements: probePolicyStatements(stackAccount(this), props.stores, namespace),
+      policyStatements: [
+        ...probePolicyStatements(stackAccount(this), props.stores, namespace),
+        ...(props.evidence
+          ? evidenceWriterStatements({
+              partition: stackAccount(this).partition,
+              bucket: props.evidence.bucketName,
+              region: props.evidence.region,
+              kmsKeyArn: props.evidence.kmsKeyArn,
+              prefixes: [PROBE_EVIDENCE_PREFIX],
+            })
+          : []),
+      ],
       environment: { [PROBE_CONFIG_VARIABLE]: JSON.stringify(config) },
       memorySize: 256,
       // Well under the interval, so runs never overlap.

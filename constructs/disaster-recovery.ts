@@ -121,11 +121,11 @@ export class DisasterRecovery extends Construct {
         for (const store of share) addStoreAlarms(store.storeId, storeAlarms(restore.alarms, store.storeId));
       } else if (fn.purpose === 'backup-age-probe' && probe) {
         const share = served(probe.stores, (store) => store.storeId, fn.storeIds);
-        const ageProbe = new BackupAgeProbe(this, fn.id, { ...probe, region: fn.region, namePrefix: fn.namePrefix, stores: share });
+        const ageProbe = new BackupAgeProbe(this, fn.id, { ...probe, region: fn.region, namePrefix: fn.namePrefix, stores: share, evidence });
         for (const store of share) addStoreAlarms(store.storeId, storeAlarms(ageProbe.alarms, store.storeId));
       } else if (fn.purpose === 'replica-check' && replicaCheck) {
         const share = served(replicaCheck.buckets, (bucket) => bucket.storeId, fn.storeIds);
-        const check = new ReplicationCheck(this, fn.id, { ...replicaCheck, region: fn.region, namePrefix: fn.namePrefix, alarmNamePrefix: plan.name, buckets: share });
+        const check = new ReplicationCheck(this, fn.id, { ...replicaCheck, region: fn.region, namePrefix: fn.namePrefix, alarmNamePrefix: plan.name, buckets: share, evidence });
         for (const bucket of share) addStoreAlarms(bucket.storeId, [check.alarms[bucket.storeId]]);
       }
     }

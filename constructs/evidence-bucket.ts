@@ -41,7 +41,7 @@ export class EvidenceBucket extends Construct {
       // that does (an administrator's change) is kept at least as long as the lock.
       retentionDays: plan.lock.days,
       rpoSeconds: EVIDENCE_REPLICATION_RPO_SECONDS,
-      objectLock: { mode: plan.lock.mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', days: plan.lock.days },
+      objectLock: { mode: plan.lock.mode, days: plan.lock.days },
       replicationRuleId: EVIDENCE_REPLICATION_RULE_ID,
       alarms: plan.alarms.map((alarm) => ({ ...alarm, dimensions: { ...alarm.dimensions } })),
       alarmTopics: props.alarmTopics,

@@ -17,8 +17,8 @@ import { replicatedBucketProblems } from './private/replicated-bucket-validation
 
 export type { ReplicaStorageClass, TransitionStorageClass };
 
-/** Object Lock retention mode. */
-export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
+/** Object Lock retention mode, as the spec writes it (S3's API spells it in capitals; the construct converts). */
+export type ObjectLockMode = 'governance' | 'compliance';
 
 /** One lifecycle transition, applied to current objects (days since creation) and to noncurrent versions (days since they became noncurrent). */
 export interface StorageTransition {
@@ -30,7 +30,7 @@ export interface StorageTransition {
 
 /** Default Object Lock retention applied to every new object version on both buckets; set exactly one of days, years. */
 export interface ObjectLockRetention {
-  /** GOVERNANCE (removable with s3:BypassGovernanceRetention) or COMPLIANCE (nobody, not even root, can shorten it). */
+  /** `governance` (removable with s3:BypassGovernanceRetention) or `compliance` (nobody, not even root, can shorten it). */
   readonly mode: ObjectLockMode;
   /** Default retention in days, at most `retentionDays`. @default none (set `years`) */
   readonly days?: number;

@@ -1,9 +1,12 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseReplicationConfig, REPLICATION_CONFIG_VARIABLE, ReplicatedBucketConfig, ReplicationConfig } from '../lambda/verify-replication/config';
+import { REPLICA_EVIDENCE_PREFIX } from '../lambda/verify-replication/evidence';
+import { evidenceWriterStatements } from '../lambda/shared/evidence-iam';
 import { stackAccount } from './account';
 import { alarmNamePrefix, DEFAULT_REPLICA_CHECK_INTERVAL_MINUTES, missingReplicasAlarm } from '../src/plan/alarms';
 import { AlarmTopics, ObjectiveAlarm, renderStoreAlarms } from './alarm';
+import type { EvidenceDestination } from './verification-restore';
 import { BundledFunction, IamStatement } from './lambda-bundle';
 
 /** One replicated bucket pair to check, with the keys that encrypt each side. */
@@ -27,6 +30,8 @@ export interface ReplicationCheckProps {
   readonly alarmTopics: AlarmTopics;
   /** CloudWatch namespace of the metrics. @default 'Lifeboat' */
   readonly namespace?: string;
+  /** Evidence bucket for a daily summary record per bucket (the role may create objects under `replica-check/` only). @default no records */
+  readonly evidence?: EvidenceDestination;
   /** Minutes between runs, 5-1440; also the alarms' period. @default 15 */
   readonly intervalMinutes?: number;
   /** Days the function's logs are kept. @default 365 */
@@ -62,6 +67,7 @@ export class ReplicationCheck extends Construct {
     });
     const config: ReplicationConfig = {
       namespace,
+      ...(props.evidence ? { evidence: { bucket: props.evidence.bucketName, region: props.evidence.region } } : {}),
       buckets: props.buckets.map((bucket) => ({
         storeId: bucket.storeId,
         sourceBucket: bucket.sourceBucket,
@@ -97,12 +103,24 @@ export class ReplicationCheck extends Construct {
       functionName: `${props.namePrefix}-replica-check`,
       description: 'Lifeboat: compares recent objects of replicated buckets with their replicas',
       handler: 'verify-replication',
-      policyStatements: replicationCheckPolicyStatements(stackAccount(this).partition, props.buckets, namespace),
+      policyStatements: [
+        ...replicationCheckPolicyStatements(stackAccount(this).partition, props.buckets, namespace),
+        ...(props.evidence
+          ? evidenceWriterStatements({
+              partition: stackAccount(this).partition,
+              bucket: props.evidence.bucketName,
+              region: props.evidence.region,
+              kmsKeyArn: props.evidence.kmsKeyArn,
+              prefixes: [REPLICA_EVIDENCE_PREFIX],
+            })
+          : []),
+      ],
       environment: { [REPLICATION_CONFIG_VARIABLE]: JSON.stringify(config) },
       memorySize: 256,
       timeoutSeconds: Math.min(900, interval * 60 - 60),
-      // One run at a time: overlapping runs would double the HEAD traffic and prove nothing more.
-      reservedConcurrency: 1,
+      // No reserved concurrency (a new account's quota of 10 leaves nothing to reserve). Runs rarely overlap (the
+      // timeout is a minute shorter than the interval) and an overlap is harmless: the check only reads, and its
+      // alarm takes the Maximum of MissingReplicas, so a second datapoint for the same period changes nothing.
       logRetentionDays: props.logRetentionDays,
       tags: props.tags,
     });

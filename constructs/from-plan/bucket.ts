@@ -42,7 +42,7 @@ export function replicatedBucketPropsFromPlan(
     transitions: store.transitions.map((t) => ({ storageClass: t.storageClass, afterDays: t.afterDays })),
     objectLock: lock
       ? {
-          mode: lock.mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE',
+          mode: lock.mode,
           ...(lock.years !== null ? { years: lock.years } : { days: lock.days ?? undefined }),
         }
       : undefined,

@@ -104,7 +104,8 @@ export function protectedBucket(scope: Construct, options: ProtectedBucketOption
         bucket: bucket.id,
         rule: {
           defaultRetention: {
-            mode: options.objectLock.mode,
+            // S3's API spells the modes in capitals; props use the spec's casing.
+            mode: options.objectLock.mode.toUpperCase(),
             ...(options.objectLock.years !== undefined ? { years: options.objectLock.years } : { days: options.objectLock.days }),
           },
         },

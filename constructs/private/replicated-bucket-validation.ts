@@ -88,8 +88,8 @@ export function replicatedBucketProblems(props: ReplicatedBucketProps, resolved:
   );
   if (props.objectLock) {
     const { mode, days, years } = props.objectLock;
-    if (mode !== 'GOVERNANCE' && mode !== 'COMPLIANCE') {
-      problems.push(`objectLock.mode: must be GOVERNANCE or COMPLIANCE, got '${mode}'`);
+    if (mode !== 'governance' && mode !== 'compliance') {
+      problems.push(`objectLock.mode: must be 'governance' or 'compliance' (as in the spec), got '${mode}'`);
     }
     let lockDays: number | undefined;
     if ((days === undefined) === (years === undefined)) {

@@ -1,4 +1,4 @@
-import { ConfigProblems, parseJson, REGION_HINT, REGION_PATTERN } from '../shared/validate';
+import { ConfigProblems, parseJson, REGION_HINT, REGION_PATTERN, parseEvidenceTarget, type EvidenceTarget } from '../shared/validate';
 
 /** Environment variable holding the probe's JSON configuration. */
 export const PROBE_CONFIG_VARIABLE = 'LIFEBOAT_PROBE_CONFIG';
@@ -32,6 +32,8 @@ export interface ProbeStoreConfig {
 export interface ProbeConfig {
   /** CloudWatch namespace, e.g. `Lifeboat`. */
   readonly namespace: string;
+  /** The evidence bucket for the daily summaries. @default no summaries */
+  readonly evidence?: EvidenceTarget;
   readonly stores: readonly ProbeStoreConfig[];
 }
 
@@ -44,6 +46,7 @@ export function parseProbeConfig(text: string | undefined): ProbeConfig {
   const check = new ConfigProblems();
   const root = check.object(raw, 'config');
   const namespace = check.string(root?.namespace, 'namespace');
+  const evidence = root?.evidence === undefined ? undefined : parseEvidenceTarget(check, root.evidence, 'evidence');
   const seen = new Set<string>();
   const stores = check.array(root?.stores, 'stores').map((value, index): ProbeStoreConfig => {
     const path = `stores[${index}]`;
@@ -90,5 +93,5 @@ export function parseProbeConfig(text: string | undefined): ProbeConfig {
     };
   });
   check.throwIfAny(PROBE_CONFIG_VARIABLE);
-  return { namespace, stores };
+  return { namespace, ...(evidence ? { evidence } : {}), stores };
 }

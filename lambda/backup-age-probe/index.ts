@@ -8,12 +8,17 @@ import {
   DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
+import { S3Client } from '@aws-sdk/client-s3';
 import { RegionalClients, SDK_RETRY } from '../shared/clients';
+import { DailySummaries } from '../shared/daily-summary';
+import { EvidenceStore } from '../shared/evidence-store';
 import { mapSettled } from '../shared/concurrency';
 import { createLogger, Logger } from '../shared/log';
 import { publishMetrics, RegionalMetric } from '../shared/metrics';
 import { RetryOptions, withThrottlingRetry } from '../shared/retry';
+import { HANDLER_VERSION } from '../shared/version';
 import { parseProbeConfig, ProbeConfig, ProbeStoreConfig } from './config';
+import { PROBE_EVIDENCE_PREFIX, probeSummaries, type ProbeSample } from './evidence';
 
 /** Metric names published by the probe (namespace from the config; dimensions `StoreId`, `Region`). */
 export const PROBE_METRICS = {
@@ -38,6 +43,8 @@ export interface ProbeDependencies {
   readonly rds?: (region: string) => RDSClient;
   readonly backup?: (region: string) => BackupClient;
   readonly cloudwatch?: (region: string) => CloudWatchClient;
+  /** S3 client of the evidence bucket's region. @default new S3Client with adaptive retries */
+  readonly s3?: (region: string) => S3Client;
   readonly now?: () => Date;
   readonly retry?: RetryOptions;
   readonly logger?: Logger;
@@ -70,6 +77,7 @@ export function createProbeHandler(deps: ProbeDependencies = {}): () => Promise<
     onRetry: (error, attempt, delayMs) => log.warn('throttled', { error, attempt, delayMs }),
   };
   const call = <T>(operation: () => Promise<T>): Promise<T> => withThrottlingRetry(operation, retry);
+  let summaries: DailySummaries<ProbeSample> | undefined;
 
   async function readPrimary(store: ProbeStoreConfig, at: Date): Promise<RegionReading> {
     const client = rds.get(store.region);
@@ -240,6 +248,38 @@ export function createProbeHandler(deps: ProbeDependencies = {}): () => Promise<
       log.error('metrics-not-published', { region: failure.region, error: failure.error });
     }
     const published = metrics.filter((metric) => !publishFailures.some((failure) => failure.region === metric.region)).length;
+    if (config.evidence) {
+      const target = config.evidence;
+      summaries ??= new DailySummaries<ProbeSample>(
+        new EvidenceStore((deps.s3 ?? ((region) => new S3Client({ region, ...SDK_RETRY })))(target.region), { ...target, prefix: PROBE_EVIDENCE_PREFIX }, retry),
+        (day, samples) => probeSummaries(day, samples, HANDLER_VERSION, now()),
+      );
+      const sample: ProbeSample = {
+        at: at.toISOString(),
+        readings: perStore.flatMap((settled, index) => {
+          const store = config!.stores[index];
+          const readings: RegionReading[] = settled.status === 'fulfilled' ? settled.value : [{ region: store.region, error: settled.reason }];
+          return readings.map((reading) => ({
+            storeId: store.storeId,
+            home: store.region,
+            region: reading.region,
+            ...(reading.lagSeconds !== undefined ? { lagSeconds: reading.lagSeconds } : {}),
+            ...(reading.ageSeconds !== undefined ? { ageSeconds: reading.ageSeconds } : {}),
+            error: reading.error !== undefined,
+          }));
+        }),
+      };
+      // Evidence is kept after the metrics, and a failure to keep it never hides them: it is reported and retried
+      // by the next run (the day's summary is written by the first run that can).
+      try {
+        await summaries.addSample(at, sample);
+        const written = await summaries.summarizePreviousDay(at);
+        if (written.length > 0) log.info('daily-summaries-recorded', { stores: written.map((record) => record.store) });
+      } catch (error) {
+        failures.push(`evidence: ${errorMessage(error)}`);
+        log.error('evidence-write-failed', { error });
+      }
+    }
     log.info('probe-finished', { stores: config.stores.length, published, failures: failures.length });
     return { published, failures };
   };

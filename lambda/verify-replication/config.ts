@@ -1,4 +1,4 @@
-import { ConfigProblems, parseJson, REGION_HINT, REGION_PATTERN } from '../shared/validate';
+import { ConfigProblems, parseEvidenceTarget, parseJson, REGION_HINT, REGION_PATTERN, type EvidenceTarget } from '../shared/validate';
 
 /** Environment variable holding the replica check's JSON configuration. */
 export const REPLICATION_CONFIG_VARIABLE = 'LIFEBOAT_REPLICATION_CONFIG';
@@ -29,6 +29,8 @@ export interface ReplicatedBucketConfig {
 export interface ReplicationConfig {
   /** CloudWatch namespace, e.g. `Lifeboat`. */
   readonly namespace: string;
+  /** The evidence bucket for the daily summaries. @default no summaries */
+  readonly evidence?: EvidenceTarget;
   readonly buckets: readonly ReplicatedBucketConfig[];
 }
 
@@ -40,6 +42,7 @@ export function parseReplicationConfig(text: string | undefined): ReplicationCon
   const check = new ConfigProblems();
   const root = check.object(raw, 'config');
   const namespace = check.string(root?.namespace, 'namespace');
+  const evidence = root?.evidence === undefined ? undefined : parseEvidenceTarget(check, root.evidence, 'evidence');
   const seen = new Set<string>();
   const buckets = check.array(root?.buckets, 'buckets').map((value, index): ReplicatedBucketConfig => {
     const path = `buckets[${index}]`;
@@ -64,5 +67,5 @@ export function parseReplicationConfig(text: string | undefined): ReplicationCon
     };
   });
   check.throwIfAny(REPLICATION_CONFIG_VARIABLE);
-  return { namespace, buckets };
+  return { namespace, ...(evidence ? { evidence } : {}), buckets };
 }

@@ -1,11 +1,15 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { HeadObjectCommand, HeadObjectCommandOutput, ListObjectsV2Command, S3Client, type _Object } from '@aws-sdk/client-s3';
 import { RegionalClients, SDK_RETRY } from '../shared/clients';
+import { DailySummaries } from '../shared/daily-summary';
+import { EvidenceStore } from '../shared/evidence-store';
 import { mapSettled } from '../shared/concurrency';
 import { createLogger, Logger } from '../shared/log';
 import { publishMetrics, RegionalMetric } from '../shared/metrics';
 import { RetryOptions, withThrottlingRetry } from '../shared/retry';
+import { HANDLER_VERSION } from '../shared/version';
 import { parseReplicationConfig, ReplicatedBucketConfig, ReplicationConfig } from './config';
+import { REPLICA_EVIDENCE_PREFIX, replicaSummaries, type ReplicaSample } from './evidence';
 
 /** Metric names (namespace from the config; dimension `StoreId`), published in the REPLICA region. */
 export const REPLICATION_METRICS = {
@@ -54,6 +58,8 @@ export interface ReplicationDependencies {
   /** Configuration; read from LIFEBOAT_REPLICATION_CONFIG on first use when absent. */
   readonly config?: ReplicationConfig;
   readonly s3?: (region: string) => S3Client;
+  /** S3 client of the evidence bucket's region. @default new S3Client with adaptive retries */
+  readonly evidenceS3?: (region: string) => S3Client;
   readonly cloudwatch?: (region: string) => CloudWatchClient;
   readonly now?: () => Date;
   /** Monotonic milliseconds for durations. @default performance.now */
@@ -108,6 +114,7 @@ export function createReplicationHandler(deps: ReplicationDependencies = {}): ()
     onRetry: (error, attempt, delayMs) => log.warn('throttled', { error, attempt, delayMs }),
   };
   const call = <T>(operation: () => Promise<T>): Promise<T> => withThrottlingRetry(operation, retry);
+  let summaries: DailySummaries<ReplicaSample> | undefined;
 
   async function listCandidates(bucket: ReplicatedBucketConfig, at: Date): Promise<_Object[]> {
     const limit = bucket.maxListedKeys ?? DEFAULT_MAX_LISTED_KEYS;
@@ -239,6 +246,39 @@ export function createReplicationHandler(deps: ReplicationDependencies = {}): ()
     for (const failure of await publishMetrics(cloudwatch, config.namespace, metrics, retry)) {
       failures.push(`metrics/${failure.region}: ${errorMessage(failure.error)}`);
       log.error('metrics-not-published', { region: failure.region, error: failure.error });
+    }
+    if (config.evidence) {
+      const target = config.evidence;
+      summaries ??= new DailySummaries<ReplicaSample>(
+        new EvidenceStore((deps.evidenceS3 ?? ((region) => new S3Client({ region, ...SDK_RETRY })))(target.region), { ...target, prefix: REPLICA_EVIDENCE_PREFIX }, retry),
+        (day, samples) => replicaSummaries(day, samples, HANDLER_VERSION, now()),
+      );
+      const sample: ReplicaSample = {
+        at: at.toISOString(),
+        buckets: config.buckets.map((bucket, index) => {
+          const result = settled[index];
+          if (result.status === 'rejected') return { storeId: bucket.storeId, region: bucket.replicaRegion, failed: true, sampled: 0, missing: 0, mismatched: 0, sizeOnly: 0 };
+          const mismatched = result.value.problems.filter((problem) => problem.problem === 'content-differs').length;
+          return {
+            storeId: bucket.storeId,
+            region: bucket.replicaRegion,
+            failed: false,
+            sampled: result.value.sampled,
+            missing: result.value.missing - mismatched,
+            mismatched,
+            sizeOnly: result.value.sizeOnly,
+          };
+        }),
+      };
+      // Kept after the metrics; a failure to keep evidence never hides them and the next run retries the summary.
+      try {
+        await summaries.addSample(at, sample);
+        const written = await summaries.summarizePreviousDay(at);
+        if (written.length > 0) log.info('daily-summaries-recorded', { stores: written.map((record) => record.store) });
+      } catch (error) {
+        failures.push(`evidence: ${errorMessage(error)}`);
+        log.error('evidence-write-failed', { error });
+      }
     }
     return { buckets, failures };
   };

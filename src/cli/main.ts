@@ -3,6 +3,7 @@
  * COMMANDS: a summary for the help screen and `run(argv) -> exit code` (see exit-codes.ts).
  */
 import { CHECK_SUMMARY, runCheck } from './check';
+import { CHECKPOINT_SUMMARY, runCheckpoint } from './checkpoint';
 import { VERIFY_DATA_SUMMARY, runVerifyData } from './check-data';
 import { DIFF_SUMMARY, runDiff } from './diff';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes';
@@ -35,6 +36,7 @@ export const COMMANDS: Record<string, Command> = {
   restore: { summary: RESTORE_SUMMARY, run: (argv, output) => runRestore(argv, output) },
   failover: { summary: FAILOVER_SUMMARY, run: (argv, output) => runFailover(argv, output) },
   status: { summary: STATUS_SUMMARY, run: (argv, output) => runStatus(argv, output) },
+  checkpoint: { summary: CHECKPOINT_SUMMARY, run: (argv, output) => runCheckpoint(argv, output) },
 };
 
 export function mainUsage(): string {

@@ -95,8 +95,8 @@ export function renderStatusTable(report: StatusReport): string {
   const failing = report.stores.filter((store) => !store.ok).map((store) => store.id);
   parts.push(
     failing.length === 0
-      ? `All ${report.stores.length} stores hold their objectives (${report.generatedAt}).`
-      : `${failing.length} of ${report.stores.length} stores are NOT OK: ${failing.join(', ')} (${report.generatedAt}).`,
+      ? `${report.stores.length === 1 ? `${report.stores[0]?.id} holds its objectives` : `All ${report.stores.length} stores hold their objectives`} (${report.generatedAt}).`
+      : `${failing.length} of ${report.stores.length} ${report.stores.length === 1 ? 'store is' : 'stores are'} NOT OK: ${failing.join(', ')} (${report.generatedAt}).`,
   );
   return `${parts.join('\n\n')}\n`;
 }

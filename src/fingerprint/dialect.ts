@@ -302,7 +302,9 @@ export const postgresDialect: Dialect = {
     // expression of the key is estimated to have one group per key): it then aggregates in every parallel worker
     // (partial hash aggregates over ~1000 groups) instead of shipping each row's hash to one process. Sort and merge
     // plans would sort millions of rows for those ~1000 groups.
-    await session.query("SELECT pg_catalog.set_config('enable_sort', 'off', true), pg_catalog.set_config('enable_mergejoin', 'off', true)");
+    const [before] = await session.query<{ sort: string; merge: string }>(
+      "SELECT current_setting('enable_sort') AS sort, current_setting('enable_mergejoin') AS merge, pg_catalog.set_config('enable_sort', 'off', true), pg_catalog.set_config('enable_mergejoin', 'off', true)",
+    );
     try {
       return await session.query<Record<string, unknown>>(
         `SELECT b.i AS bucket, ${postgresDialect.fold('q.h')}
@@ -312,7 +314,7 @@ export const postgresDialect: Dialect = {
         params,
       );
     } finally {
-      await session.query("SELECT pg_catalog.set_config('enable_sort', 'on', true), pg_catalog.set_config('enable_mergejoin', 'on', true)");
+      await session.query("SELECT pg_catalog.set_config('enable_sort', $1, true), pg_catalog.set_config('enable_mergejoin', $2, true)", [before.sort, before.merge]);
     }
   },
   integerBucket(column, alias, min, width, span, params) {

@@ -98,6 +98,10 @@ const RDS_COMMANDS: Record<string, CommandClass> = {
   FailoverGlobalCluster: rds.FailoverGlobalClusterCommand,
   ResetDBClusterParameterGroup: rds.ResetDBClusterParameterGroupCommand,
   StartDBInstanceAutomatedBackupsReplication: rds.StartDBInstanceAutomatedBackupsReplicationCommand,
+  CreateDBSnapshot: rds.CreateDBSnapshotCommand,
+  CreateDBClusterSnapshot: rds.CreateDBClusterSnapshotCommand,
+  CopyDBSnapshot: rds.CopyDBSnapshotCommand,
+  CopyDBClusterSnapshot: rds.CopyDBClusterSnapshotCommand,
 };
 
 export async function runCall(step: CallStep, variables: Record<string, string>, deps: ExecuteDependencies): Promise<unknown> {
@@ -161,6 +165,16 @@ async function probe(step: WaitStep, deps: ExecuteDependencies): Promise<{ done:
         const writer = global?.GlobalClusterMembers?.find((member) => member.IsWriter)?.DBClusterArn ?? '';
         const failover = global?.FailoverState?.Status;
         return { done: !failover && writer.endsWith(`:cluster:${condition.writerClusterIdentifier}`), state: failover ?? `writer ${writer.split(':').pop()}` };
+      }
+      case 'db-snapshot-available': {
+        const snapshot = condition.cluster
+          ? (await call(() => client.send(new rds.DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: condition.identifier })))).DBClusterSnapshots?.[0]
+          : (await call(() => client.send(new rds.DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: condition.identifier })))).DBSnapshots?.[0];
+        const status = snapshot?.Status ?? 'not found yet';
+        // Progress in the state line (so each new percentage is reported); a failure status stays bare to be recognised.
+        const moving = (status === 'creating' || status === 'copying' || status === 'pending') && snapshot?.PercentProgress !== undefined;
+        // In steps of 10%, so a long copy reports about ten lines rather than one per poll.
+        return { done: status === 'available', state: moving ? `${status} ${Math.floor((snapshot?.PercentProgress ?? 0) / 10) * 10}%` : status };
       }
       case 'automated-backups-replicating': {
         const out = await call(() => client.send(new rds.DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: condition.sourceIdentifier })));

@@ -119,6 +119,14 @@ function waitProbe(step: WaitStep): { command: string; done: string; subject: st
         done: 'replicating',
         subject: `replicated backups of ${condition.sourceIdentifier}`,
       };
+    case 'db-snapshot-available':
+      return {
+        command: condition.cluster
+          ? one('rds', 'describe-db-cluster-snapshots', [['--db-cluster-snapshot-identifier', condition.identifier], ['--query', 'DBClusterSnapshots[0].Status']])
+          : one('rds', 'describe-db-snapshots', [['--db-snapshot-identifier', condition.identifier], ['--query', 'DBSnapshots[0].Status']]),
+        done: 'available',
+        subject: condition.identifier,
+      };
   }
 }
 

@@ -164,7 +164,9 @@ export class DocumentIndex {
       if (!isRecord(byName)) continue;
       const blocks: BlockRef[] = [];
       for (const name of Object.keys(byName).sort()) {
-        const body = byName[name];
+        const written = byName[name];
+        // HCL's JSON syntax also allows a block body as a list of one object.
+        const body = Array.isArray(written) && written.length === 1 ? written[0] : written;
         if (!isRecord(body)) continue;
         const block: BlockRef = { type, name, address: `${addressPrefix}${type}.${name}`, body };
         const path = constructPathOf(body);

@@ -130,7 +130,10 @@ function terraformShapeProblems(document: unknown): string[] {
         continue;
       }
       for (const name of Object.keys(byName)) {
-        if (!isRecord(byName[name])) problems.push(`"${section}.${type}.${name}" must be an object of arguments`);
+        const body = byName[name];
+        // HCL's JSON syntax also allows a block body as a list of one object.
+        const oneBody = Array.isArray(body) && body.length === 1 && isRecord(body[0]);
+        if (!isRecord(body) && !oneBody) problems.push(`"${section}.${type}.${name}" must be an object of arguments`);
       }
     }
   }

@@ -5,6 +5,8 @@ export { RequirementsError, formatIssues, type RequirementsIssue } from './error
 export { parseRequirements, loadRequirements, parseJsonText, DEFAULT_MAX_LIFETIME_SECONDS } from './requirements';
 export { requirementsJsonSchema } from './json-schema';
 export { requirementsSchema, NAME_MAX, STORE_ID_MAX } from './schema';
+export type { RequirementsInput, DatabaseInput, BucketInput, CheckInput } from './schema';
+export { defineRequirements } from './define';
 export {
   DATABASE_BASE_MAX,
   BUCKET_BASE_MAX,

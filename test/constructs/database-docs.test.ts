@@ -26,7 +26,7 @@ describe('docs/protected-database.md example', () => {
     const block = /```ts\n([\s\S]*?)```/.exec(markdown);
     expect(block).not.toBeNull();
     const source = (block as RegExpExecArray)[1]
-      .replace(/'lifeboat\/dist\/constructs\//g, `'${path.join(root, 'constructs')}/`)
+      .replace(/'lifeboat\/constructs'/g, `'${path.join(root, 'constructs')}'`)
       .replace(/from '(cdktf|constructs|@cdktf\/provider-aws\/lib\/[a-z0-9-]+)'/g, (_m, name: string) => `from '${require.resolve(name, { paths: [root] }).replace(/\.js$/, '')}'`)
       .replace(/const app = new App\(\);[\s\S]*$/, 'export { DatabaseStack };\n');
     expect(source).toContain('export { DatabaseStack }');

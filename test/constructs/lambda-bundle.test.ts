@@ -4,7 +4,9 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BundledFunction, bundleHandler, handlerEntry, zipFiles } from '../../constructs/lambda-bundle';
+import { BundledFunction } from '../../constructs/lambda-bundle';
+import { bundleHandler, handlerEntry } from '../../scripts/bundle';
+import { zipFiles } from '../../scripts/zip';
 import { readZip } from '../support/zip';
 import { cleanupTestApps, onlyResource, resourcesOfType, synthStack } from '../support/synth';
 
@@ -54,7 +56,7 @@ describe('bundleHandler', () => {
 
   it('gives the same source_code_hash in a fresh process (no timestamps, paths or randomness in the zip)', () => {
     const here = bundleHandler({ entry: handlerEntry('backup-age-probe') });
-    const script = `const { bundleHandler, handlerEntry } = require(${JSON.stringify(path.resolve(__dirname, '../../constructs/lambda-bundle'))});
+    const script = `const { bundleHandler, handlerEntry } = require(${JSON.stringify(path.resolve(__dirname, '../../scripts/bundle'))});
 process.stdout.write(bundleHandler({ entry: handlerEntry('backup-age-probe') }).sourceCodeHash);`;
     const elsewhere = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..') });
     expect(elsewhere).toBe(here.sourceCodeHash);
@@ -210,7 +212,7 @@ describe('bundleHandler build cache', () => {
 
   /** Bundles the entry in a fresh process (no in-memory cache) and returns its source_code_hash. */
   function hashInFreshProcess(): string {
-    const script = `const { bundleHandler } = require(${JSON.stringify(path.join(root, 'constructs', 'lambda-bundle'))});
+    const script = `const { bundleHandler } = require(${JSON.stringify(path.join(root, 'scripts', 'bundle'))});
 process.stdout.write(bundleHandler({ entry: ${JSON.stringify(path.join(work, 'entry.ts'))} }).sourceCodeHash);`;
     return execFileSync(tsx, ['-e', script], { cwd: root, encoding: 'utf8' });
   }

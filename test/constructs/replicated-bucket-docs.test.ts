@@ -8,7 +8,7 @@ import * as path from 'node:path';
  */
 const ROOT = path.resolve(__dirname, '../..');
 const DOC = path.join(ROOT, 'docs/replicated-bucket.md');
-const PACKAGE_IMPORT = "'lifeboat/dist/constructs/replicated-bucket'";
+const PACKAGE_IMPORT = "'lifeboat/constructs'";
 
 let workDir: string;
 
@@ -37,7 +37,7 @@ describe('docs/replicated-bucket.md example', () => {
     expect(code).toContain('const app = new App();');
     const outdir = path.join(workDir, 'cdktf.out');
     const runnable = code
-      .replace(PACKAGE_IMPORT, `'${path.join(ROOT, 'constructs/replicated-bucket')}'`)
+      .replace(PACKAGE_IMPORT, `'${path.join(ROOT, 'constructs')}'`)
       .replace('const app = new App();', `const app = new App({ outdir: ${JSON.stringify(outdir)} });`);
     const file = path.join(workDir, 'example.ts');
     fs.writeFileSync(file, runnable);

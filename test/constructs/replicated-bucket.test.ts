@@ -165,7 +165,7 @@ describe('ReplicatedBucket', () => {
     });
 
     it('may read retention and legal holds only when Object Lock is on', () => {
-      const locked = statement(rolePolicy(synthBucket({ objectLock: { mode: 'COMPLIANCE', days: 30 } })), 'ReadSourceVersions');
+      const locked = statement(rolePolicy(synthBucket({ objectLock: { mode: 'compliance', days: 30 } })), 'ReadSourceVersions');
       expect(locked.Action).toEqual(expect.arrayContaining(['s3:GetObjectRetention', 's3:GetObjectLegalHold']));
       const unlocked = statement(rolePolicy(synthBucket()), 'ReadSourceVersions');
       expect(unlocked.Action).not.toContain('s3:GetObjectRetention');
@@ -244,7 +244,7 @@ describe('ReplicatedBucket', () => {
     });
 
     it('enable Object Lock at creation on BOTH sides with the same default retention', () => {
-      const out = synthBucket({ objectLock: { mode: 'COMPLIANCE', days: 30 } });
+      const out = synthBucket({ objectLock: { mode: 'compliance', days: 30 } });
       for (const [side, region] of [['source', SOURCE], ['replica', DR]]) {
         expect(resource(out, 'aws_s3_bucket', `assets_${side}_`).object_lock_enabled).toBe(true);
         expect(resource(out, 'aws_s3_bucket_object_lock_configuration', `assets_${side}_`)).toMatchObject({
@@ -256,7 +256,7 @@ describe('ReplicatedBucket', () => {
     });
 
     it('set a lock in years as years, not converted to days', () => {
-      const out = synthBucket({ retentionDays: 3650, objectLock: { mode: 'COMPLIANCE', years: 7 } });
+      const out = synthBucket({ retentionDays: 3650, objectLock: { mode: 'compliance', years: 7 } });
       for (const side of ['source', 'replica']) {
         expect(resource(out, 'aws_s3_bucket_object_lock_configuration', `assets_${side}_`).rule).toEqual({
           default_retention: { mode: 'COMPLIANCE', years: 7 },
@@ -334,7 +334,7 @@ describe('ReplicatedBucket', () => {
     });
 
     it('place every resource of a side in that side\'s region', () => {
-      const out = synthBucket({ objectLock: { mode: 'GOVERNANCE', days: 7 } });
+      const out = synthBucket({ objectLock: { mode: 'governance', days: 7 } });
       const regional = Object.entries(out.resource).flatMap(([type, byName]) =>
         Object.entries(byName).map(([name, body]) => ({ type, name, region: body.region })),
       );
@@ -481,7 +481,7 @@ describe('ReplicatedBucket', () => {
           rpoSeconds: 300,
           replicaStorageClass: 'REDUCED_REDUNDANCY' as never,
           abortIncompleteMultipartUploadDays: 0,
-          objectLock: { mode: 'GOVERNANCE', days: 60 },
+          objectLock: { mode: 'governance', days: 60 },
           replicationRoleName: 'r'.repeat(65),
           alarmTopics: { 'us-east-1': 'arn:aws:sns:us-east-1:111122223333:alerts' },
         });
@@ -497,17 +497,17 @@ describe('ReplicatedBucket', () => {
     });
 
     it('refuses Object Lock without a usable default retention', () => {
-      expect(() => synthBucket({ objectLock: { mode: 'COMPLIANCE' } })).toThrow(
+      expect(() => synthBucket({ objectLock: { mode: 'compliance' } })).toThrow(
         /objectLock: Object Lock needs a default retention: set exactly one of days or years/,
       );
-      expect(() => synthBucket({ objectLock: { mode: 'COMPLIANCE', days: 0 } })).toThrow(
+      expect(() => synthBucket({ objectLock: { mode: 'compliance', days: 0 } })).toThrow(
         /objectLock.days: must be a whole number from 1 to 36500 \(S3 limit\), got 0/,
       );
-      expect(() => synthBucket({ retentionDays: 3650, objectLock: { mode: 'COMPLIANCE', years: 11 } })).toThrow(
+      expect(() => synthBucket({ retentionDays: 3650, objectLock: { mode: 'compliance', years: 11 } })).toThrow(
         /objectLock.years: the lock \(4015 days\) must not outlast retentionDays \(3650\)/,
       );
       expect(() => synthBucket({ objectLock: { mode: 'LEGAL' as never, days: 1 } })).toThrow(
-        /objectLock.mode: must be GOVERNANCE or COMPLIANCE, got 'LEGAL'/,
+        /objectLock.mode: must be 'governance' or 'compliance' \(as in the spec\), got 'LEGAL'/,
       );
     });
 

@@ -77,6 +77,18 @@ function cliSuite(engine: TestEngine, describeFn: jest.Describe): void {
       expect(refused.err).not.toContain(password);
     });
 
+    it('runs the first pass on several connections with --jobs where the family can share a snapshot', async () => {
+      const result = await run(['--source', pair.source.url, '--target', pair.target.url, '--jobs', '2', '--format', 'json']);
+      if (engine === 'postgres') {
+        expect(result.code).toBe(1);
+        const report = JSON.parse(result.out) as DiffReport;
+        expect(report.tables.find((t) => t.table.endsWith('audit'))!.localization!.keys).toEqual([{ key: { id: '1' }, kind: 'changed' }]);
+      } else {
+        expect(result).toMatchObject({ code: 2, out: '' });
+        expect(result.err).toMatch(/cannot share one snapshot between connections/);
+      }
+    });
+
     it('is reachable through the lifeboat dispatcher', async () => {
       let out = '';
       const code = await main(['diff', '--source', pair.source.url, '--target', pair.source.url], { out: (t) => (out += t), err: () => undefined });
@@ -94,6 +106,12 @@ describe('lifeboat diff usage', () => {
     const result = await run(['--format', 'xml']);
     expect(result.code).toBe(2);
     expect(result.err).toMatch(/--source <url> is required; --target <url> is required; --format must be table or json, got "xml"/);
+  });
+
+  it('refuses a --jobs that is not a positive integer', async () => {
+    const result = await run(['--source', 'postgres://u@h/x', '--target', 'postgres://u@h/y', '--jobs', '0']);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/--jobs must be a positive integer, got "0"/);
   });
 
   it('masks the password of a URL it cannot use', async () => {

@@ -119,7 +119,11 @@ describe('jobs: several connections per side in one snapshot', () => {
     pair = await DatabasePair.create('postgres', 'diff_jobs');
     await pair.seedBoth(`CREATE TABLE ints (id bigint PRIMARY KEY, v text); INSERT INTO ints SELECT g, 'v' || g FROM generate_series(1, 5000) g;
       CREATE TABLE texts (k text PRIMARY KEY, v integer); INSERT INTO texts SELECT md5(g::text), g FROM generate_series(1, 5000) g;
-      ANALYZE ints; ANALYZE texts;`);
+      CREATE TABLE parts (k text PRIMARY KEY, v integer) PARTITION BY RANGE (k);
+      CREATE TABLE parts_a PARTITION OF parts FOR VALUES FROM (MINVALUE) TO ('8');
+      CREATE TABLE parts_b PARTITION OF parts FOR VALUES FROM ('8') TO (MAXVALUE);
+      INSERT INTO parts SELECT k, v FROM texts;
+      ANALYZE ints; ANALYZE texts; ANALYZE parts;`);
   });
 
   afterAll(async () => {
@@ -152,7 +156,7 @@ describe('jobs: several connections per side in one snapshot', () => {
   }
 
   it('splits the first pass over the connections and finds the same keys', async () => {
-    for (const table of ['ints', 'texts']) {
+    for (const table of ['ints', 'texts', 'parts']) {
       const { diff, opened } = await diffWithJobs(table, 3);
       expect(opened).toBe(4);
       expect(diff.status).toBe('identical');
@@ -160,6 +164,8 @@ describe('jobs: several connections per side in one snapshot', () => {
     await pair.onTarget(`UPDATE ints SET v = 'x' WHERE id IN (10, 4990); UPDATE texts SET v = 0 WHERE k IN (md5('1'), md5('4999'));`);
     expect(keysOf((await diffWithJobs('ints', 3)).diff)).toEqual(['changed 10', 'changed 4990']);
     expect(keysOf((await diffWithJobs('texts', 2)).diff).sort()).toEqual([`changed ${md5('1')}`, `changed ${md5('4999')}`].sort());
+    await pair.onTarget(`DELETE FROM parts WHERE k = md5('7')`);
+    expect(keysOf((await diffWithJobs('parts', 3)).diff)).toEqual([`missing-in-target ${md5('7')}`]);
   });
 
   it('reads every connection in the snapshot of the first, even when rows change in between', async () => {

@@ -72,8 +72,8 @@ describe('README', () => {
     try {
       const outdir = path.join(work, 'cdktf.out');
       const runnable = example!
-        .replace("'lifeboat/dist/constructs/disaster-recovery'", `'${path.join(root, 'constructs', 'disaster-recovery')}'`)
-        .replace("'lifeboat/dist/src/spec'", `'${path.join(root, 'src', 'spec')}'`)
+        .replace("'lifeboat/constructs'", `'${path.join(root, 'constructs')}'`)
+        .replace("from 'lifeboat'", `from '${path.join(root, 'src')}'`)
         .replace("loadRequirements('backup_requirements.json')", `loadRequirements(${JSON.stringify(path.join(root, 'examples', 'backup_requirements.json'))})`)
         .replace('const app = new App();', `const app = new App({ outdir: ${JSON.stringify(outdir)} });`);
       expect(runnable).not.toContain("from 'lifeboat/");

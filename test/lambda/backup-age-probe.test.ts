@@ -13,6 +13,9 @@ import { createProbeHandler, ProbeResult } from '../../lambda/backup-age-probe/i
 import { parseProbeConfig, ProbeConfig } from '../../lambda/backup-age-probe/config';
 import { createLogger } from '../../lambda/shared/log';
 import { withThrottlingRetry } from '../../lambda/shared/retry';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { parseEvidenceJson, parseEvidenceKey } from '../../src/evidence/record';
+import { FakeEvidenceBucket } from '../support/fake-evidence-bucket';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
@@ -442,5 +445,63 @@ describe('shared handler logging and retries', () => {
       }),
     ).rejects.toThrow('no');
     expect(calls).toBe(1);
+  });
+});
+
+describe('backup-age-probe evidence', () => {
+  const evidence = { bucket: 'shop-evidence-eu-central-1', region: 'eu-central-1' };
+  let bucket: FakeEvidenceBucket;
+  beforeEach(() => {
+    bucket = new FakeEvidenceBucket({ bucket: evidence.bucket, writablePrefixes: ['backup-age/'] });
+  });
+  afterEach(() => bucket.restore());
+
+  function probeAt(at: Date): Promise<ProbeResult> {
+    return createProbeHandler({
+      config: { ...config, evidence },
+      rds: aws.rdsClient,
+      backup: aws.backupClient,
+      cloudwatch: aws.cloudwatchClient,
+      s3: () => bucket.client,
+      now: () => at,
+      retry: { sleep: async () => undefined },
+      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    })();
+  }
+
+  it('keeps each run as a sample and writes one summary per store for the previous day, once, under its own prefix', async () => {
+    // Two runs on 1 March, then two overlapping first runs of 2 March.
+    expect((await probeAt(new Date('2026-03-01T12:00:00Z'))).failures).toEqual([]);
+    expect((await probeAt(new Date('2026-03-01T12:05:00Z'))).failures).toEqual([]);
+    const [first, second] = await Promise.all([probeAt(new Date('2026-03-02T00:01:00Z')), probeAt(new Date('2026-03-02T00:01:00Z'))]);
+    expect([...first.failures, ...second.failures]).toEqual([]);
+    expect(bucket.violations).toEqual([]);
+    expect(bucket.overwritten()).toEqual([]);
+    const records = bucket.keys().filter((key) => parseEvidenceKey(key) !== undefined);
+    expect(records).toEqual(['backup-age/ledger/2026/03/01/ledger-20260301.json', 'backup-age/orders/2026/03/01/orders-20260301.json']);
+    const orders = parseEvidenceJson(bucket.contents()['backup-age/orders/2026/03/01/orders-20260301.json']);
+    expect(orders.ok).toBe(true);
+    expect(orders.ok && orders.record).toMatchObject({
+      kind: 'backup-age',
+      store: 'orders',
+      region: 'eu-west-1',
+      period: { start: '2026-03-01T00:00:00.000Z', end: '2026-03-02T00:00:00.000Z' },
+      regions: [
+        { region: 'eu-central-1', samples: 2, errors: 0 },
+        { region: 'eu-west-1', samples: 2, errors: 0 },
+      ],
+    });
+    // The figures are the day's largest (the clock moved 5 minutes between the two runs; the seeded times did not).
+    const west = orders.ok && orders.record.kind === 'backup-age' ? orders.record.regions[1] : undefined;
+    expect(west?.maxRestorableLagSeconds).toBe(240 + 300);
+    // The samples of the day are kept (four-segment keys that no reader takes for records) and the day is marked done.
+    expect(bucket.keys('backup-age/samples/2026-03-01/')).toHaveLength(3);
+  });
+
+  it('reports an unreachable evidence bucket as a failure without losing the metrics', async () => {
+    bucket.stub.on(PutObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    const result = await probeAt(NOW);
+    expect(result.failures).toEqual(['evidence: AccessDenied: Access Denied']);
+    expect(result.published).toBeGreaterThan(0);
   });
 });

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bundleHandler } from '../../constructs/lambda-bundle';
+import { bundleHandler } from '../../scripts/bundle';
 import { createMysqlDatabase, createPostgresDatabase, describeMysql, postgresCaPem, TestDatabase } from '../support/databases';
 import { readZip } from '../support/zip';
 

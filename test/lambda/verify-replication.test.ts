@@ -3,6 +3,8 @@ import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clie
 import { mockClient } from 'aws-sdk-client-mock';
 import { HEAD_CONCURRENCY, createReplicationHandler, ReplicationResult } from '../../lambda/verify-replication/index';
 import { parseReplicationConfig, ReplicationConfig } from '../../lambda/verify-replication/config';
+import { parseEvidenceJson, parseEvidenceKey } from '../../src/evidence/record';
+import { FakeEvidenceBucket } from '../support/fake-evidence-bucket';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
@@ -340,5 +342,41 @@ describe('parseReplicationConfig', () => {
         '  buckets[0].sampleSize: must be an integer from 1 to 1000',
       ].join('\n'),
     );
+  });
+});
+
+describe('verify-replication evidence', () => {
+  const evidence = { bucket: 'shop-evidence-eu-central-1', region: 'eu-central-1' };
+  let bucket: FakeEvidenceBucket;
+  beforeEach(() => {
+    bucket = new FakeEvidenceBucket({ bucket: evidence.bucket, writablePrefixes: ['replica-check/'] });
+  });
+  afterEach(() => bucket.restore());
+
+  function checkAt(at: Date): Promise<ReplicationResult> {
+    let ticks = 0;
+    return createReplicationHandler({
+      config: { ...config, evidence },
+      s3: s3.s3Client,
+      evidenceS3: () => bucket.client,
+      cloudwatch: s3.cloudwatchClient,
+      now: () => at,
+      clock: () => (ticks += 750),
+      retry: { sleep: async () => undefined },
+      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    })();
+  }
+
+  it('writes one daily summary per bucket, summed over the day\'s runs, once, under its own prefix', async () => {
+    await checkAt(NOW);
+    await checkAt(new Date(NOW.getTime() + 15 * 60_000));
+    await Promise.all([checkAt(new Date('2026-03-02T00:10:00Z')), checkAt(new Date('2026-03-02T00:10:00Z'))]);
+    expect(bucket.violations).toEqual([]);
+    expect(bucket.overwritten()).toEqual([]);
+    const records = bucket.keys().filter((key) => parseEvidenceKey(key) !== undefined);
+    expect(records).toEqual(['replica-check/documents/2026/03/01/documents-20260301.json']);
+    const parsed = parseEvidenceJson(bucket.contents()[records[0]]);
+    // At 12:15 the object written a minute before 12:00 is old enough to judge and still pending: one missing replica.
+    expect(parsed.ok && parsed.record).toMatchObject({ kind: 'replica-check', store: 'documents', region: 'eu-central-1', runs: 2, failedRuns: 0, sampled: 6, missing: 1, mismatched: 0 });
   });
 });

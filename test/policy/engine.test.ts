@@ -233,3 +233,17 @@ describe('module calls', () => {
     expect(report.suppressed.map((found) => found.address)).toEqual(['module.uploads']);
   });
 });
+
+describe('block bodies written as a list of one object (HCL JSON syntax allows it)', () => {
+  it('are loaded and checked like objects', () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-list-body-'));
+    try {
+      const file = path.join(directory, 'cdk.tf.json');
+      fs.writeFileSync(file, JSON.stringify({ resource: { aws_kms_key: { app: [{ enable_key_rotation: false, lifecycle: { prevent_destroy: true } }] } } }));
+      const [input] = loadPolicyInputs(file);
+      expect(checkDocument(input?.document ?? {}).map((found) => `${found.ruleId} ${found.address}`)).toEqual(['kms-key-rotation aws_kms_key.app']);
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});

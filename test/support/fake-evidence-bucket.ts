@@ -19,6 +19,8 @@ export interface FakeEvidenceOptions {
   writablePrefixes: readonly string[];
   /** Treat conditional creates as plain overwrites (a broken claim primitive). @default false */
   ignoreConditions?: boolean;
+  /** The client to mock (creating SDK clients is slow; tests running many buckets can share one). @default a new S3Client */
+  client?: S3Client;
 }
 
 export interface EvidenceCall {
@@ -45,7 +47,7 @@ export class FakeEvidenceBucket {
 
   constructor(private readonly options: FakeEvidenceOptions) {
     this.bucket = options.bucket ?? 'lifeboat-evidence-test';
-    this.client = new S3Client({ region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    this.client = options.client ?? new S3Client({ region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     this.stub = mockClient(this.client);
     this.stub.onAnyCommand().callsFake((input: unknown) => {
       this.violations.push(`unsupported command ${JSON.stringify(input)}`);

@@ -57,13 +57,15 @@ export interface CallStep {
  * - `global-writer`: the global cluster reports no `FailoverState` (switchover or failover finished) and the given
  *   cluster is its writer; `db-cluster-available` returns while a global failover is still in progress.
  * - `automated-backups-replicating`: replicated automated backups of the instance exist in the region and replicate.
+ * - `db-snapshot-available`: the DB snapshot (or DB cluster snapshot) exists in the region and is `available`.
  */
 export type WaitCondition =
   | { type: 'db-instance-available'; identifier: string; secretActive?: boolean }
   | { type: 'db-cluster-available'; identifier: string; secretActive?: boolean }
   | { type: 'db-instance-promoted'; identifier: string }
   | { type: 'global-writer'; globalClusterIdentifier: string; writerClusterIdentifier: string }
-  | { type: 'automated-backups-replicating'; sourceIdentifier: string };
+  | { type: 'automated-backups-replicating'; sourceIdentifier: string }
+  | { type: 'db-snapshot-available'; identifier: string; cluster: boolean };
 
 export interface WaitStep {
   kind: 'wait';
@@ -143,7 +145,8 @@ export type ProcedureId =
   | 'global-switchover'
   | 'global-failover'
   | 'global-rpo-release'
-  | 'bucket-restore-prefix';
+  | 'bucket-restore-prefix'
+  | 'checkpoint';
 
 export interface Procedure {
   id: ProcedureId;
