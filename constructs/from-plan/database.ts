@@ -1,13 +1,12 @@
-import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { databaseNames } from '../../src/plan/naming';
 import type { BackupPlan, DatabaseStorePlan } from '../../src/plan/types';
 import type { AlarmTopics } from '../alarm';
 import { alarmFromPlan } from './alarm';
 import type { LongTermBackupOptions, RegionalKey } from '../backup-vault';
-import { EncryptionKey } from '../encryption-key';
 import { AuroraEngine, ProtectedAuroraCluster, ProtectedAuroraClusterProps } from '../protected-aurora-cluster';
 import { ProtectedDatabase, ProtectedDatabaseProps, RdsInstanceEngine } from '../protected-database';
+import { stackDatabaseKey } from '../private/stack-key';
 
 /** What a database plan does not say: where alarms go and which keys encrypt the databases. */
 export interface DatabasePlanOptions {
@@ -146,29 +145,8 @@ export function protectedAuroraClusterPropsFromPlan(
   };
 }
 
-/** Options of the stack-wide database key of one region. */
-export interface StackDatabaseKeyOptions {
-  /** Region of the key. */
-  readonly region: string;
-  /** Alias prefix, the plan name: the alias is `<prefix>-rds-<region>`. */
-  readonly aliasPrefix: string;
-  /** Tags. @default none */
-  readonly tags?: Record<string, string>;
-}
-
-/** The stack's one KMS key per region for databases and their backups (created on first use). */
-export function stackDatabaseKey(scope: Construct, options: StackDatabaseKeyOptions): EncryptionKey {
-  const stack = TerraformStack.of(scope);
-  const id = `rds-key-${options.region}`;
-  const existing = stack.node.tryFindChild(id);
-  if (existing instanceof EncryptionKey) return existing;
-  return new EncryptionKey(stack, id, {
-    region: options.region,
-    alias: `${options.aliasPrefix}-rds-${options.region}`,
-    description: `Databases and database backups of ${options.aliasPrefix} in ${options.region}`,
-    tags: options.tags,
-  });
-}
+// The stack-wide key helper is shared with buckets (constructs/private/stack-key.ts); re-exported where it was.
+export { stackDatabaseKey, type StackDatabaseKeyOptions } from '../private/stack-key';
 
 /**
  * The construct of one database store, with construct id = store id (stable resource addresses) and the stack's
