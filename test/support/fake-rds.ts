@@ -459,6 +459,9 @@ export class FakeAws {
     for (const global of this.globalClusters.values()) {
       const failover = global.failover;
       if (!failover) continue;
+      // The new writer takes over halfway; FailoverState stays until the old writer rejoined as a secondary, so
+      // "the target writes" alone returns early.
+      if (now >= (failover.startedAt + failover.due) / 2) global.writer = failover.to;
       if (failover.due <= now) {
         global.writer = failover.to;
         global.failover = undefined;
