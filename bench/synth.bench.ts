@@ -12,11 +12,14 @@ import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const ROUNDS = 5;
-/** Where bundling from source caches (scripts/bundle.ts); a consumer's synth must never create it. */
-const BUNDLE_CACHE = path.join(os.tmpdir(), 'lifeboat-bundles');
+const ROUNDS = 3;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-bench-synth-'));
 const consumer = path.join(work, 'consumer');
+/**
+ * The workers' own temporary directory: bundling from source would cache there (scripts/bundle.ts, under
+ * os.tmpdir()), so it is emptied before every first synth and must stay empty (the handlers' zips are shipped).
+ */
+const WORKER_TMP = path.join(work, 'tmp');
 
 process.stderr.write('synth: npm pack and a consumer install\n');
 const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -41,7 +44,7 @@ interface Sample {
 
 function run(mode: 'lifeboat' | 'baseline', input: string, outdir: string): Sample {
   fs.rmSync(outdir, { recursive: true, force: true });
-  const output = execFileSync(process.execPath, [WORKER, mode, input, outdir], { cwd: consumer, encoding: 'utf8' });
+  const output = execFileSync(process.execPath, [WORKER, mode, input, outdir], { cwd: consumer, encoding: 'utf8', env: { ...process.env, TMPDIR: WORKER_TMP } });
   return JSON.parse(output.trim().split('\n').pop() as string) as Sample;
 }
 
@@ -81,9 +84,11 @@ for (const testCase of cases) {
   const baselineLater: Sample[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     process.stderr.write(`synth ${testCase.name}: round ${round + 1}/${ROUNDS}\n`);
-    fs.rmSync(BUNDLE_CACHE, { recursive: true, force: true });
+    fs.rmSync(WORKER_TMP, { recursive: true, force: true });
+    fs.mkdirSync(WORKER_TMP);
     first.push(run('lifeboat', testCase.spec, lifeboatOut));
-    if (fs.existsSync(BUNDLE_CACHE)) throw new Error(`a consumer's synth created ${BUNDLE_CACHE}: it bundled instead of using the shipped zips`);
+    const cached = fs.readdirSync(WORKER_TMP);
+    if (cached.length > 0) throw new Error(`a consumer's synth wrote ${cached.join(', ')} to its temporary directory: it bundled instead of using the shipped zips`);
     later.push(run('lifeboat', testCase.spec, lifeboatOut));
     const stackDir = fs.readdirSync(path.join(lifeboatOut, 'stacks'))[0];
     const tfJson = path.join(work, 'baseline-input.tf.json');
@@ -116,7 +121,7 @@ process.stdout.write(
     `A consumer project installs the packed lifeboat (\`npm pack\`) and its peer dependencies (cdktf ${peers.cdktf},`,
     `constructs ${peers.constructs}, @cdktf/provider-aws ${peers['@cdktf/provider-aws']}; no tsx, no esbuild). Each row: ${ROUNDS} rounds, each running four fresh`,
     '`node` processes in turn: Lifeboat (plan + DisasterRecovery + backup_plan.json and runbooks, as `npm run synth`)',
-    "with every Lifeboat cache removed first (\"first synth\"; the run fails if it creates one: the handlers' zips are",
+    "with an empty temporary directory and no Lifeboat cache (\"first synth\"; the run fails if it writes one: the handlers' zips are",
     'shipped, never bundled), Lifeboat again ("later synth"), then the baseline twice: the identical resources (read back',
     "from that synth's cdk.tf.json) built directly with `@cdktf/provider-aws` classes, deep-path imports on both sides.",
     'Time is from process start to everything written (node start-up, module loading, planning, construct building,',

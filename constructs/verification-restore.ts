@@ -149,7 +149,8 @@ export function defaultVerificationAlarms(store: VerificationStore, namePrefix: 
  * 5-minute tick) and the alarms: failed, stale, restore time above RTO, data lag above RPO.
  *
  * Network requirement: the function calls the RDS and CloudWatch APIs from inside the VPC, so the subnets need a
- * NAT route or interface endpoints (`createVpcEndpoints`).
+ * NAT route or interface endpoints (`createVpcEndpoints`), and S3 in the evidence bucket's region, which only the
+ * NAT route gives (see docs/verification.md).
  */
 export class VerificationRestore extends Construct {
   /** The verification function. */

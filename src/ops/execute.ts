@@ -98,6 +98,8 @@ const RDS_COMMANDS: Record<string, CommandClass> = {
   FailoverGlobalCluster: rds.FailoverGlobalClusterCommand,
   ResetDBClusterParameterGroup: rds.ResetDBClusterParameterGroupCommand,
   StartDBInstanceAutomatedBackupsReplication: rds.StartDBInstanceAutomatedBackupsReplicationCommand,
+  RestoreDBInstanceFromDBSnapshot: rds.RestoreDBInstanceFromDBSnapshotCommand,
+  RestoreDBClusterFromSnapshot: rds.RestoreDBClusterFromSnapshotCommand,
   CreateDBSnapshot: rds.CreateDBSnapshotCommand,
   CreateDBClusterSnapshot: rds.CreateDBClusterSnapshotCommand,
   CopyDBSnapshot: rds.CopyDBSnapshotCommand,

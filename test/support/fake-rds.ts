@@ -33,6 +33,9 @@ import {
   RDSServiceException,
   RestoreDBClusterToPointInTimeCommand,
   RestoreDBInstanceToPointInTimeCommand,
+  RestoreDBClusterFromSnapshotCommand,
+  CreateDBSubnetGroupCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
   type DBCluster,
   type DBInstance,
   type Event,
@@ -252,6 +255,14 @@ export class FakeAws {
     this.handle(DeleteDBClusterCommand, 'DeleteDBCluster', (input) => this.deleteCluster(input));
     this.handle(AddTagsToResourceCommand, 'AddTagsToResource', (input) => this.addTags(input));
     this.handle(PromoteReadReplicaCommand, 'PromoteReadReplica', (input) => this.promote(input));
+    this.handle(CreateDBSubnetGroupCommand, 'CreateDBSubnetGroup', (input, region) => {
+      const key = `${region}/${input.DBSubnetGroupName}`;
+      if (this.subnetGroups.has(key)) throw rdsError('DBSubnetGroupAlreadyExists', `DB subnet group ${input.DBSubnetGroupName} already exists`);
+      this.subnetGroups.add(key);
+      return { DBSubnetGroup: { DBSubnetGroupName: input.DBSubnetGroupName } };
+    });
+    this.handle(RestoreDBInstanceFromDBSnapshotCommand, 'RestoreDBInstanceFromDBSnapshot', (input, region) => this.restoreFromSnapshot('instance', input, region));
+    this.handle(RestoreDBClusterFromSnapshotCommand, 'RestoreDBClusterFromSnapshot', (input, region) => this.restoreFromSnapshot('cluster', input, region));
     this.handle(DescribeDBSnapshotsCommand, 'DescribeDBSnapshots', (input, region) => this.describeSnapshots('instance', input, region));
     this.handle(DescribeDBClusterSnapshotsCommand, 'DescribeDBClusterSnapshots', (input, region) => this.describeSnapshots('cluster', input, region));
     this.handle(CreateDBSnapshotCommand, 'CreateDBSnapshot', (input, region) => this.createSnapshot('instance', input, region));
@@ -366,6 +377,8 @@ export class FakeAws {
   readonly alarmStates = new Map<string, 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'>();
 
   private readonly snapshots = new Map<string, FakeSnapshot>();
+  /** DB subnet groups by `<region>/<name>`. */
+  private readonly subnetGroups = new Set<string>();
 
   /** A cross-region read replica of the source instance `sourceId` (in the DR region). */
   addReadReplica(id: string, sourceId: string, options: { sourceRegion?: string; multiAz?: boolean } = {}): void {
@@ -446,6 +459,9 @@ export class FakeAws {
     for (const global of this.globalClusters.values()) {
       const failover = global.failover;
       if (!failover) continue;
+      // The new writer takes over halfway; FailoverState stays until the old writer rejoined as a secondary, so
+      // "the target writes" alone returns early.
+      if (now >= (failover.startedAt + failover.due) / 2) global.writer = failover.to;
       if (failover.due <= now) {
         global.writer = failover.to;
         global.failover = undefined;
@@ -892,5 +908,24 @@ export class FakeAws {
     const copy: FakeSnapshot = { id, kind, sourceId: source.sourceId, region, type: 'manual', status: 'creating', createdAt: new Date(now), due: now + FakeAws.COPY_MS, tags: input.CopyTags ? { ...source.tags, ...this.requestTags(input.Tags) } : this.requestTags(input.Tags), kmsKeyId: input.KmsKeyId, sourceSnapshot: sourceArn };
     this.snapshots.set(key, copy);
     return kind === 'instance' ? { DBSnapshot: this.toSnapshot(copy) } : { DBClusterSnapshot: this.toSnapshot(copy) };
+  }
+
+  private restoreFromSnapshot(kind: Kind, input: any, region: string) {
+    const target = kind === 'instance' ? input.DBInstanceIdentifier : input.DBClusterIdentifier;
+    const snapshotId = kind === 'instance' ? input.DBSnapshotIdentifier : input.SnapshotIdentifier;
+    const resources = kind === 'instance' ? this.instances : this.clusters;
+    if (resources.has(target)) throw rdsError(kind === 'instance' ? 'DBInstanceAlreadyExists' : 'DBClusterAlreadyExistsFault', `${target} already exists`);
+    const snapshot = this.snapshots.get(`${region}/${snapshotId}`);
+    if (!snapshot || snapshot.kind !== kind) throw rdsError(kind === 'instance' ? 'DBSnapshotNotFound' : 'DBClusterSnapshotNotFoundFault', `snapshot ${snapshotId} not found`, 404);
+    if (snapshot.status !== 'available') throw rdsError(kind === 'instance' ? 'InvalidDBSnapshotState' : 'InvalidDBClusterSnapshotStateFault', `${snapshotId} is ${snapshot.status}`);
+    const source = (kind === 'instance' ? this.instances : this.clusters).get(snapshot.sourceId);
+    const resource = this.resource(kind, target, 'creating', source?.engine ?? input.Engine ?? 'postgres', this.requestTags(input.Tags), { input, managedSecret: false });
+    resource.transition = {
+      due: this.clock.now().getTime() + (kind === 'instance' ? this.timings.instanceRestoreMs : this.timings.clusterRestoreMs),
+      to: this.restoreOutcomes.get(target) ?? 'available',
+      events: [{ category: 'restoration', message: `Restored from snapshot ${snapshotId}` }],
+    };
+    resources.set(target, resource);
+    return kind === 'instance' ? { DBInstance: this.toInstance(resource) } : { DBCluster: this.toCluster(resource) };
   }
 }

@@ -778,3 +778,40 @@ export function replicaFailbackProcedure(plan: BackupPlan, store: DatabaseStoreP
 export function isTfAddress(value: unknown): value is TfAddress {
   return typeof value === 'object' && value !== null && 'type' in value && 'attribute' in value;
 }
+
+/**
+ * Restore from a snapshot (a checkpoint, an automated or AWS Backup snapshot, a copy in the DR region) into a NEW
+ * instance or cluster: the point-in-time procedure with the restore call swapped for the snapshot restore, so the
+ * settings from the plan, the secret, the waits and the checks stay the same.
+ */
+export function snapshotRestoreProcedure(plan: BackupPlan, store: DatabaseStorePlan, options: DatabaseProcedureOptions & { snapshotId: string }, region: 'primary' | 'dr' = 'primary'): Procedure {
+  const base =
+    store.family === 'aurora' ? clusterRestoreProcedure(plan, store, options) : region === 'dr' ? instanceDrRestoreProcedure(plan, store, options) : instanceRestoreProcedure(plan, store, options);
+  const steps = base.steps
+    .filter((step) => step.id !== 'find-backups')
+    .map((step): Step => {
+      if (step.kind !== 'call' || step.id !== 'restore') return step;
+      const input = { ...step.input };
+      for (const member of ['SourceDBInstanceIdentifier', 'SourceDBInstanceAutomatedBackupsArn', 'SourceDBClusterIdentifier', 'RestoreTime', 'RestoreToTime', 'UseLatestRestorableTime', 'RestoreType']) delete input[member];
+      const cluster = store.family === 'aurora';
+      const target = cluster ? (input.DBClusterIdentifier as string) : (input.TargetDBInstanceIdentifier as string);
+      delete input.TargetDBInstanceIdentifier;
+      return {
+        ...step,
+        title: `Restore the snapshot ${options.snapshotId} into the new ${cluster ? 'cluster' : 'instance'} ${target}`,
+        operation: cluster ? 'RestoreDBClusterFromSnapshot' : 'RestoreDBInstanceFromDBSnapshot',
+        input: cluster
+          ? { SnapshotIdentifier: options.snapshotId, Engine: store.engine, ...input }
+          : { DBSnapshotIdentifier: options.snapshotId, DBInstanceIdentifier: target, ...input },
+        note: 'A snapshot restore keeps the KMS key of the snapshot (a copy in the DR region: the DR-region key).',
+      };
+    });
+  return {
+    ...base,
+    title: 'Restore a snapshot into a new instance or cluster',
+    summary: `Creates a new ${store.family === 'aurora' ? 'cluster' : 'instance'} from the snapshot ${options.snapshotId}; data after the snapshot was taken is not in it. Nothing existing is changed.`,
+    command: `lifeboat restore ${store.id} --to ${options.snapshotId}${region === 'dr' ? ' --region dr' : ''}`,
+    variables: [],
+    steps,
+  };
+}
