@@ -166,6 +166,25 @@ describe('lifeboat status', () => {
     expect(json.stores[0].scopes.find((scope: { scope: string }) => scope.scope === 'region')).toMatchObject({ objective: { rpoSeconds: 300 }, rpoNowSeconds: 180, status: 'ok' });
   });
 
+  it('a cross-region read replica: its ReplicaLag measures the region scope; a promoted replica is drift', async () => {
+    const orders = plan.stores.find((store) => store.id === 'orders') as Extract<BackupPlan['stores'][number], { kind: 'database' }>;
+    orders.crossRegionBackupReplication = null;
+    orders.readReplicas = [{ index: 0, identifier: 'shop-orders-dr', region: 'eu-central-1', regionRole: 'dr', instanceClass: 'db.r6g.large', reason: 'region RPO' }];
+    fs.writeFileSync(planFile, JSON.stringify(plan));
+    fake.addReadReplica('shop-orders-dr', 'shop-orders');
+    fake.setRecentMetric('ReplicaLag', 'shop-orders-dr', 4);
+    const healthy = await status('--store', 'orders');
+    expect(healthy.code).toBe(0);
+    expect(healthy.stdout).toContain('replica lag of shop-orders-dr [eu-central-1]: 4s');
+    const { runFailover } = await import('../../src/cli/failover');
+    const quiet: CommandOutput = { out: () => undefined, err: () => undefined };
+    expect(await runFailover(['orders', '--plan', planFile, '--execute', '--yes'], quiet, { sleep: fake.clock.sleep, now: () => fake.clock.now(), isTTY: false })).toBe(0);
+    const promoted = await status('--store', 'orders');
+    expect(promoted.code).toBe(1);
+    expect(promoted.stdout).toContain('replica shop-orders-dr: read replica is standalone (promoted?), the plan says of shop-orders');
+    expect(promoted.stdout).toContain('region: nothing measures the 5m RPO now');
+  });
+
   it('an unknown store is an error (exit 2)', async () => {
     const result = await status('--store', 'nope');
     expect(result.code).toBe(2);
