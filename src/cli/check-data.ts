@@ -9,8 +9,8 @@ import { parseDuration } from '../spec/duration';
 import { loadRequirements } from '../spec/requirements';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { processOutput, type CommandOutput } from './output';
+import { VERIFY_DATA_SUMMARY } from './summaries';
 
-export const VERIFY_DATA_SUMMARY = 'Run data checks (tables, row counts, freshness, SQL assertions) against a database, read-only';
 
 /** Environment variable read when --url is not given, so the password stays out of the process list. */
 export const DATABASE_URL_ENV = 'LIFEBOAT_DATABASE_URL';

@@ -14,8 +14,8 @@ import {
 } from '../policy';
 import { EXIT_FINDINGS, EXIT_INVALID as EXIT_INVALID_INPUT, EXIT_OK } from './exit-codes';
 import { processOutput, type CommandOutput } from './output';
+import { CHECK_SUMMARY } from './summaries';
 
-export const CHECK_SUMMARY = 'Check synthesized Terraform JSON (cdk.tf.json or cdktf.out) against the policy packs';
 
 export const CHECK_USAGE = `Usage: lifeboat check <cdk.tf.json | cdktf.out directory>... [options]
 

@@ -14,8 +14,8 @@ import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
 import { processOutput, type CommandOutput } from './output';
 import { callerName, defaultClients, type OpsEnvironment } from './restore';
+import { CHECKPOINT_SUMMARY } from './summaries';
 
-export const CHECKPOINT_SUMMARY = 'Take a tagged manual snapshot of a database (optionally copied to the DR region) before a risky change';
 
 export const CHECKPOINT_USAGE = `Usage: lifeboat checkpoint <store> [--label <label>] [--copy-to-dr] [--wait] [options]
 

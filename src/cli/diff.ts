@@ -4,6 +4,7 @@ import { diffDatabases, type DiffProgress } from '../fingerprint/diff';
 import { formatDiffReport } from '../fingerprint/format';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { processOutput, type CommandOutput } from './output';
+import { DIFF_SUMMARY } from './summaries';
 
 /** Where `lifeboat diff` writes. */
 export interface DiffOutput extends CommandOutput {
@@ -11,7 +12,6 @@ export interface DiffOutput extends CommandOutput {
   progress?: boolean;
 }
 
-export const DIFF_SUMMARY = 'Compare the tables of two databases (e.g. a restore and its source) without moving the rows';
 
 export const DIFF_USAGE = `Usage: lifeboat diff --source <url> --target <url> [options]
 

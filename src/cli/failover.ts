@@ -20,8 +20,8 @@ import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
 import { processOutput, type CommandOutput } from './output';
 import { callerName, defaultClients, type OpsEnvironment } from './restore';
+import { FAILOVER_SUMMARY } from './summaries';
 
-export const FAILOVER_SUMMARY = "Fail a database over to its DR standby (replica promotion, global switchover or failover), refused when the lag exceeds the RPO";
 
 export const FAILOVER_USAGE = `Usage: lifeboat failover <store> [--planned|--unplanned] [--max-data-loss <duration>] [options]
 

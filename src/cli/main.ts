@@ -2,20 +2,24 @@
  * The `lifeboat` command: a small dispatcher over a table of subcommands. A new subcommand is one line in
  * COMMANDS: a summary for the help screen and `run(argv) -> exit code` (see exit-codes.ts).
  */
-import { CHECK_SUMMARY, runCheck } from './check';
-import { CHECKPOINT_SUMMARY, runCheckpoint } from './checkpoint';
-import { VERIFY_DATA_SUMMARY, runVerifyData } from './check-data';
-import { DIFF_SUMMARY, runDiff } from './diff';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes';
-import { FAILOVER_SUMMARY, runFailover } from './failover';
 import { processOutput, type CommandOutput } from './output';
-import { PLAN_SUMMARY, runPlan } from './plan';
-import { REPORT_SUMMARY, runReport } from './report';
-import { RESTORE_SUMMARY, runRestore } from './restore';
-import { RUNBOOK_SUMMARY, runRunbook } from './runbook';
-import { SCHEMA_SUMMARY, runSchema } from './schema';
-import { STATUS_SUMMARY, runStatus } from './status';
-import { VALIDATE_SUMMARY, runValidate } from './validate';
+import {
+  CHECK_SUMMARY,
+  CHECKPOINT_SUMMARY,
+  DIFF_SUMMARY,
+  FAILOVER_SUMMARY,
+  PLAN_SUMMARY,
+  REPORT_SUMMARY,
+  RESTORE_SUMMARY,
+  RUNBOOK_SUMMARY,
+  SCHEMA_SUMMARY,
+  STATUS_SUMMARY,
+  VALIDATE_SUMMARY,
+  VERIFY_DATA_SUMMARY,
+} from './summaries';
+
+type Run = (argv: string[], output?: CommandOutput) => Promise<number>;
 
 export interface Command {
   /** One line for `lifeboat --help`. */
@@ -24,19 +28,27 @@ export interface Command {
   run(argv: string[], output?: CommandOutput): Promise<number>;
 }
 
+/**
+ * A command whose module is loaded only when it runs: `lifeboat diff` never loads the AWS SDK clients of `restore`,
+ * nor `lifeboat --help` the zod schemas of `validate`.
+ */
+function lazy(summary: string, load: () => Promise<Run>): Command {
+  return { summary, run: async (argv, output) => (await load())(argv, output) };
+}
+
 export const COMMANDS: Record<string, Command> = {
-  validate: { summary: VALIDATE_SUMMARY, run: runValidate },
-  plan: { summary: PLAN_SUMMARY, run: runPlan },
-  schema: { summary: SCHEMA_SUMMARY, run: runSchema },
-  check: { summary: CHECK_SUMMARY, run: runCheck },
-  runbook: { summary: RUNBOOK_SUMMARY, run: runRunbook },
-  diff: { summary: DIFF_SUMMARY, run: runDiff },
-  'verify-data': { summary: VERIFY_DATA_SUMMARY, run: runVerifyData },
-  report: { summary: REPORT_SUMMARY, run: runReport },
-  restore: { summary: RESTORE_SUMMARY, run: (argv, output) => runRestore(argv, output) },
-  failover: { summary: FAILOVER_SUMMARY, run: (argv, output) => runFailover(argv, output) },
-  status: { summary: STATUS_SUMMARY, run: (argv, output) => runStatus(argv, output) },
-  checkpoint: { summary: CHECKPOINT_SUMMARY, run: (argv, output) => runCheckpoint(argv, output) },
+  validate: lazy(VALIDATE_SUMMARY, async () => (await import('./validate')).runValidate),
+  plan: lazy(PLAN_SUMMARY, async () => (await import('./plan')).runPlan),
+  schema: lazy(SCHEMA_SUMMARY, async () => (await import('./schema')).runSchema),
+  check: lazy(CHECK_SUMMARY, async () => (await import('./check')).runCheck),
+  runbook: lazy(RUNBOOK_SUMMARY, async () => (await import('./runbook')).runRunbook),
+  diff: lazy(DIFF_SUMMARY, async () => (await import('./diff')).runDiff),
+  'verify-data': lazy(VERIFY_DATA_SUMMARY, async () => (await import('./check-data')).runVerifyData),
+  report: lazy(REPORT_SUMMARY, async () => (await import('./report')).runReport),
+  restore: lazy(RESTORE_SUMMARY, async () => (await import('./restore')).runRestore),
+  failover: lazy(FAILOVER_SUMMARY, async () => (await import('./failover')).runFailover),
+  status: lazy(STATUS_SUMMARY, async () => (await import('./status')).runStatus),
+  checkpoint: lazy(CHECKPOINT_SUMMARY, async () => (await import('./checkpoint')).runCheckpoint),
 };
 
 export function mainUsage(): string {

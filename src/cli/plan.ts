@@ -6,8 +6,8 @@ import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadOrReport } from './load';
 import { processOutput, writeFileAtomically, type CommandOutput } from './output';
 import { renderPlanTable } from './table';
+import { PLAN_SUMMARY } from './summaries';
 
-export const PLAN_SUMMARY = 'Choose mechanisms for the objectives and report what AWS cannot deliver';
 
 export const PLAN_USAGE = `Usage: lifeboat plan <backup_requirements.json> [options]
 

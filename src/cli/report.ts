@@ -20,8 +20,8 @@ import { parseRequirements } from '../spec/requirements';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { processOutput, type CommandOutput } from './output';
+import { REPORT_SUMMARY } from './summaries';
 
-export const REPORT_SUMMARY = 'Report the evidence of tested restores per store: objectives, runs, restore time and data lag, failures, gaps, verdict';
 
 export const REPORT_USAGE = `Usage: lifeboat report <backup_plan.json | backup_requirements.json> [options]
 

@@ -39,8 +39,8 @@ import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
 import { processOutput, type CommandOutput } from './output';
+import { RESTORE_SUMMARY } from './summaries';
 
-export const RESTORE_SUMMARY = 'Restore a database to a point in time into a NEW instance or cluster (dry-run unless --execute), then verify it';
 
 export const RESTORE_USAGE = `Usage: lifeboat restore <store> --to <time|latest|snapshot-id> [--region primary|dr] [--target-id <id>] [options]
 

@@ -7,8 +7,8 @@ import { writeRunbooks } from '../runbook/write';
 import { loadStackAddresses, type StackAddresses } from '../ops/terraform';
 import { EXIT_INVALID as EXIT_INVALID_INPUT, EXIT_OK } from './exit-codes';
 import { processOutput, type CommandOutput } from './output';
+import { RUNBOOK_SUMMARY } from './summaries';
 
-export const RUNBOOK_SUMMARY = 'Write one Markdown runbook per store (assess, restore, verify, switch, fail over, fail back) from a plan';
 
 export const RUNBOOK_USAGE = `Usage: lifeboat runbook <backup_plan.json> [-o <dir>] [--restore-time <UTC time>] [--terraform <cdk.tf.json>]
 

@@ -2,8 +2,8 @@ import { requirementsJsonSchema } from '../spec/json-schema';
 import { parseCommandArgs } from './args';
 import { EXIT_OK } from './exit-codes';
 import { processOutput, type CommandOutput } from './output';
+import { SCHEMA_SUMMARY } from './summaries';
 
-export const SCHEMA_SUMMARY = 'Print the JSON Schema of backup_requirements.json';
 
 export const SCHEMA_USAGE = `Usage: lifeboat schema [options]
 

@@ -13,8 +13,8 @@ import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
 import { processOutput, type CommandOutput } from './output';
+import { STATUS_SUMMARY } from './summaries';
 
-export const STATUS_SUMMARY = 'Are the objectives holding now? Measured lag, backups, verification, alarms and drift from the plan, per store';
 
 export const STATUS_USAGE = `Usage: lifeboat status [--store <id>] [options]
 

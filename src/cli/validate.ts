@@ -2,8 +2,8 @@ import { parseCommandArgs } from './args';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadOrReport } from './load';
 import { processOutput, type CommandOutput } from './output';
+import { VALIDATE_SUMMARY } from './summaries';
 
-export const VALIDATE_SUMMARY = 'Validate a backup_requirements.json and list every problem';
 
 export const VALIDATE_USAGE = `Usage: lifeboat validate <backup_requirements.json> [options]
 
