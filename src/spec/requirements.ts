@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import type { z } from 'zod';
-import { DURATION_UNITS, parseDuration } from './duration';
+import { parseDuration } from './duration';
 import { RequirementsError, joinPath, type RequirementsIssue } from './errors';
-import { crossFieldIssues } from './rules';
+import { DEFAULT_MAX_LIFETIME_SECONDS, crossFieldIssues } from './rules';
 import { tryParseSchedule } from './schedule';
 import { requirementsSchema, type CheckInput, type DatabaseInput, type BucketInput, type RequirementsInput } from './schema';
 import type {
@@ -15,8 +15,7 @@ import type {
   VerificationRequirement,
 } from './types';
 
-/** Default lifetime of a verification instance before the sweep reports it failed and deletes it. */
-export const DEFAULT_MAX_LIFETIME_SECONDS = 6 * DURATION_UNITS.h;
+export { DEFAULT_MAX_LIFETIME_SECONDS };
 
 function zodIssueToIssues(issue: z.core.$ZodIssue): RequirementsIssue[] {
   const path = joinPath(issue.path);

@@ -4,7 +4,7 @@
  * every problem in one pass.
  */
 import { NAME_RULES, RDS_LIMITS, REGION_CODE } from '../aws/limits';
-import { DURATION_UNITS, tryParseDuration } from './duration';
+import { DURATION_UNITS, formatDuration, tryParseDuration } from './duration';
 import type { RequirementsIssue } from './errors';
 import { tryParseSchedule } from './schedule';
 import { AURORA_ENGINES, S3_SUPPORTED_TRANSITIONS, TRANSITION_STORAGE_CLASSES, type Engine, type TransitionStorageClass } from './types';
@@ -17,6 +17,8 @@ export const VAULT_LOCK_MIN_CHANGEABLE_SECONDS = 3 * DAY;
 export const BACKTRACK_MAX_SECONDS = RDS_LIMITS.backtrackMaxSeconds;
 export const MIN_MAX_LIFETIME_SECONDS = DURATION_UNITS.h;
 export const MAX_MAX_LIFETIME_SECONDS = DAY;
+/** Default lifetime of a verification instance before the sweep reports it failed and deletes it. */
+export const DEFAULT_MAX_LIFETIME_SECONDS = 6 * DURATION_UNITS.h;
 export const S3_IA_MIN_TRANSITION_SECONDS = 30 * DAY;
 /**
  * Longest `<name>-<id>` for databases and buckets, a first bound checked at validate time: the longest RDS
@@ -269,6 +271,8 @@ function checkVerification(issues: Issues, v: Raw, path: string): void {
   const lifetime = dur(v.maxLifetime);
   if (lifetime !== undefined && (lifetime < MIN_MAX_LIFETIME_SECONDS || lifetime > MAX_MAX_LIFETIME_SECONDS)) {
     issues.add(`${path}.maxLifetime`, 'must be between 1h and 24h');
+  } else {
+    checkLifetimeFitsSchedule(issues, v, path, lifetime);
   }
   const names = new Set<string>();
   arr(v.checks).forEach((raw, k) => {
@@ -285,6 +289,24 @@ function checkVerification(issues: Issues, v: Raw, path: string): void {
       names.add(check.name);
     }
   });
+}
+
+/**
+ * A run must end (or be swept) before the next one starts: at most one verification runs per database, so a lifetime
+ * as long as the schedule interval would make every other run find the previous one still there.
+ */
+function checkLifetimeFitsSchedule(issues: Issues, v: Raw, path: string, lifetime: number | undefined): void {
+  const schedule = v.schedule === undefined ? undefined : tryParseSchedule(v.schedule);
+  if (!schedule || 'error' in schedule) return;
+  const effective = lifetime ?? DEFAULT_MAX_LIFETIME_SECONDS;
+  if (effective < schedule.intervalSeconds) return;
+  const field = lifetime === undefined ? `${path}.schedule` : `${path}.maxLifetime`;
+  const what = lifetime === undefined ? 'the default maxLifetime' : 'maxLifetime';
+  const every = formatDuration(schedule.intervalSeconds);
+  issues.add(
+    field,
+    `runs at least every ${every}, but ${what} (${formatDuration(effective)}) is not shorter, so a run could still be going when the next one starts; schedule less often or set verification.maxLifetime below ${every} (at least 1h)`,
+  );
 }
 
 function checkBucket(issues: Issues, bucket: Raw, path: string, name: string, defaultRegionRpo: unknown): void {
