@@ -1,30 +1,31 @@
 /**
  * Validation of BackupVault props against AWS Backup's and IAM's limits, every problem at once, each naming the prop.
  */
+import { BACKUP_LIMITS, IAM_LIMITS } from '../../src/aws/limits';
 import type { BackupVaultProps, VaultLockProps } from '../backup-vault';
 
 /** AWS Backup vault lock limits (AWS Backup Developer Guide, vault-lock). */
 export const VAULT_LOCK_LIMITS = {
   /** Smallest `min_retention_days` AWS Backup accepts. */
-  minRetentionDays: 1,
+  minRetentionDays: BACKUP_LIMITS.lockMinRetentionDays,
   /** Largest `max_retention_days` AWS Backup accepts (100 years). */
-  maxRetentionDays: 36_500,
+  maxRetentionDays: BACKUP_LIMITS.lockMaxRetentionDays,
   /** Shortest grace period before a compliance-mode lock becomes immutable (72 hours). */
-  minChangeableForDays: 3,
+  minChangeableForDays: BACKUP_LIMITS.lockMinChangeableForDays,
 } as const;
 
 /** Days a recovery point must stay in cold storage before it may be deleted (AWS Backup Lifecycle API). */
-export const COLD_STORAGE_MINIMUM_DAYS = 90;
+export const COLD_STORAGE_MINIMUM_DAYS: number = BACKUP_LIMITS.coldStorageMinimumDays;
 
 /** Vault names: 2-50 letters, digits, '-' or '_'. */
 export const VAULT_NAME_PATTERN = /^[a-zA-Z0-9_-]{2,50}$/;
 /** Rule names: 1-50 letters, digits, '-', '_' or '.'. */
 export const RULE_NAME_PATTERN = /^[a-zA-Z0-9._-]{1,50}$/;
 /** IAM role names are at most 64 characters. */
-export const IAM_ROLE_NAME_MAX = 64;
+export const IAM_ROLE_NAME_MAX: number = IAM_LIMITS.roleNameMax;
 /** AWS Backup's default start and completion windows, minutes. */
-export const DEFAULT_START_WINDOW_MINUTES = 60;
-export const DEFAULT_COMPLETION_WINDOW_MINUTES = 1440;
+export const DEFAULT_START_WINDOW_MINUTES: number = BACKUP_LIMITS.defaultStartWindowMinutes;
+export const DEFAULT_COMPLETION_WINDOW_MINUTES: number = BACKUP_LIMITS.defaultCompletionWindowMinutes;
 
 function isWholeNumber(value: number | undefined): value is number {
   return value !== undefined && Number.isInteger(value);
@@ -76,12 +77,13 @@ export function backupVaultProblems(props: BackupVaultProps): string[] {
     problems.push(...coldStorageProblems(`${at}.coldStorageAfterDays`, rule.coldStorageAfterDays, `${at}.deleteAfterDays`, rule.deleteAfterDays));
     const startWindow = rule.startWindowMinutes ?? DEFAULT_START_WINDOW_MINUTES;
     const completionWindow = rule.completionWindowMinutes ?? DEFAULT_COMPLETION_WINDOW_MINUTES;
-    if (!isWholeNumber(startWindow) || startWindow < 60) {
-      problems.push(`${at}.startWindowMinutes: must be at least 60 minutes (AWS Backup limit), got ${startWindow}`);
+    if (!isWholeNumber(startWindow) || startWindow < BACKUP_LIMITS.minStartWindowMinutes) {
+      problems.push(`${at}.startWindowMinutes: must be at least ${BACKUP_LIMITS.minStartWindowMinutes} minutes (AWS Backup limit), got ${startWindow}`);
     }
-    if (!isWholeNumber(completionWindow) || completionWindow < startWindow + 60) {
+    const minCompletion = startWindow + BACKUP_LIMITS.minCompletionAfterStartMinutes;
+    if (!isWholeNumber(completionWindow) || completionWindow < minCompletion) {
       problems.push(
-        `${at}.completionWindowMinutes: must be at least startWindowMinutes + 60 = ${startWindow + 60} minutes (AWS Backup limit), got ${completionWindow}`,
+        `${at}.completionWindowMinutes: must be at least startWindowMinutes + ${BACKUP_LIMITS.minCompletionAfterStartMinutes} = ${minCompletion} minutes (AWS Backup limit), got ${completionWindow}`,
       );
     }
     if (rule.copyToCopyVault === true && !props.copyTo) {

@@ -159,6 +159,8 @@ export type NameKind = keyof typeof NAME_RULES;
 
 /** Bucket names may not end with these suffixes (reserved for access points and directory buckets). */
 export const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '--x-s3'] as const;
+/** Bucket names may not start with these prefixes (S3 User Guide, bucket naming rules). */
+export const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
 
 /** Why `name` breaks the rule of `kind`, or null when it is valid. */
 export function nameProblem(kind: NameKind, name: string): string | null {
@@ -213,6 +215,9 @@ export const BACKUP_LIMITS = {
   lockMinChangeableForDays: 3,
   /** Days a recovery point must stay in cold storage before it may be deleted. */
   coldStorageMinimumDays: 90,
+  /** AWS Backup's default start and completion windows when a rule sets none, minutes (CreateBackupPlan). */
+  defaultStartWindowMinutes: 60,
+  defaultCompletionWindowMinutes: 1_440,
 } as const;
 
 /** S3 settings. */
@@ -223,6 +228,11 @@ export const S3_LIMITS = {
   maxTransitions: 6,
   /** Days objects stay in STANDARD_IA / ONEZONE_IA before they may move on. */
   infrequentAccessMinDays: 30,
+  /** Longest Object Lock retention S3 accepts (100 years), in days and in years (PutObjectLockConfiguration). */
+  objectLockMaxDays: 36_500,
+  objectLockMaxYears: 100,
+  /** Replication Time Control's only supported time and event threshold, minutes (S3 User Guide, RTC). */
+  rtcMinutes: 15,
 } as const;
 
 /** Lambda settings. */
@@ -235,4 +245,6 @@ export const LAMBDA_LIMITS = {
 export const IAM_LIMITS = {
   /** Bytes of all inline policies of one role. */
   inlinePolicyBytes: 10_240,
+  /** Characters in a role name (CreateRole). */
+  roleNameMax: NAME_RULES.iamRole.max,
 } as const;
