@@ -7,6 +7,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import { stackAccount } from './account';
+import { backupRoleName } from '../src/aws/names';
 import { backupVaultAlarms } from '../src/plan/alarms';
 import { AlarmTopics, ObjectiveAlarm, renderAlarms, StoreAlarm } from './alarm';
 import { backupVaultProblems, DEFAULT_COMPLETION_WINDOW_MINUTES, DEFAULT_START_WINDOW_MINUTES, VAULT_LOCK_LIMITS } from './private/backup-vault-validation';
@@ -154,7 +155,7 @@ export class BackupVault extends Construct {
     });
 
     this.role = new IamRole(this, 'role', {
-      name: `${props.vaultName}-backup`,
+      name: backupRoleName(props.vaultName),
       description: `AWS Backup service role for vault ${props.vaultName}`,
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',

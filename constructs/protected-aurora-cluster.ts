@@ -7,7 +7,7 @@ import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster';
 import { Construct } from 'constructs';
 import { DEFAULT_BACKUP_WINDOW, DEFAULT_MAINTENANCE_WINDOW } from '../src/aws/windows';
 import { alarmNamePrefix, auroraClusterAlarms } from '../src/plan/alarms';
-import { DatabaseNames, databaseNames } from '../src/plan/naming';
+import { DatabaseNames, databaseNames } from '../src/aws/names';
 import { ObjectiveAlarm, renderAlarms } from './alarm';
 import { BackupVault, longTermBackupVaultProps } from './backup-vault';
 import { databaseAlarmShares } from './database-alarms';
@@ -143,7 +143,7 @@ export class ProtectedAuroraCluster extends Construct {
         masterUsername: props.masterUsername ?? 'dbadmin',
         masterUserSecretKmsKeyId: props.encryptionKey.keyArn,
         databaseName: props.databaseName,
-        dbClusterParameterGroupName: props.clusterParameterGroupName ?? globalRpoParameters('global-rpo-parameters', props.region, `${this.names.primary}-global-rpo`),
+        dbClusterParameterGroupName: props.clusterParameterGroupName ?? globalRpoParameters('global-rpo-parameters', props.region, this.names.globalRpoParameterGroup),
         backtrackWindow: props.backtrackWindowSeconds,
         tags,
         lifecycle: {
@@ -209,7 +209,7 @@ export class ProtectedAuroraCluster extends Construct {
         engineVersion: this.globalCluster.engineVersion,
         globalClusterIdentifier: this.globalCluster.id,
         // The same RPO applies after a failover makes this cluster the primary.
-        dbClusterParameterGroupName: globalRpoParameters('dr-global-rpo-parameters', dr.region, `${this.names.dr}-global-rpo`),
+        dbClusterParameterGroupName: globalRpoParameters('dr-global-rpo-parameters', dr.region, this.names.drGlobalRpoParameterGroup),
         dbSubnetGroupName: drSubnetGroup.name,
         vpcSecurityGroupIds: dr.securityGroupIds,
         // A cross-region encrypted secondary can only use a key of its own region.
@@ -220,7 +220,7 @@ export class ProtectedAuroraCluster extends Construct {
         preferredMaintenanceWindow,
         deletionProtection: true,
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: `${this.names.dr}-final`,
+        finalSnapshotIdentifier: this.names.finalSnapshotOf(this.names.dr),
         deleteAutomatedBackups: false,
         copyTagsToSnapshot: true,
         // No master user or managed password: a secondary inherits them and the API rejects both.
@@ -230,7 +230,7 @@ export class ProtectedAuroraCluster extends Construct {
         dependsOn: this.instances.length > 0 ? [this.instances[0]] : undefined,
       });
       for (let n = 1; n <= (props.globalDatabase.readerCount ?? 0); n++) {
-        const identifier = `${this.names.dr}-${n}`;
+        const identifier = this.names.drReplica(n);
         this.secondaryInstances.push(
           new RdsClusterInstance(this, `secondary-reader-${n}`, {
             region: dr.region,

@@ -5,7 +5,7 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { Construct } from 'constructs';
 import { DEFAULT_BACKUP_WINDOW, DEFAULT_MAINTENANCE_WINDOW } from '../src/aws/windows';
 import { alarmNamePrefix, rdsInstanceAlarms } from '../src/plan/alarms';
-import { DatabaseNames, databaseNames } from '../src/plan/naming';
+import { DatabaseNames, databaseNames } from '../src/aws/names';
 import { ObjectiveAlarm, renderAlarms } from './alarm';
 import { BackupVault, longTermBackupVaultProps } from './backup-vault';
 import { databaseAlarmShares } from './database-alarms';
@@ -197,7 +197,7 @@ export class ProtectedDatabase extends Construct {
         // A promoted replica is a standalone database whose deletion must leave a snapshot. While it is still a
         // replica RDS refuses a final snapshot, so deleting it takes a deliberate change of this setting.
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: `${identifier}-final`,
+        finalSnapshotIdentifier: this.names.finalSnapshotOf(identifier),
         deleteAutomatedBackups: false,
         copyTagsToSnapshot: true,
         autoMinorVersionUpgrade: props.autoMinorVersionUpgrade ?? true,

@@ -62,12 +62,12 @@ export function protectedAuroraClusterProblems(props: ProtectedAuroraClusterProp
       if (props.existing) problems.push('globalDatabase.managedRpoSeconds: needs the cluster parameter group Lifeboat sets on clusters it creates, not on an existing cluster');
       if (props.clusterParameterGroupName) problems.push('globalDatabase.managedRpoSeconds: Lifeboat creates the cluster parameter group; do not also set clusterParameterGroupName');
     }
-    problems.push(...identifierProblems('globalDatabase', names.globalCluster), ...identifierProblems('globalDatabase', `${names.dr}-${Math.max(secondaryReaders, 1)}`));
+    problems.push(...identifierProblems('globalDatabase', names.globalCluster), ...identifierProblems('globalDatabase', names.drReplica(Math.max(secondaryReaders, 1))));
   }
   if (props.plannedAlarms) {
     const instances = props.existing ? [] : Array.from({ length: readers }, (_, i) => names.replica(i + 1));
     const secondaryReaders = props.globalDatabase?.readerCount ?? 0;
-    if (props.globalDatabase) instances.push(...Array.from({ length: secondaryReaders }, (_, i) => `${names.dr}-${i + 1}`));
+    if (props.globalDatabase) instances.push(...Array.from({ length: secondaryReaders }, (_, i) => names.drReplica(i + 1)));
     problems.push(...plannedAlarmProblems(props.plannedAlarms, { instances, clusters: props.globalDatabase ? [names.dr] : [] }));
   }
   return problems;

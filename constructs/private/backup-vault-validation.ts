@@ -3,6 +3,7 @@
  */
 import { BACKUP_LIMITS, IAM_LIMITS } from '../../src/aws/limits';
 import type { BackupVaultProps, VaultLockProps } from '../backup-vault';
+import { backupRoleName } from '../../src/aws/names';
 
 /** AWS Backup vault lock limits (AWS Backup Developer Guide, vault-lock). */
 export const VAULT_LOCK_LIMITS = {
@@ -37,8 +38,8 @@ export function backupVaultProblems(props: BackupVaultProps): string[] {
   if (!VAULT_NAME_PATTERN.test(props.vaultName)) {
     problems.push(`vaultName: must be 2-50 letters, digits, '-' or '_' (AWS Backup limit), got '${props.vaultName}'`);
   }
-  if (`${props.vaultName}-backup`.length > IAM_ROLE_NAME_MAX) {
-    problems.push(`vaultName: the backup role name '${props.vaultName}-backup' exceeds ${IAM_ROLE_NAME_MAX} characters (IAM limit)`);
+  if (backupRoleName(props.vaultName).length > IAM_ROLE_NAME_MAX) {
+    problems.push(`vaultName: the backup role name '${backupRoleName(props.vaultName)}' exceeds ${IAM_ROLE_NAME_MAX} characters (IAM limit)`);
   }
   if (props.encryptionKey.region !== props.region) {
     problems.push(`encryptionKey: must be in region ${props.region} (the vault's region), got a key in ${props.encryptionKey.region}`);

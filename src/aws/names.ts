@@ -67,9 +67,14 @@ export function databaseNames(stackName: string, storeId: string): DatabaseNames
     drGlobalRpoParameterGroup: `${base}-dr-global-rpo`,
     backupVault: base,
     backupPlan: base,
-    backupRole: `${base}-backup`,
+    backupRole: backupRoleName(base),
     backupSelection: 'protected-resources',
   };
+}
+
+/** The AWS Backup service role of a vault (IAM names are global; the vault name already carries the stack and store). */
+export function backupRoleName(vaultName: string): string {
+  return `${vaultName}-backup`;
 }
 
 /** Physical names of one bucket store's resources. */
