@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { stackAccount } from './account';
 import { AlarmTopics } from './alarm';
 import { EncryptionKey } from './encryption-key';
+import { stackNames } from '../src/aws/names';
 
 export interface AlertTopicsProps {
   /** Regions that get a topic (alarms can only notify a topic of their own region). */
@@ -68,14 +69,14 @@ export class AlertTopics extends Construct {
       };
       const key = new EncryptionKey(this, `key-${region}`, {
         region,
-        alias: `${props.namePrefix}-alerts-${region}`,
+        alias: stackNames.alertKeyAlias(props.namePrefix, region),
         description: `Lifeboat alert topic ${props.namePrefix} in ${region}`,
         serviceGrants: [{ servicePrincipal: 'cloudwatch.amazonaws.com', condition: alarmSource }],
         tags: props.tags,
       });
       const topic = new SnsTopic(this, `topic-${region}`, {
         region,
-        name: `${props.namePrefix}-alerts-${region}`,
+        name: stackNames.alertTopic(props.namePrefix, region),
         kmsMasterKeyId: key.keyArn,
         tags: props.tags,
       });

@@ -8,6 +8,7 @@ import { stackAccount } from './account';
 import { alarmNamePrefix, DEFAULT_PROBE_BREACHING_RUNS, DEFAULT_PROBE_INTERVAL_MINUTES, probeAlarms } from '../src/plan/alarms';
 import { AlarmTopics, ObjectiveAlarm, renderStoreAlarms, StoreAlarm } from './alarm';
 import { BundledFunction, IamStatement } from './lambda-bundle';
+import { probeNames } from '../src/aws/names';
 
 /** An alarm of one store, as the plan describes it (`AlarmPlan` fits): `ObjectiveAlarm` props and a stable id. */
 export type StoreAlarmSpec = StoreAlarm;
@@ -152,9 +153,10 @@ export class BackupAgeProbe extends Construct {
     }
     if (problems.length > 0) throw new Error(`BackupAgeProbe ${props.namePrefix}:\n  ${[...new Set(problems)].join('\n  ')}`);
 
+    const names = probeNames(props.namePrefix, props.region);
     this.function = new BundledFunction(this, 'probe', {
       region: props.region,
-      functionName: `${props.namePrefix}-backup-age-probe`,
+      functionName: names.functionName,
       description: 'Lifeboat: publishes restorable lag and backup age of every protected database',
       handler: 'backup-age-probe',
       policyStatements: [
@@ -177,7 +179,7 @@ export class BackupAgeProbe extends Construct {
       tags: props.tags,
     });
     this.function.addTrigger('schedule', {
-      ruleName: `${props.namePrefix}-backup-age-probe`,
+      ruleName: names.ruleName,
       description: `Runs the backup-age probe every ${interval} minute(s)`,
       scheduleExpression: interval === 1 ? 'rate(1 minute)' : `rate(${interval} minutes)`,
     });

@@ -8,6 +8,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { stackAccount } from './account';
+import { functionNames } from '../src/aws/names';
 import { Bundle, HandlerName, handlerCode } from './private/handler-code';
 
 export type { Bundle, HandlerName };
@@ -111,7 +112,7 @@ export class BundledFunction extends Construct {
     if (!FUNCTION_NAME.test(props.functionName)) {
       problems.push(`functionName: must be 1-64 letters, digits, '-' or '_', got '${props.functionName}'`);
     }
-    const roleName = `${props.functionName}-${props.region}`;
+    const { roleName, logGroupName } = functionNames(props.functionName, props.region);
     if (roleName.length > IAM_ROLE_NAME_MAX) {
       problems.push(`functionName: with the region the role name '${roleName}' exceeds IAM's ${IAM_ROLE_NAME_MAX} characters; shorten it to at most ${IAM_ROLE_NAME_MAX - props.region.length - 1}`);
     }
@@ -149,7 +150,7 @@ export class BundledFunction extends Construct {
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       region: props.region,
-      name: `/aws/lambda/${props.functionName}`,
+      name: logGroupName,
       retentionInDays: retention,
       kmsKeyId: props.logKmsKeyArn,
       tags: props.tags,
@@ -171,7 +172,7 @@ export class BundledFunction extends Construct {
       }),
       tags: props.tags,
     });
-    const logGroupArn = `arn:${partition}:logs:${props.region}:${accountId}:log-group:/aws/lambda/${props.functionName}`;
+    const logGroupArn = `arn:${partition}:logs:${props.region}:${accountId}:log-group:${logGroupName}`;
     const statements: IamStatement[] = [
       {
         Sid: 'WriteOwnLogs',

@@ -2,6 +2,7 @@ import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ObjectiveAlarm } from './alarm';
+import { stackNames } from '../src/aws/names';
 
 /** One store's section of the dashboard. */
 export interface DashboardStore {
@@ -74,7 +75,7 @@ export class RecoveryDashboard extends Construct {
     if (page.length > 0 || pages.length === 0) pages.push(page);
 
     pages.forEach((widgets, index) => {
-      const name = index === 0 ? props.dashboardName : `${props.dashboardName}-${index + 1}`;
+      const name = stackNames.dashboardPage(props.dashboardName, index);
       this.dashboards.push(
         new CloudwatchDashboard(this, index === 0 ? 'dashboard' : `dashboard-${index + 1}`, {
           region: props.region,

@@ -10,6 +10,7 @@ import { S3_SUPPORTED_TRANSITIONS, type ReplicaStorageClass, type TransitionStor
 import { alarmOwner, bucketReplicationAlarms } from '../src/plan/alarms';
 import { AlarmTopics, ObjectiveAlarm, renderAlarms, StoreAlarm } from './alarm';
 import { EncryptionKey } from './encryption-key';
+import { standaloneReplicationRoleName } from '../src/aws/names';
 import { MIN_BUCKET_RPO_SECONDS, RTC_MINUTES } from './private/bucket-limits';
 import { replicationPolicy } from './private/bucket-policies';
 import { protectedBucket } from './private/protected-bucket';
@@ -136,7 +137,7 @@ export class ReplicatedBucket extends Construct {
     const transitions = props.transitions ?? [];
     const replicaTransitions = props.replicaTransitions ?? transitionsBelow(replicaStorageClass, transitions);
     const abortDays = props.abortIncompleteMultipartUploadDays ?? 7;
-    const roleName = props.replicationRoleName ?? `${props.sourceBucketName}-replication`;
+    const roleName = props.replicationRoleName ?? standaloneReplicationRoleName(props.sourceBucketName);
     const ruleId = props.replicationRuleId ?? REPLICATION_RULE_ID;
     // A store's planned alarms include the replica check's, which ReplicationCheck renders.
     const alarms =

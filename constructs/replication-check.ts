@@ -8,6 +8,7 @@ import { alarmNamePrefix, DEFAULT_REPLICA_CHECK_INTERVAL_MINUTES, missingReplica
 import { AlarmTopics, ObjectiveAlarm, renderStoreAlarms } from './alarm';
 import type { EvidenceDestination } from './verification-restore';
 import { BundledFunction, IamStatement } from './lambda-bundle';
+import { replicaCheckNames } from '../src/aws/names';
 
 /** One replicated bucket pair to check, with the keys that encrypt each side. */
 export interface ReplicationCheckBucket extends ReplicatedBucketConfig {
@@ -98,9 +99,10 @@ export class ReplicationCheck extends Construct {
     }
     if (problems.length > 0) throw new Error(`ReplicationCheck ${props.namePrefix}:\n  ${problems.join('\n  ')}`);
 
+    const names = replicaCheckNames(props.namePrefix, props.region);
     this.function = new BundledFunction(this, 'check', {
       region: props.region,
-      functionName: `${props.namePrefix}-replica-check`,
+      functionName: names.functionName,
       description: 'Lifeboat: compares recent objects of replicated buckets with their replicas',
       handler: 'verify-replication',
       policyStatements: [
@@ -125,7 +127,7 @@ export class ReplicationCheck extends Construct {
       tags: props.tags,
     });
     this.function.addTrigger('schedule', {
-      ruleName: `${props.namePrefix}-replica-check`,
+      ruleName: names.ruleName,
       description: `Runs the replica check every ${interval} minutes`,
       scheduleExpression: `rate(${interval} minutes)`,
     });

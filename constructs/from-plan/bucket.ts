@@ -46,8 +46,7 @@ export function replicatedBucketPropsFromPlan(
           ...(lock.years !== null ? { years: lock.years } : { days: lock.days ?? undefined }),
         }
       : undefined,
-    // `${name}-${id}` is at most 48 characters (spec BUCKET_BASE_MAX), so this fits IAM's 64.
-    replicationRoleName: `${plan.name}-${store.id}-s3-replication`,
+    replicationRoleName: store.names.replicationRole,
     replicationRuleId: store.replication.ruleId,
     alarms: store.alarms.map(alarmFromPlan),
     alarmTopics: options.alarmTopics,

@@ -1,6 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { EncryptionKey } from '../encryption-key';
+import { stackNames } from '../../src/aws/names';
 
 /** What a stack-wide key encrypts: `rds` databases and their backups, `s3` buckets. */
 export type StackKeyPurpose = 'rds' | 's3';
@@ -20,6 +21,12 @@ export type StackBucketKeyOptions = StackKeyOptions;
 /** Options of {@link stackDatabaseKey}. */
 export type StackDatabaseKeyOptions = StackKeyOptions;
 
+/** The alias of each purpose's key (src/aws/names.ts, which the planner records in the plan). */
+const ALIASES: Readonly<Record<StackKeyPurpose, (stackName: string, region: string) => string>> = {
+  rds: stackNames.databaseKeyAlias,
+  s3: stackNames.bucketKeyAlias,
+};
+
 const DESCRIPTIONS: Readonly<Record<StackKeyPurpose, string>> = {
   rds: 'Databases and database backups',
   s3: 'S3 buckets',
@@ -37,7 +44,7 @@ export function stackKey(scope: Construct, purpose: StackKeyPurpose, options: St
   if (existing instanceof EncryptionKey) return existing;
   return new EncryptionKey(stack, id, {
     region: options.region,
-    alias: `${options.aliasPrefix}-${purpose}-${options.region}`,
+    alias: ALIASES[purpose](options.aliasPrefix, options.region),
     description: `${DESCRIPTIONS[purpose]} of ${options.aliasPrefix} in ${options.region}`,
     tags: options.tags,
   });
