@@ -103,7 +103,7 @@ export function alarmCommands(alarms: readonly AlarmPlan[]): string[] {
       .sort()
       .map((name) => `Name=${name},Value=${alarm.dimensions[name]}`);
     blocks.push(
-      `# ${alarm.alarmName}: alarms when ${alarm.metricName} ${comparisonText(alarm)} ${alarm.threshold} (${alarm.unit})\n` +
+      `# ${alarm.alarmName}: alarms when ${alarm.metricName} ${comparisonText(alarm)} ${thresholdText(alarm)}\n` +
         awsCommand(
           'cloudwatch',
           'get-metric-statistics',
@@ -144,4 +144,15 @@ export function expectation(store: StorePlan, scopeName: FailureScope, note?: st
   const objective = `RPO ${objectiveCell(scope, 'rpo')}, RTO ${objectiveCell(scope, 'rto')}`;
   const design = scope.design ? `design RPO ~${scope.design.rpo.human}, RTO ~${scope.design.rto.human}` : 'no mechanism serves this scope';
   return `> **Expected:** objective for ${scopeName} (${objective}); ${design}${note ? `. ${note}` : ''}.`;
+}
+
+/**
+ * The threshold as the alarm applies it. An adopted database's free-storage threshold is a fraction of the storage
+ * only the looked-up instance knows, so its literal `threshold` is 0 and the fraction is what the reader needs.
+ */
+function thresholdText(alarm: AlarmPlan): string {
+  if (typeof alarm.thresholdOfAllocatedStorage === 'number') {
+    return `${Number((alarm.thresholdOfAllocatedStorage * 100).toFixed(2))}% of allocated storage`;
+  }
+  return `${alarm.threshold} (${alarm.unit})`;
 }

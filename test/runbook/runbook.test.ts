@@ -290,3 +290,29 @@ describe('runbook format', () => {
     expect(renderRunbooks(reversed)).toEqual(renderRunbooks(plan));
   });
 });
+
+describe('alarm thresholds in runbooks', () => {
+  it("prints an adopted database's free-storage threshold as its share of the allocated storage, not a literal 0", () => {
+    const plan = fixturePlan();
+    const orders = databaseStore(plan, 'orders');
+    orders.alarms.push({
+      ...orders.alarms[0],
+      id: 'free-storage',
+      alarmName: 'shop-orders-free-storage',
+      namespace: 'AWS/RDS',
+      metricName: 'FreeStorageSpace',
+      dimensions: { DBInstanceIdentifier: orders.names.primary },
+      statistic: 'Minimum',
+      comparisonOperator: 'LessThanThreshold',
+      threshold: 0,
+      thresholdOfAllocatedStorage: 0.2,
+      unit: 'Bytes',
+    });
+    const markdown = runbook(renderRunbooks(plan, { restoreTime: TIME }), 'orders');
+    expect(markdown).toContain('# shop-orders-free-storage: alarms when FreeStorageSpace');
+    expect(markdown).toMatch(/# shop-orders-free-storage: alarms when FreeStorageSpace .* 20% of allocated storage\n/);
+    expect(markdown).not.toContain('0 (Bytes)');
+    // An alarm with a literal threshold still prints the number and its unit.
+    expect(markdown).toMatch(/# shop-orders-restorable-lag: alarms when RestorableLagSeconds .* 300 \(Seconds\)\n/);
+  });
+});
