@@ -1,29 +1,24 @@
+/**
+ * VerificationRestore: a little over 300 lines because its props and store interfaces (public API, documented one
+ * line each) live here; validation, handler configuration and IAM statements are in private/verification-restore-config.ts.
+ */
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { CheckSpec, Engine } from '../src/checks/types';
-import { parseVerifyConfig, VERIFY_CONFIG_VARIABLE, VerifyConfig, VerifyStoreConfig } from '../lambda/verify-restore/config';
-import { verifyRestorePolicyStatements } from '../lambda/verify-restore/iam';
-import { VERIFY_EVIDENCE_PREFIX } from '../lambda/verify-restore/evidence';
-import { evidenceWriterStatements } from '../lambda/shared/evidence-iam';
+import { VERIFY_CONFIG_VARIABLE, VerifyConfig } from '../lambda/verify-restore/config';
+import { verificationNames } from '../src/aws/names';
 import { stackAccount } from './account';
 import { alarmNamePrefix, verificationAlarms } from '../src/plan/alarms';
 import { AlarmTopics, ObjectiveAlarm, renderStoreAlarms } from './alarm';
 import type { StoreAlarmSpec } from './backup-age-probe';
-import { BundledFunction, IamStatement } from './lambda-bundle';
+import { BundledFunction } from './lambda-bundle';
+import { storePort, verificationPolicyStatements, verificationRestoreProblems, verifyConfig } from './private/verification-restore-config';
 
-/** Default port of each engine; the security groups open exactly this port unless the store names another. */
-export const ENGINE_PORTS: Readonly<Record<Engine, number>> = {
-  postgres: 5432,
-  'aurora-postgresql': 5432,
-  mysql: 3306,
-  mariadb: 3306,
-  'aurora-mysql': 3306,
-};
+export { ENGINE_PORTS, VERIFICATION_EVIDENCE_PREFIXES } from './private/verification-restore-config';
 
 /** One protected database whose backups are restored and checked on a schedule. */
 export interface VerificationStore {
@@ -113,10 +108,6 @@ export interface VerificationRestoreProps {
 
 /** Minutes between safety-net ticks (advance runs whose RDS events were missed, sweep expired runs). */
 export const TICK_MINUTES = 5;
-/** CloudWatch alarm limits used by the staleness alarm. */
-const DAY_SECONDS = 86_400;
-const MAX_EVALUATION_SECONDS = 7 * DAY_SECONDS;
-const PLACEHOLDER_SECURITY_GROUP = 'sg-00000000000000000';
 
 export { verificationAlarmWindow } from '../src/plan/alarms';
 
@@ -170,75 +161,14 @@ export class VerificationRestore extends Construct {
     super(scope, id);
     const namespace = props.namespace ?? 'Lifeboat';
     const prefix = props.namePrefix;
-    const problems: string[] = [];
-    if (!/^[a-z][a-z0-9-]{0,30}$/.test(prefix)) {
-      problems.push(`namePrefix: must be 1-31 lowercase letters, digits or hyphens starting with a letter, got '${prefix}'`);
-    }
-    if (props.subnetIds.length < 2) problems.push(`subnetIds: an RDS subnet group needs at least 2 subnets (in 2 AZs), got ${props.subnetIds.length}`);
-    if (props.stores.length === 0) problems.push('stores: needs at least one store');
-    if (!props.alarmTopics[props.region]) problems.push(`alarmTopics: no SNS topic for region ${props.region}`);
-    if (!props.evidence) problems.push('evidence: required: the evidence bucket (EvidenceBucket) where runs are claimed and recorded');
-    const evidence: EvidenceDestination = props.evidence ?? { bucketName: 'missing', region: props.region, kmsKeyArn: 'missing' };
-    props.stores.forEach((store, index) => {
-      const path = `stores[${index}]`;
-      if (!Number.isInteger(store.scheduleIntervalSeconds) || store.scheduleIntervalSeconds < 3600) {
-        problems.push(`${path}.scheduleIntervalSeconds: must be a whole number of at least 3600 (a restore takes tens of minutes), got ${store.scheduleIntervalSeconds}`);
-      } else if (2 * store.scheduleIntervalSeconds > MAX_EVALUATION_SECONDS) {
-        problems.push(`${path}.scheduleIntervalSeconds: twice the interval must fit CloudWatch's 7-day alarm window, got ${store.scheduleIntervalSeconds} s`);
-      }
-      if (store.maxLifetimeSeconds >= store.scheduleIntervalSeconds) {
-        problems.push(`${path}.maxLifetimeSeconds: must be shorter than the schedule interval (${store.scheduleIntervalSeconds} s) so a run ends before the next starts`);
-      }
-      for (const field of ['rtoSeconds', 'rpoSeconds'] as const) {
-        const value = store[field];
-        if (value !== undefined && (!Number.isFinite(value) || value <= 0)) problems.push(`${path}.${field}: must be a positive number, got ${value}`);
-      }
-      if (`${prefix}-verify-${store.storeId}`.length > 64) {
-        problems.push(`${path}.storeId: rule name ${prefix}-verify-${store.storeId} exceeds EventBridge's 64 characters`);
-      }
-    });
-
-    const portOf = (store: VerificationStore) => store.port ?? ENGINE_PORTS[store.engine];
-    const storeConfigs = (securityGroupId: string, placeholders: boolean): VerifyStoreConfig[] =>
-      props.stores.map((store) => ({
-        storeId: store.storeId,
-        kind: store.kind,
-        engine: store.engine,
-        sourceIdentifier: store.sourceIdentifier,
-        restoreRegion: props.region,
-        ...(store.sourceAutomatedBackupsArn !== undefined
-          ? {
-              sourceAutomatedBackupsArn:
-                placeholders && Token.isUnresolved(store.sourceAutomatedBackupsArn)
-                  ? `arn:aws:rds:${props.region}:000000000000:auto-backup:ab-placeholder`
-                  : store.sourceAutomatedBackupsArn,
-            }
-          : {}),
-        instanceClass: store.instanceClass,
-        subnetGroupName: subnetGroupName(prefix),
-        securityGroupIds: [securityGroupId],
-        databaseName: store.databaseName,
-        port: portOf(store),
-        checks: store.checks,
-        maxLifetimeSeconds: store.maxLifetimeSeconds,
-        identifierPrefix: store.identifierPrefix,
-      }));
-    const evidenceConfig = (placeholders: boolean) => ({
-      bucket: placeholders && Token.isUnresolved(evidence.bucketName) ? 'placeholder-evidence-bucket' : evidence.bucketName,
-      region: evidence.region,
-    });
-    // Validate the handler configuration now, with the handler's own parser, instead of at the first 4 a.m. run.
-    try {
-      parseVerifyConfig(JSON.stringify({ namespace, evidence: evidenceConfig(true), stores: storeConfigs(PLACEHOLDER_SECURITY_GROUP, true) }));
-    } catch (error) {
-      problems.push(...(error as Error).message.split('\n').slice(1).map((line) => `handler configuration: ${line.trim()}`));
-    }
+    const names = verificationNames(prefix, props.region);
+    const problems = verificationRestoreProblems(props, namespace);
     if (problems.length > 0) throw new Error(`VerificationRestore ${prefix} (${props.region}):\n  ${problems.join('\n  ')}`);
 
     const tags = props.tags;
     this.subnetGroup = new DbSubnetGroup(this, 'subnets', {
       region: props.region,
-      name: subnetGroupName(prefix),
+      name: names.subnetGroupName,
       description: 'Lifeboat verification restores (temporary instances only)',
       subnetIds: [...props.subnetIds],
       tags,
@@ -246,19 +176,19 @@ export class VerificationRestore extends Construct {
     // No inline rules: Terraform then removes AWS's default allow-all egress, so only the rules below exist.
     this.functionSecurityGroup = new SecurityGroup(this, 'function-sg', {
       region: props.region,
-      name: `${prefix}-verify-function`,
+      name: names.functionSecurityGroupName,
       description: 'Lifeboat verification function: reaches restored instances and the AWS APIs only',
       vpcId: props.vpcId,
       tags,
     });
     this.restoredSecurityGroup = new SecurityGroup(this, 'restored-sg', {
       region: props.region,
-      name: `${prefix}-verify-restored`,
+      name: names.restoredSecurityGroupName,
       description: 'Lifeboat temporary restored instances: reachable from the verification function only',
       vpcId: props.vpcId,
       tags,
     });
-    for (const port of [...new Set(props.stores.map(portOf))].sort((a, b) => a - b)) {
+    for (const port of [...new Set(props.stores.map(storePort))].sort((a, b) => a - b)) {
       new VpcSecurityGroupIngressRule(this, `restored-from-function-${port}`, {
         region: props.region,
         securityGroupId: this.restoredSecurityGroup.id,
@@ -283,7 +213,7 @@ export class VerificationRestore extends Construct {
     if (props.createVpcEndpoints) {
       const endpointGroup = new SecurityGroup(this, 'endpoints-sg', {
         region: props.region,
-        name: `${prefix}-verify-endpoints`,
+        name: names.endpointSecurityGroupName,
         description: 'Lifeboat verification: RDS and CloudWatch interface endpoints, HTTPS from the function only',
         vpcId: props.vpcId,
         tags,
@@ -334,34 +264,12 @@ export class VerificationRestore extends Construct {
     }
 
     const account = stackAccount(this);
-    this.config = { namespace, evidence: evidenceConfig(false), stores: storeConfigs(this.restoredSecurityGroup.id, false) };
-    const kmsKeys = [...new Set(props.stores.flatMap((store) => (store.sourceKmsKeyArn ? [store.sourceKmsKeyArn] : [])))].sort();
-    const statements: IamStatement[] = [
-      ...verifyRestorePolicyStatements({ partition: account.partition, accountId: account.accountId, region: props.region, stores: this.config.stores, namespace }),
-      ...evidenceWriterStatements({
-        partition: account.partition,
-        bucket: evidence.bucketName,
-        region: evidence.region,
-        kmsKeyArn: evidence.kmsKeyArn,
-        prefixes: VERIFICATION_EVIDENCE_PREFIXES,
-      }),
-      ...(kmsKeys.length > 0
-        ? [
-            {
-              // RDS creates a grant on the source's key, with the caller's permissions, for the restored storage.
-              Sid: 'RestoreEncryptedSources',
-              Effect: 'Allow' as const,
-              Action: ['kms:CreateGrant', 'kms:DescribeKey'],
-              Resource: kmsKeys,
-              Condition: { StringEquals: { 'kms:ViaService': `rds.${props.region}.amazonaws.com` } },
-            },
-          ]
-        : []),
-    ];
+    this.config = verifyConfig(props, namespace, this.restoredSecurityGroup.id, false);
+    const statements = verificationPolicyStatements(props, this.config, account);
 
     this.function = new BundledFunction(this, 'verify', {
       region: props.region,
-      functionName: `${prefix}-verify-restore`,
+      functionName: names.functionName,
       description: 'Lifeboat: restores backups into temporary instances, checks the data, measures RTO and RPO',
       handler: 'verify-restore',
       policyStatements: statements,
@@ -378,14 +286,14 @@ export class VerificationRestore extends Construct {
 
     for (const store of props.stores) {
       this.function.addTrigger(`start-${store.storeId}`, {
-        ruleName: `${prefix}-verify-${store.storeId}`,
+        ruleName: names.scheduleRuleName(store.storeId),
         description: `Starts a verification restore of ${store.storeId}`,
         scheduleExpression: store.scheduleExpression,
         input: { action: 'start', storeId: store.storeId },
       });
     }
     this.function.addTrigger('rds-events', {
-      ruleName: `${prefix}-verify-rds-events`,
+      ruleName: names.eventsRuleName,
       description: 'Advances verification runs when their temporary RDS resources change state',
       eventPattern: {
         source: ['aws.rds'],
@@ -399,7 +307,7 @@ export class VerificationRestore extends Construct {
       },
     });
     this.function.addTrigger('tick', {
-      ruleName: `${prefix}-verify-tick`,
+      ruleName: names.tickRuleName,
       description: 'Safety net: advances runs whose events were missed and sweeps runs past their lifetime',
       scheduleExpression: `rate(${TICK_MINUTES} minutes)`,
       input: { action: 'tick' },
@@ -411,13 +319,6 @@ export class VerificationRestore extends Construct {
     }
   }
 }
-
-/**
- * The evidence prefix of the verification functions: `verify-restore/` (records `verify-restore/<store>/...`). One
- * prefix per writer kind rather than one per store keeps the role's inline policy within IAM's 10 KB for large
- * shares; the handler builds every key from its own stores' ids.
- */
-export const VERIFICATION_EVIDENCE_PREFIXES: readonly string[] = [VERIFY_EVIDENCE_PREFIX];
 
 /** Name of the verification DB subnet group (lowercase, as RDS stores it). */
 export function subnetGroupName(namePrefix: string): string {
