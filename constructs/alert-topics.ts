@@ -55,7 +55,7 @@ export class AlertTopics extends Construct {
     if (problems.length > 0) throw new Error(`AlertTopics ${this.node.path}:\n  ${problems.join('\n  ')}`);
 
     const { accountId, partition } = stackAccount(this);
-    const alarmPrefix = props.alarmNamePrefix ?? `${props.namePrefix}-`;
+    const alarmPrefix = props.alarmNamePrefix ?? stackNames.alarmPrefix(props.namePrefix);
     const topics: Record<string, string> = {};
     for (const region of regions) {
       const existing = props.existingTopicArns?.[region];

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { databaseNames } from '../../src/plan/naming';
+import { databaseNames } from '../../src/aws/names';
 import type { BackupPlan, DatabaseStorePlan } from '../../src/plan/types';
 import type { AlarmTopics } from '../alarm';
 import { alarmFromPlan } from './alarm';

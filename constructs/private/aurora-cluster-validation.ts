@@ -1,5 +1,5 @@
 /** Validation of ProtectedAuroraCluster props: every problem at once, each naming the prop and the limit. */
-import type { DatabaseNames } from '../../src/plan/naming';
+import type { DatabaseNames } from '../../src/aws/names';
 import { plannedAlarmProblems } from '../database-alarms';
 import type { AuroraEngine, ProtectedAuroraClusterProps } from '../protected-aurora-cluster';
 import { commonDatabaseProblems, identifierProblems } from './database-validation';

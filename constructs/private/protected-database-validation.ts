@@ -1,5 +1,5 @@
 /** Validation of ProtectedDatabase props: every problem at once, each naming the prop and the limit. */
-import type { DatabaseNames } from '../../src/plan/naming';
+import type { DatabaseNames } from '../../src/aws/names';
 import { plannedAlarmProblems } from '../database-alarms';
 import type { ProtectedDatabaseProps, RdsInstanceEngine } from '../protected-database';
 import { BACKUP_RETENTION_LIMITS, commonDatabaseProblems, identifierProblems } from './database-validation';

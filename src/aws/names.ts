@@ -115,6 +115,8 @@ export function alarmName(stackName: string, storeId: string, alarmId: string): 
 export const stackNames = {
   alertTopic: (stackName: string, region: string) => `${stackName}-alerts-${region}`,
   alertKeyAlias: (stackName: string, region: string) => `${stackName}-alerts-${region}`,
+  /** What every alarm name of the stack starts with (`alarmName` puts the stack name first). */
+  alarmPrefix: (stackName: string) => `${stackName}-`,
   databaseKeyAlias: (stackName: string, region: string) => `${stackName}-rds-${region}`,
   bucketKeyAlias: (stackName: string, region: string) => `${stackName}-s3-${region}`,
   dashboard: (stackName: string) => `${stackName}-recovery`,
