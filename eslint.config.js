@@ -39,4 +39,20 @@ module.exports = tseslint.config(
       ],
     },
   },
+  {
+    // Operator procedures are the model; runbooks render them. The arrow points one way: runbook -> ops.
+    files: ['src/ops/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [providerRoot],
+          patterns: [
+            { group: ['cdktf', 'cdktf/*', '@cdktf/*', 'constructs'], message: 'cdktf imports belong in constructs/ and stacks/ only.' },
+            { group: ['**/runbook', '**/runbook/*'], message: 'src/ops must not import src/runbook: runbooks render the procedures, not the other way round.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -8,7 +8,7 @@ import type { DatabaseStorePlan } from '../plan/types';
 import { executeProcedure, isNotFound, withRetry } from '../ops/execute';
 import { checkpointProcedure, checkpointSnapshotId } from '../ops/procedures/checkpoint';
 import { touchedResources, type CallStep } from '../ops/procedures/types';
-import { stampOf } from '../runbook/context';
+import { stampOf } from '../ops/context';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';

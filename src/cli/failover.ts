@@ -14,7 +14,7 @@ import { globalFailoverProcedure, globalSwitchoverProcedure, promoteReplicaProce
 import { touchedResources, type Procedure } from '../ops/procedures/types';
 import { renderProcedure } from '../ops/render';
 import { loadStackAddresses } from '../ops/terraform';
-import { stampOf } from '../runbook/context';
+import { stampOf } from '../ops/context';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';

@@ -34,7 +34,7 @@ import {
 import { touchedResources, type CallStep, type Procedure } from '../ops/procedures/types';
 import { renderProcedure } from '../ops/render';
 import { loadStackAddresses } from '../ops/terraform';
-import { restoreTimeProblems, stampOf } from '../runbook/context';
+import { restoreTimeProblems, stampOf } from '../ops/context';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';

@@ -3,7 +3,7 @@
  * command stops the block without closing the engineer's shell), waits as polling loops with the real completion
  * condition and a timeout far above the expected time, Terraform with exact addresses.
  */
-import { awsCommand, code, codeBlock, shellWord, type CommandOption } from '../runbook/markdown';
+import { awsCommand, code, codeBlock, shellWord, type CommandOption } from './markdown';
 import { FAILED_STATUSES } from './procedures/common';
 import type { CallStep, CheckStep, Procedure, Step, TerraformStep, TfAddress, Value, WaitStep } from './procedures/types';
 import { isRef } from './procedures/types';

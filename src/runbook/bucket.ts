@@ -1,9 +1,9 @@
 import type { BackupPlan, BucketStorePlan } from '../plan/types';
 import { alarmCommands, expectation, header, objectivesSection, variablesSection } from './common';
-import { restoreTimeText, type RestoreTimeText, type RunbookOptions } from './context';
+import { restoreTimeText, type RestoreTimeText, type RunbookOptions } from '../ops/context';
 import { bucketPrefixRestoreProcedure } from '../ops/procedures/bucket';
 import { renderProcedure } from '../ops/render';
-import { awsCommand, code, codeBlock, scriptBlock, table } from './markdown';
+import { awsCommand, code, codeBlock, scriptBlock, table } from '../ops/markdown';
 
 const s3api = (operation: string, options: Parameters<typeof awsCommand>[2], region: string) => awsCommand('s3api', operation, options, region);
 

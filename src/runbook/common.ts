@@ -1,6 +1,6 @@
 import type { AlarmPlan, BackupPlan, FailureScope, ScopePlan, StorePlan } from '../plan/types';
-import { STAMP_SHELL_LINE, type RestoreTimeText, type RunbookOptions } from './context';
-import { awsCommand, code, codeBlock, table } from './markdown';
+import { STAMP_SHELL_LINE, type RestoreTimeText, type RunbookOptions } from '../ops/context';
+import { awsCommand, code, codeBlock, table } from '../ops/markdown';
 
 export const SCOPES: readonly FailureScope[] = ['az', 'region', 'corruption'];
 

@@ -18,8 +18,8 @@ import type { Procedure } from '../ops/procedures/types';
 import { renderProcedure } from '../ops/render';
 import type { BackupPlan, Check, DatabaseStorePlan, Engine } from '../plan/types';
 import { alarmCommands, expectation, header, objectivesSection, variablesSection } from './common';
-import { restoreIdentifier, restoreTimeText, type RestoreTimeText, type RunbookOptions } from './context';
-import { awsCommand, code, codeBlock, scriptBlock, table, type CommandOption } from './markdown';
+import { restoreIdentifier, restoreTimeText, type RestoreTimeText, type RunbookOptions } from '../ops/context';
+import { awsCommand, code, codeBlock, scriptBlock, table, type CommandOption } from '../ops/markdown';
 
 const rds = (operation: string, options: readonly CommandOption[], region: string) => awsCommand('rds', operation, options, region);
 

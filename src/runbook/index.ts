@@ -1,11 +1,11 @@
 import type { BackupPlan } from '../plan/types';
 import { SCOPES } from './common';
-import { type RunbookOptions } from './context';
+import { type RunbookOptions } from '../ops/context';
 import { bucketRunbook } from './bucket';
 import { databaseRunbook } from './database';
-import { code, table } from './markdown';
+import { code, table } from '../ops/markdown';
 
-export { incidentIdentifier, restoreIdentifier, restoreTimeProblems, stampOf, type IncidentLabel, type RunbookOptions } from './context';
+export { incidentIdentifier, restoreIdentifier, restoreTimeProblems, stampOf, type IncidentLabel, type RunbookOptions } from '../ops/context';
 export { bucketRunbook } from './bucket';
 export { databaseRunbook } from './database';
 

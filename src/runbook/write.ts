@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackupPlan } from '../plan/types';
-import { type RunbookOptions } from './context';
+import { type RunbookOptions } from '../ops/context';
 import { renderRunbooks } from './index';
 
 /** Every runbook file starts with this comment; only files carrying it are ever removed. */

@@ -34,4 +34,12 @@ describe('lint rules that keep the toolchain fast and the cdktf boundary clean',
       expect(messages.join('\n')).toMatch(/cdktf imports belong in constructs\/ and stacks\/ only/);
     }
   });
+
+  it('keeps the operator procedures independent of the runbooks that render them', async () => {
+    const messages = await ruleIds("import { renderRunbooks } from '../runbook';\nexport const r = renderRunbooks;\n", 'src/ops/x.ts');
+    expect(messages.join('\n')).toMatch(/src\/ops must not import src\/runbook/);
+    const cdktf = await ruleIds("import { TerraformStack } from 'cdktf';\nexport const s = TerraformStack;\n", 'src/ops/x.ts');
+    expect(cdktf.join('\n')).toMatch(/cdktf imports belong in constructs\/ and stacks\/ only/);
+    expect(await ruleIds("import { renderProcedure } from '../ops/render';\nexport const r = renderProcedure;\n", 'src/runbook/x.ts')).toEqual([]);
+  });
 });

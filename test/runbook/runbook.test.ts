@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { bucketNames, databaseNames, LONGEST_DATABASE_SUFFIX, RDS_IDENTIFIER_MAX } from '../../src/plan/naming';
 import { renderRunbooks, restoreIdentifier, stampOf } from '../../src/runbook';
-import { STAMP_SHELL_LINE } from '../../src/runbook/context';
+import { STAMP_SHELL_LINE } from '../../src/ops/context';
 import { awsCommands, databaseStore, fixturePlan, planWithDrReplica } from './helpers';
 
 const TIME = '2026-11-25T09:41:00Z';

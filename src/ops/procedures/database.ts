@@ -3,7 +3,7 @@
  * (`operatorDatabaseNames`), Terraform addresses from the stack's cdk.tf.json when given.
  */
 import type { BackupPlan, DatabaseStorePlan } from '../../plan/types';
-import { incidentIdentifier, restoreIdentifier } from '../../runbook/context';
+import { incidentIdentifier, restoreIdentifier } from '../context';
 import { operatorDatabaseNames, type OperatorDatabaseNames } from '../names';
 import type { StackAddresses } from '../terraform';
 import { address, expectedSeconds, referencingAddress, tags, waitStep } from './common';

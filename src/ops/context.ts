@@ -1,4 +1,4 @@
-import type { StackAddresses } from '../ops/terraform';
+import type { StackAddresses } from './terraform';
 import { RDS_IDENTIFIER_MAX } from '../plan/naming';
 
 export interface RunbookOptions {
