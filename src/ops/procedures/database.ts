@@ -75,6 +75,30 @@ const SECRET_NOTE =
   'The restore APIs accept ManageMasterUserPassword for RDS for Oracle only, so the secret is created right after the ' +
   'restore, with the key Terraform expects (choose it now: changing it later re-encrypts under a new secret version).';
 
+/**
+ * What every instance restore sets, whatever its source (the primary's PITR window or the replicated backups in the
+ * DR region): the settings Terraform expects of the store, so the restored instance can be adopted without drift.
+ */
+function restoredInstanceSettings(
+  store: DatabaseStorePlan,
+  subnetGroup: string,
+  securityGroupIds: string[],
+  multiAz: boolean | undefined,
+  restoreTagList: Value,
+): Record<string, Value> {
+  return {
+    DBSubnetGroupName: subnetGroup,
+    VpcSecurityGroupIds: securityGroupIds,
+    ...(store.instanceClass ? { DBInstanceClass: store.instanceClass } : {}),
+    MultiAZ: multiAz ?? false,
+    PubliclyAccessible: false,
+    DeletionProtection: true,
+    CopyTagsToSnapshot: true,
+    BackupRetentionPeriod: store.backup.retentionDays,
+    Tags: restoreTagList,
+  };
+}
+
 function secretCall(c: Context, id: string, identifier: string, region: string, kmsKey: string): CallStep {
   const kind = c.aurora ? 'db-cluster' : 'db-instance';
   return {
@@ -113,15 +137,7 @@ export function instanceRestoreProcedure(plan: BackupPlan, store: DatabaseStoreP
         SourceDBInstanceIdentifier: c.names.primary,
         TargetDBInstanceIdentifier: target,
         ...restoreTimeInput(options, 'RestoreTime'),
-        DBSubnetGroupName: c.names.subnetGroup,
-        VpcSecurityGroupIds: plan.network.primary.securityGroupIds,
-        ...(store.instanceClass ? { DBInstanceClass: store.instanceClass } : {}),
-        MultiAZ: options.multiAz ?? false,
-        PubliclyAccessible: false,
-        DeletionProtection: true,
-        CopyTagsToSnapshot: true,
-        BackupRetentionPeriod: store.backup.retentionDays,
-        Tags: restoreTags(c, region),
+        ...restoredInstanceSettings(store, c.names.subnetGroup, plan.network.primary.securityGroupIds, options.multiAz, restoreTags(c, region)),
       },
       creates: [{ kind: 'db-instance', identifier: target, region }],
       note: "Same-region restores keep the source's KMS key (the one Terraform set); never restore over the source.",
@@ -189,15 +205,7 @@ export function instanceDrRestoreProcedure(plan: BackupPlan, store: DatabaseStor
         SourceDBInstanceAutomatedBackupsArn: '${AUTOMATED_BACKUPS_ARN}',
         TargetDBInstanceIdentifier: target,
         ...restoreTimeInput(restoreOptions, 'RestoreTime'),
-        DBSubnetGroupName: c.names.drSubnetGroup,
-        VpcSecurityGroupIds: plan.network.dr.securityGroupIds,
-        ...(store.instanceClass ? { DBInstanceClass: store.instanceClass } : {}),
-        MultiAZ: options.multiAz ?? false,
-        PubliclyAccessible: false,
-        DeletionProtection: true,
-        CopyTagsToSnapshot: true,
-        BackupRetentionPeriod: store.backup.retentionDays,
-        Tags: restoreTags(rc, region),
+        ...restoredInstanceSettings(store, c.names.drSubnetGroup, plan.network.dr.securityGroupIds, options.multiAz, restoreTags(rc, region)),
       },
       creates: [{ kind: 'db-instance', identifier: target, region }],
       note: 'The replicated backups are encrypted with the DR-region key; the restore keeps it.',
