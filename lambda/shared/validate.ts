@@ -1,31 +1,10 @@
+import { JsonProblems } from '../../src/shared/json-problems';
+
 /**
  * Small validators for the handlers' JSON configuration (kept dependency-free so the bundles stay small). Each
  * collects problems as `path: message` lines so a broken deployment reports every mistake at once.
  */
-export class ConfigProblems {
-  readonly problems: string[] = [];
-
-  add(path: string, message: string): void {
-    this.problems.push(`${path}: ${message}`);
-  }
-
-  object(value: unknown, path: string): Record<string, unknown> | undefined {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      this.add(path, 'must be an object');
-      return undefined;
-    }
-    return value as Record<string, unknown>;
-  }
-
-  string(value: unknown, path: string, pattern?: RegExp, hint?: string): string {
-    if (typeof value !== 'string' || value.length === 0) {
-      this.add(path, 'must be a non-empty string');
-      return '';
-    }
-    if (pattern && !pattern.test(value)) this.add(path, hint ?? `must match ${pattern}`);
-    return value;
-  }
-
+export class ConfigProblems extends JsonProblems {
   optionalString(value: unknown, path: string, pattern?: RegExp, hint?: string): string | undefined {
     return value === undefined ? undefined : this.string(value, path, pattern, hint);
   }
@@ -44,14 +23,6 @@ export class ConfigProblems {
       return allowed[0];
     }
     return value as T;
-  }
-
-  array(value: unknown, path: string): unknown[] {
-    if (!Array.isArray(value)) {
-      this.add(path, 'must be an array');
-      return [];
-    }
-    return value;
   }
 
   throwIfAny(what: string): void {

@@ -10,6 +10,7 @@
  * Stability: additive changes only within formatVersion 1 (readers ignore keys they do not know).
  */
 import type { CheckResult, CheckSpec } from '../checks/types';
+import { JsonProblems } from '../shared/json-problems';
 
 export const EVIDENCE_FORMAT_VERSION = 1 as const;
 
@@ -346,30 +347,7 @@ export function serializeEvidence(record: EvidenceRecord): string {
 
 export type EvidenceParseResult = { ok: true; record: EvidenceRecord } | { ok: false; problems: string[] };
 
-class Problems {
-  readonly list: string[] = [];
-
-  add(path: string, message: string): void {
-    this.list.push(`${path}: ${message}`);
-  }
-
-  object(value: unknown, path: string): Record<string, unknown> | undefined {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      this.add(path, 'must be an object');
-      return undefined;
-    }
-    return value as Record<string, unknown>;
-  }
-
-  string(value: unknown, path: string, pattern?: RegExp, hint?: string): string {
-    if (typeof value !== 'string' || value.length === 0) {
-      this.add(path, 'must be a non-empty string');
-      return '';
-    }
-    if (pattern && !pattern.test(value)) this.add(path, hint ?? `must match ${pattern}`);
-    return value;
-  }
-
+class Problems extends JsonProblems {
   nullableString(value: unknown, path: string): string | null {
     if (value === null) return null;
     if (typeof value !== 'string' || value.length === 0) {
@@ -427,14 +405,6 @@ class Problems {
       return allowed[0];
     }
     return value as T;
-  }
-
-  array(value: unknown, path: string): unknown[] {
-    if (!Array.isArray(value)) {
-      this.add(path, 'must be an array');
-      return [];
-    }
-    return value;
   }
 }
 
@@ -615,18 +585,18 @@ function parseBackupAge(problems: Problems, raw: Record<string, unknown>): Backu
 export function parseEvidence(value: unknown): EvidenceParseResult {
   const problems = new Problems();
   const raw = problems.object(value, '(record)');
-  if (!raw) return { ok: false, problems: problems.list };
+  if (!raw) return { ok: false, problems: problems.problems };
   if (typeof raw.formatVersion === 'number' && Number.isInteger(raw.formatVersion) && raw.formatVersion > EVIDENCE_FORMAT_VERSION) {
     return { ok: false, problems: [`formatVersion: ${raw.formatVersion} is newer than this Lifeboat reads (${EVIDENCE_FORMAT_VERSION}); upgrade Lifeboat`] };
   }
   if (raw.formatVersion !== EVIDENCE_FORMAT_VERSION) problems.add('formatVersion', `must be ${EVIDENCE_FORMAT_VERSION}`);
   if (!(EVIDENCE_KINDS as readonly unknown[]).includes(raw.kind)) {
     problems.add('kind', `must be one of ${EVIDENCE_KINDS.join(', ')}`);
-    return { ok: false, problems: problems.list };
+    return { ok: false, problems: problems.problems };
   }
   const kind = raw.kind as EvidenceKind;
   const record = kind === 'verification-run' ? parseRun(problems, raw) : kind === 'replica-check' ? parseReplica(problems, raw) : parseBackupAge(problems, raw);
-  return problems.list.length > 0 ? { ok: false, problems: problems.list } : { ok: true, record };
+  return problems.problems.length > 0 ? { ok: false, problems: problems.problems } : { ok: true, record };
 }
 
 /** Parses record text (as stored); a JSON syntax error is one problem. */
