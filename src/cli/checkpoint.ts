@@ -12,6 +12,7 @@ import { stampOf } from '../ops/context';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
+import { executionMode } from './execution';
 import { processOutput, type CommandOutput } from './output';
 import { callerName, defaultClients, type OpsEnvironment } from './restore';
 import { CHECKPOINT_SUMMARY } from './summaries';
@@ -115,11 +116,9 @@ export async function runCheckpoint(argv: string[], output: CommandOutput = proc
     now: environment.now ?? (() => new Date()),
   };
   const isTTY = environment.isTTY ?? Boolean(process.stdout.isTTY);
-  const execute = values.execute === true;
-  if (execute && !isTTY && values.yes !== true) {
-    output.err('lifeboat checkpoint: --execute without a terminal needs --yes (nothing was changed)\n');
-    return EXIT_INVALID;
-  }
+  const mode = executionMode('checkpoint', values, isTTY, output);
+  if ('exit' in mode) return mode.exit;
+  const execute = mode.execute;
   const say = (text: string) => {
     if (format === 'table') output.out(`${text}\n`);
   };

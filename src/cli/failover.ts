@@ -18,6 +18,7 @@ import { stampOf } from '../ops/context';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
+import { executionMode } from './execution';
 import { processOutput, type CommandOutput } from './output';
 import { callerName, defaultClients, type OpsEnvironment } from './restore';
 import { FAILOVER_SUMMARY } from './summaries';
@@ -233,11 +234,9 @@ export async function runFailover(argv: string[], output: CommandOutput = proces
     now: environment.now ?? (() => new Date()),
   };
   const isTTY = environment.isTTY ?? Boolean(process.stdout.isTTY);
-  const execute = values.execute === true;
-  if (execute && !isTTY && values.yes !== true) {
-    output.err('lifeboat failover: --execute without a terminal needs --yes (nothing was changed)\n');
-    return EXIT_INVALID;
-  }
+  const mode = executionMode('failover', values, isTTY, output);
+  if ('exit' in mode) return mode.exit;
+  const execute = mode.execute;
   const json: Record<string, unknown> = { store: storeId, execute, mode: planned ? 'planned' : 'unplanned', standby: { kind: standby.kind, identifier: standby.identifier, region: standby.region } };
   const say = (text: string) => {
     if (format === 'table') output.out(`${text}\n`);

@@ -38,6 +38,7 @@ import { restoreTimeProblems, stampOf } from '../ops/context';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
+import { executionMode } from './execution';
 import { processOutput, type CommandOutput } from './output';
 import { RESTORE_SUMMARY } from './summaries';
 
@@ -247,11 +248,9 @@ export async function runRestore(argv: string[], output: CommandOutput = process
     now: environment.now ?? (() => new Date()),
   };
   const isTTY = environment.isTTY ?? Boolean(process.stdout.isTTY);
-  const execute = values.execute === true;
-  if (execute && !isTTY && values.yes !== true) {
-    output.err('lifeboat restore: --execute without a terminal needs --yes (nothing was changed)\n');
-    return EXIT_INVALID;
-  }
+  const mode = executionMode('restore', values, isTTY, output);
+  if ('exit' in mode) return mode.exit;
+  const execute = mode.execute;
 
   const json: Record<string, unknown> = { store: storeId, region, execute };
   const say = (text: string) => {
