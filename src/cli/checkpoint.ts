@@ -14,7 +14,8 @@ import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
 import { executionMode } from './execution';
 import { processOutput, type CommandOutput } from './output';
-import { callerName, defaultClients, type OpsEnvironment } from './restore';
+import { callerName } from './caller';
+import { defaultClients, type OpsEnvironment } from './restore';
 import { CHECKPOINT_SUMMARY } from './summaries';
 
 
@@ -133,7 +134,7 @@ export async function runCheckpoint(argv: string[], output: CommandOutput = proc
     const status = await sourceStatus(env, store, region);
     const now = env.now();
     const snapshotId = givenId ?? checkpointSnapshotId(store.names.primary, label, stampOf(now.toISOString()));
-    const who = await callerName(env);
+    const who = await callerName(env, region);
     const procedure = checkpointProcedure(plan, store, {
       snapshotId,
       label,

@@ -20,7 +20,8 @@ import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
 import { executionMode } from './execution';
 import { processOutput, type CommandOutput } from './output';
-import { callerName, defaultClients, type OpsEnvironment } from './restore';
+import { callerName } from './caller';
+import { defaultClients, type OpsEnvironment } from './restore';
 import { FAILOVER_SUMMARY } from './summaries';
 
 
@@ -296,7 +297,8 @@ export async function runFailover(argv: string[], output: CommandOutput = proces
       skip.add(standby.kind === 'replica' ? 'promote' : planned ? 'switchover' : 'failover');
     }
 
-    const who = await callerName(env);
+    // The standby's region: during an outage the primary region's STS may be down with everything else there.
+    const who = await callerName(env, standby.region);
     const procedure: Procedure =
       standby.kind === 'replica'
         ? (promoteReplicaProcedure(store) as Procedure)

@@ -36,6 +36,7 @@ import { renderProcedure } from '../ops/render';
 import { loadStackAddresses } from '../ops/terraform';
 import { restoreTimeProblems, stampOf } from '../ops/context';
 import { parseCommandArgs, usageError } from './args';
+import { callerName } from './caller';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
 import { executionMode } from './execution';
@@ -279,7 +280,7 @@ export async function runRestore(argv: string[], output: CommandOutput = process
       return EXIT_FINDINGS;
     }
     const stamp = stampOf((to === 'latest' || snapshot ? env.now() : (requested as Date)).toISOString());
-    const who = await callerName(env);
+    const who = await callerName(env, region === 'dr' ? plan.regions.dr : plan.regions.primary);
     const options: DatabaseProcedureOptions = {
       restoreTime: to === 'latest' ? 'latest' : to,
       stamp,
@@ -387,17 +388,6 @@ export async function runRestore(argv: string[], output: CommandOutput = process
     const message = isNotFound(error) ? `source not found: ${(error as Error).message}` : `${name}: ${(error as Error).message}`;
     output.err(`lifeboat restore: ${message}\n`);
     return EXIT_INVALID;
-  }
-}
-
-/** Who runs the command (the last part of the STS caller ARN), for the `lifeboat:created-by` tag. */
-export async function callerName(env: { clients: AwsClients; sleep: (ms: number) => Promise<void> }): Promise<string> {
-  try {
-    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-    const out = await withRetry(() => env.clients.sts('us-east-1').send(new GetCallerIdentityCommand({})), env.sleep);
-    return out.Arn?.split('/').pop() ?? 'unknown';
-  } catch {
-    return process.env.USER ?? 'unknown';
   }
 }
 

@@ -68,3 +68,21 @@ export function operatorDatabaseNames(plan: BackupPlan, store: DatabaseStorePlan
 export function operatorBucketNames(store: BucketStorePlan): { source: string; replica: string } {
   return { source: store.names.source, replica: store.names.replica };
 }
+
+/**
+ * The ARN partition of a region (`arn:<partition>:rds:...`): `aws-cn` in China, `aws-us-gov` in GovCloud, the ISO
+ * partitions by their region prefixes, else `aws`. ARNs the procedures build (a snapshot to copy across regions, a
+ * replica's source) must carry it: `arn:aws:` is refused outside the commercial partition.
+ */
+export function arnPartition(region: string): string {
+  const prefixes: [string, string][] = [
+    ['cn-', 'aws-cn'],
+    ['us-gov-', 'aws-us-gov'],
+    ['us-isob-', 'aws-iso-b'],
+    ['us-isof-', 'aws-iso-f'],
+    ['us-iso-', 'aws-iso'],
+    ['eu-isoe-', 'aws-iso-e'],
+    ['eusc-', 'aws-eusc'],
+  ];
+  return prefixes.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
+}

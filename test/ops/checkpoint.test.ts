@@ -85,6 +85,36 @@ describe('lifeboat checkpoint', () => {
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(ID);
   });
 
+  it("asks STS who runs it in the plan's primary region (other partitions have no us-east-1)", async () => {
+    const china = { ...plan, regions: { primary: 'cn-north-1', dr: 'cn-northwest-1' } };
+    fs.writeFileSync(planFile, JSON.stringify(china));
+    const result = await checkpoint('orders', '--label', 'pre-migration-42');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/lifeboat:created-by\s+jane/);
+    expect(identity.callerRegions).toEqual(['cn-north-1']);
+    // The copy names its source by an ARN of the partition the regions are in.
+    const copied = await checkpoint('orders', '--label', 'pre-migration-42', '--copy-to-dr', '--wait', '--execute', '--yes');
+    expect(copied.stderr).toBe('');
+    expect(copied.code).toBe(0);
+    expect(accepted('CopyDBSnapshot').map((call) => [call.region, call.input.SourceDBSnapshotIdentifier])).toEqual([['cn-northwest-1', `arn:aws-cn:rds:cn-north-1:123456789012:snapshot:${ID}`]]);
+  });
+
+  it('--format json names the snapshot, its tags and steps; the table is not printed', async () => {
+    const result = await checkpoint('orders', '--label', 'pre-migration-42', '--copy-to-dr', '--format', 'json');
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json).toMatchObject({
+      store: 'orders',
+      execute: false,
+      label: 'pre-migration-42',
+      snapshotId: ID,
+      region: 'eu-west-1',
+      tags: { 'lifeboat:created-by': 'jane', 'lifeboat:label': 'pre-migration-42', 'lifeboat:store': 'orders' },
+    });
+    expect(json.resources.map((touched: { resource: { identifier: string; region: string } }) => `${touched.resource.identifier} ${touched.resource.region}`)).toEqual([`${ID} eu-west-1`, `${ID} eu-central-1`]);
+    expect(fake.calls.filter((call) => /^(Create|Copy)/.test(call.command))).toEqual([]);
+  });
+
   it('copies it to the DR region with the DR key once the snapshot is available', async () => {
     const result = await checkpoint('orders', '--label', 'pre-migration-42', '--copy-to-dr', '--wait', '--execute', '--yes');
     expect(result.stderr).toBe('');

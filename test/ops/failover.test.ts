@@ -76,6 +76,8 @@ describe('lifeboat failover: cross-region read replica', () => {
     expect(result.stdout).toContain('To fail back later (nothing below has run)');
     expect(result.stdout).toContain('create-db-instance-read-replica');
     expect(fake.calls.filter((call) => /^Delete/.test(call.command))).toEqual([]);
+    // Who acts is asked in the standby's region: in an outage the primary region's STS is down with the rest of it.
+    expect(identity.callerRegions).toEqual(['eu-central-1']);
   });
 
   it('refuses when the lag exceeds the region RPO (exit 1), and goes ahead when --max-data-loss allows it', async () => {

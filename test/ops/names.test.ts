@@ -1,4 +1,4 @@
-import { operatorDatabaseNames } from '../../src/ops/names';
+import { arnPartition, operatorDatabaseNames } from '../../src/ops/names';
 import { clusterRestoreProcedure, globalFailoverProcedure } from '../../src/ops/procedures/database';
 import { planBackups } from '../../src/plan';
 import type { BackupPlan, DatabaseStorePlan } from '../../src/plan/types';
@@ -54,5 +54,20 @@ describe('operator names come from the plan', () => {
       globalRpoParameterGroup: { primary: 'shop-ledger-global-rpo', dr: 'shop-ledger-dr-global-rpo' },
       kmsKey: { primary: 'alias/shop-rds-eu-west-1', dr: 'alias/shop-rds-eu-central-1' },
     });
+  });
+});
+
+describe('ARN partitions', () => {
+  it('follow the region: China, GovCloud and the ISO regions are not arn:aws', () => {
+    expect(['eu-west-1', 'us-east-1', 'cn-north-1', 'cn-northwest-1', 'us-gov-west-1', 'us-iso-east-1', 'us-isob-east-1', 'eu-isoe-west-1'].map(arnPartition)).toEqual([
+      'aws',
+      'aws',
+      'aws-cn',
+      'aws-cn',
+      'aws-us-gov',
+      'aws-iso',
+      'aws-iso-b',
+      'aws-iso-e',
+    ]);
   });
 });

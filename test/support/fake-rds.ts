@@ -898,7 +898,10 @@ export class FakeAws {
     const key = `${region}/${id}`;
     if (this.snapshots.has(key)) throw rdsError(kind === 'instance' ? 'DBSnapshotAlreadyExists' : 'DBClusterSnapshotAlreadyExistsFault', `snapshot ${id} already exists`);
     // The source is named by ARN: arn:aws:rds:<region>:<account>:snapshot:<id>.
-    const [, , , sourceRegion, , , sourceId] = sourceArn.split(':');
+    const [, partition, , sourceRegion, , , sourceId] = sourceArn.split(':');
+    // RDS refuses an ARN of another partition (arn:aws:... in China or GovCloud).
+    const regionPartition = sourceRegion.startsWith('cn-') ? 'aws-cn' : sourceRegion.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+    if (partition !== regionPartition) throw rdsError('InvalidParameterValue', `${sourceArn} is not an ARN of the ${regionPartition} partition`);
     const source = this.snapshots.get(`${sourceRegion}/${sourceId}`);
     if (input.SourceRegion !== undefined && input.SourceRegion !== sourceRegion) throw rdsError('InvalidParameterValue', 'SourceRegion differs from the ARN');
     if (!source) throw rdsError(kind === 'instance' ? 'DBSnapshotNotFound' : 'DBClusterSnapshotNotFoundFault', `${sourceArn} not found`, 404);

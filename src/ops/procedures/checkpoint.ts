@@ -4,7 +4,7 @@
  * checkpoint` runs it, and a runbook can print it.
  */
 import type { BackupPlan, DatabaseStorePlan } from '../../plan/types';
-import { operatorDatabaseNames } from '../names';
+import { arnPartition, operatorDatabaseNames } from '../names';
 import { tags, waitStep } from './common';
 import type { Procedure, Step } from './types';
 
@@ -61,7 +61,7 @@ export function checkpointProcedure(plan: BackupPlan, store: DatabaseStorePlan, 
     steps.push(waitStep('snapshot-available', `Wait until ${id} is available`, region, { type: 'db-snapshot-available', identifier: id, cluster }, 1200));
   }
   if (options.copyToDr) {
-    const sourceArn = `arn:aws:rds:${region}:\${ACCOUNT_ID}:${cluster ? 'cluster-snapshot' : 'snapshot'}:${id}`;
+    const sourceArn = `arn:${arnPartition(region)}:rds:${region}:\${ACCOUNT_ID}:${cluster ? 'cluster-snapshot' : 'snapshot'}:${id}`;
     const copyTags = tags(plan, store, {
       'lifeboat:checkpoint': 'true',
       'lifeboat:label': options.label,

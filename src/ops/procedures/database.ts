@@ -4,7 +4,7 @@
  */
 import type { BackupPlan, DatabaseStorePlan } from '../../plan/types';
 import { incidentIdentifier, restoreIdentifier } from '../context';
-import { operatorDatabaseNames, type OperatorDatabaseNames } from '../names';
+import { arnPartition, operatorDatabaseNames, type OperatorDatabaseNames } from '../names';
 import type { StackAddresses } from '../terraform';
 import { address, expectedSeconds, referencingAddress, tags, waitStep } from './common';
 import type { CallStep, Procedure, Step, TerraformCommand, TfAddress, Value } from './types';
@@ -737,7 +737,7 @@ export function replicaFailbackProcedure(plan: BackupPlan, store: DatabaseStoreP
       region,
       input: {
         DBInstanceIdentifier: c.names.primary,
-        SourceDBInstanceIdentifier: `arn:aws:rds:${replica.region}:\${ACCOUNT_ID}:db:${replica.identifier}`,
+        SourceDBInstanceIdentifier: `arn:${arnPartition(replica.region)}:rds:${replica.region}:\${ACCOUNT_ID}:db:${replica.identifier}`,
         KmsKeyId: c.names.kmsKey.primary,
         DBSubnetGroupName: c.names.subnetGroup,
         VpcSecurityGroupIds: plan.network.primary.securityGroupIds,

@@ -1,0 +1,17 @@
+/**
+ * Who runs an operator command, for the `lifeboat:created-by` tag of what it creates. Asked of STS in the region the
+ * command works in (from the plan): the regional endpoint answers in every partition (aws, aws-cn, aws-us-gov) and in
+ * accounts that deactivated STS in us-east-1, where a global-endpoint call would fail.
+ */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { withRetry, type AwsClients } from '../ops/execute';
+
+/** The last part of the STS caller ARN (`assumed-role/incident/jane` -> `jane`); the local user when STS cannot say. */
+export async function callerName(env: { clients: AwsClients; sleep: (ms: number) => Promise<void> }, region: string): Promise<string> {
+  try {
+    const out = await withRetry(() => env.clients.sts(region).send(new GetCallerIdentityCommand({})), env.sleep);
+    return out.Arn?.split('/').pop() ?? 'unknown';
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
