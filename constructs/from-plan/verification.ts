@@ -77,8 +77,11 @@ export function verificationRestorePropsFromPlan(
     if (inDr && kind === 'instance' && !automatedBackupsArn) {
       problems.push(`automatedBackupsArns.${store.id}: required, the store is verified in the DR region ${region} from its replicated automated backups`);
     }
-    // Aurora in the DR region restores from the global database's secondary cluster there.
-    const sourceIdentifier = store.existing?.identifier ?? (inDr && kind === 'cluster' ? store.names.dr : store.names.primary);
+    // The planner refuses this (LB-VERIFY-NO-BACKUPS-IN-REGION); a plan edited by hand gets the same answer here.
+    if (inDr && kind === 'cluster') {
+      problems.push(`${store.id}: an Aurora cluster's automated backups stay in ${plan.regions.primary}, so it cannot be verified in ${region}: set verification.region to "primary"`);
+    }
+    const sourceIdentifier = store.existing?.identifier ?? store.names.primary;
     return {
       storeId: store.id,
       kind,

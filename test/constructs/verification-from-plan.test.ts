@@ -76,6 +76,17 @@ describe('plan mapping for verification restores and probes', () => {
     );
   });
 
+  it('refuses a hand-edited plan that verifies an Aurora cluster in the DR region, where it has no automated backups', () => {
+    const edited = structuredClone(plan);
+    const ledger = edited.stores.find((store) => store.id === 'ledger');
+    if (ledger?.kind !== 'database' || !ledger.verification) throw new Error('the example has a verified Aurora store "ledger"');
+    ledger.verification.region = edited.regions.dr;
+    ledger.verification.regionRole = 'dr';
+    expect(() => verificationRestorePropsFromPlan(edited, edited.regions.dr, { alarmTopics: topics, automatedBackupsArns: { orders: ordersBackups } })).toThrow(
+      /ledger: an Aurora cluster's automated backups stay in eu-west-1, so it cannot be verified in eu-central-1: set verification.region to "primary"/,
+    );
+  });
+
   it('probes replicated backups and DR vault copies where the plan put them', () => {
     const props = backupAgeProbePropsFromPlan(plan, { alarmTopics: topics, account })!;
     const billing = props.stores.find((store) => store.storeId === 'billing')!;

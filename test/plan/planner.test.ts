@@ -237,6 +237,23 @@ describe('planner: what each decision renders', () => {
     expect(codes(result)).toContain('LB-VERIFY-NO-BACKUPS-IN-REGION');
   });
 
+  it('verification in the DR region of an Aurora cluster with AWS Backup copies there is refused: the restore is point in time, from backups that stay in the primary region', () => {
+    const result = plan(
+      aurora('aurora-postgresql', {
+        rpo: { az: '5m', region: '1d', corruption: '5m' },
+        rto: { az: '15m', region: '1d', corruption: '4h' },
+        retention: { pointInTime: '35d', longTerm: '1y' },
+        verification: { schedule: '1d', region: 'dr', checks: [{ type: 'tableExists', table: 'orders' }] },
+      }),
+    );
+    const store = database(result);
+    expect(store.globalDatabase).toBeNull();
+    expect(store.awsBackup?.rules.some((rule) => rule.copyToDr)).toBe(true);
+    expect(result.findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'LB-VERIFY-NO-BACKUPS-IN-REGION', severity: 'error', fix: 'set verification.region to "primary"' })]),
+    );
+  });
+
   it('verification alarms: stale after two intervals (missing data breaching), failed, restore time, data lag', () => {
     const store = database(plan(db({ verification: { schedule: '12h', checks: [], freshness: { table: 'orders', column: 'created_at', maxLag: '15m' } } })));
     expect(store.verification).toMatchObject({ scheduleExpression: 'rate(12 hours)', region: 'eu-west-1', restoreInstanceClass: 'db.t4g.medium', instancePrefix: 'lbv-shop-orders', maxLifetime: { seconds: 21_600, human: '6h' } });

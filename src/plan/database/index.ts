@@ -32,7 +32,7 @@ export function planDatabase(req: Requirements, db: DatabaseRequirement, decisio
   const awsBackup = decisions.apply(decideRetention(db, dr, region.copyRule));
   const verification = decisions.apply(decideVerification(db, names, req.regions));
   const crossRegionBackupReplication = decisions.apply(
-    drBackupsForVerification({ verification, aurora, dr, retentionDays, crossRegionBackupReplication: region.crossRegionBackupReplication, awsBackup }),
+    drBackupsForVerification({ verification, aurora, dr, retentionDays, crossRegionBackupReplication: region.crossRegionBackupReplication }),
   );
   const globalDatabase = region.globalDatabase;
   decisions.apply(conflicts(req, { aurora, drStandby: region.drReplica || globalDatabase !== null, global: globalDatabase !== null, backtrack: corruption.backtrackSeconds !== null }));

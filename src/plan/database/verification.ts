@@ -6,7 +6,7 @@ import type { DatabaseNames } from '../../aws/names';
 import type { DatabaseRequirement } from '../../spec/types';
 import { CATALOGUE, LIMITS } from '../catalogue';
 import { DecisionRecord, duration, HOUR, type Decision } from '../decide';
-import type { AwsBackupPlan, DatabaseStorePlan, VerificationPlan } from '../types';
+import type { DatabaseStorePlan, VerificationPlan } from '../types';
 
 export function decideVerification(db: DatabaseRequirement, names: DatabaseNames, regions: { primary: string; dr: string }): Decision<VerificationPlan | null> {
   const record = new DecisionRecord();
@@ -59,26 +59,26 @@ export interface DrBackupsInput {
   dr: string;
   retentionDays: number;
   crossRegionBackupReplication: DatabaseStorePlan['crossRegionBackupReplication'];
-  awsBackup: AwsBackupPlan | null;
 }
 
 /**
  * The cross-concern step after region, retention and verification: a verification restore in the DR region needs
- * something to restore there. An RDS instance is restored from its replicated automated backups (AWS Backup copies
- * do not serve it), so they are added when the region decision did not choose them; an Aurora cluster needs AWS
- * Backup copies there, which the planner cannot add for it (an error). Returns the backup replication to plan.
+ * something to restore there. An RDS instance is restored to a point in time from its replicated automated backups,
+ * so they are added when the region decision did not choose them. An Aurora cluster's automated backups never leave
+ * its region (AWS replicates automated backups across regions for DB instances only), and the verification restores
+ * to a point in time, not from AWS Backup copies or a global database's secondary: an error. Returns the backup
+ * replication to plan.
  */
 export function drBackupsForVerification(input: DrBackupsInput): Decision<DatabaseStorePlan['crossRegionBackupReplication']> {
   const record = new DecisionRecord();
   const { verification, aurora, dr, crossRegionBackupReplication } = input;
-  const copiesToDr = input.awsBackup?.rules.some((r) => r.copyToDr) ?? false;
-  if (verification?.regionRole !== 'dr' || crossRegionBackupReplication !== null || (aurora && copiesToDr)) return record.done(crossRegionBackupReplication);
+  if (verification?.regionRole !== 'dr' || crossRegionBackupReplication !== null) return record.done(crossRegionBackupReplication);
   if (aurora) {
     record.finding(
       'LB-VERIFY-NO-BACKUPS-IN-REGION',
       null,
-      `verification runs in ${dr} but no backups of this Aurora cluster are copied there`,
-      'set verification.region to "primary", or add retention.longTerm so AWS Backup copies recovery points to the DR region',
+      `verification runs in ${dr}, but an Aurora cluster's automated backups stay in its own region: there is nothing there to restore to a point in time (AWS Backup copies and a global database's secondary are not verification sources)`,
+      'set verification.region to "primary"',
     );
     return record.done(null);
   }
