@@ -5,13 +5,23 @@
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { withRetry, type AwsClients } from '../ops/execute';
+import { arnPartition } from '../ops/names';
 
 /** The last part of the STS caller ARN (`assumed-role/incident/jane` -> `jane`); the local user when STS cannot say. */
 export async function callerName(env: { clients: AwsClients; sleep: (ms: number) => Promise<void> }, region: string): Promise<string> {
+  return (await callerIdentity(env, region)).name;
+}
+
+/**
+ * The caller's name, account and the region's ARN partition (one STS call), for ARNs built from them (an AWS Backup
+ * service role, the protected resource). The name falls back to the local user and the account to "" when STS
+ * cannot say.
+ */
+export async function callerIdentity(env: { clients: AwsClients; sleep: (ms: number) => Promise<void> }, region: string): Promise<{ name: string; account: string; partition: string }> {
   try {
     const out = await withRetry(() => env.clients.sts(region).send(new GetCallerIdentityCommand({})), env.sleep);
-    return out.Arn?.split('/').pop() ?? 'unknown';
+    return { name: out.Arn?.split('/').pop() ?? 'unknown', account: out.Account ?? '', partition: arnPartition(region) };
   } catch {
-    return process.env.USER ?? 'unknown';
+    return { name: process.env.USER ?? 'unknown', account: '', partition: arnPartition(region) };
   }
 }

@@ -5,6 +5,7 @@
  * step. With --execute it runs them, verifies the restore with the store's checks and prints how to switch traffic.
  */
 import * as fs from 'node:fs';
+import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeDBClusterSnapshotsCommand,
@@ -27,16 +28,29 @@ import {
   instanceDrRestoreProcedure,
   instanceRestoreProcedure,
   instanceSwitchProcedure,
+  recoveryPointMetadata,
+  recoveryPointRestoreProcedure,
   restoreTargetId,
   snapshotRestoreProcedure,
   type DatabaseProcedureOptions,
 } from '../ops/procedures/database';
 import { touchedResources, type CallStep, type Procedure } from '../ops/procedures/types';
+import {
+  backedUpMetadata,
+  describeRecoveryPoint,
+  findRestoreJob,
+  listRecoveryPoints,
+  recoveryPointRegion,
+  restorable,
+  storeResourceArn,
+  storeVaults,
+  type RecoveryPoint,
+} from '../ops/recovery-points';
 import { renderProcedure } from '../ops/render';
 import { loadStackAddresses } from '../ops/terraform';
 import { restoreTimeProblems, stampOf } from '../ops/context';
 import { parseCommandArgs, usageError } from './args';
-import { callerName } from './caller';
+import { callerIdentity } from './caller';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
 import { executionMode } from './execution';
@@ -44,7 +58,7 @@ import { processOutput, type CommandOutput } from './output';
 import { RESTORE_SUMMARY } from './summaries';
 
 
-export const RESTORE_USAGE = `Usage: lifeboat restore <store> --to <time|latest|snapshot-id> [--region primary|dr] [--target-id <id>] [options]
+export const RESTORE_USAGE = `Usage: lifeboat restore <store> --to <time|latest|snapshot-id|recovery-point> [--region primary|dr] [--target-id <id>] [options]
 
 ${RESTORE_SUMMARY}.
 Without --execute nothing changes: it checks the restore window, names the new resource, lists the settings taken
@@ -52,9 +66,12 @@ from the plan, estimates the duration from measured restores and prints every st
 existing resource and never deletes anything; a rerun with the same target resumes.
 
 Options:
-  --to <time|latest|id>     UTC time (2026-11-25T09:41:00Z), latest, or a snapshot (a checkpoint, an automated
-                            rds:... or AWS Backup awsbackup:... snapshot, or a copy in the DR region with --region dr)
-  --region <primary|dr>     primary (default), or dr: the replicated automated backups in the DR region
+  --to <time|latest|id>     UTC time (2026-11-25T09:41:00Z), latest, a snapshot (a checkpoint, an automated rds:...
+                            snapshot, or a copy in the DR region with --region dr), or an AWS Backup recovery point
+                            (its ARN, or its awsbackup:... id): restored through AWS Backup. A time older than the
+                            point-in-time window takes the newest recovery point made at or before it.
+  --region <primary|dr>     primary (default), or dr: the replicated automated backups, AWS Backup copies and
+                            snapshot copies in the DR region
   --target-id <id>          Identifier of the new instance/cluster (default: <primary>-restore-<yyyymmddthhmm>)
   --plan <file>             The plan (default: backup_plan.json), or a requirements file (planned on the fly)
   --terraform <path>        cdk.tf.json of the stack: exact addresses in the printed switch steps
@@ -66,12 +83,13 @@ Options:
   --format <table|json>     Output (default: table)
   -h, --help                Show this help
 
-Exit codes: 0 done (or dry run OK), 1 refused (time outside the window, target exists, snapshot of another database
-or not available) or a check failed, 2 error (source or snapshot not found).
+Exit codes: 0 done (or dry run OK), 1 refused (time outside what can be restored, target exists, snapshot or recovery
+point of another database or not available), a restore job that FAILED, or a check failed, 2 error (source,
+snapshot or recovery point not found, or the plan lacks what the restore needs).
 `;
 
 export interface OpsEnvironment {
-  clients?: AwsClients & { cloudwatch(region: string): CloudWatchClient; secrets(region: string): SecretsManagerClient };
+  clients?: AwsClients & { backup(region: string): BackupClient; cloudwatch(region: string): CloudWatchClient; secrets(region: string): SecretsManagerClient };
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
   isTTY?: boolean;
@@ -88,6 +106,7 @@ export function defaultClients(): NonNullable<OpsEnvironment['clients']> {
   return {
     rds: (region) => memo(`rds:${region}`, () => new RDSClient({ region, maxAttempts: 5 })),
     sts: (region) => memo(`sts:${region}`, () => new STSClient({ region, maxAttempts: 5 })),
+    backup: (region) => memo(`backup:${region}`, () => new BackupClient({ region, maxAttempts: 5 })),
     cloudwatch: (region) => memo(`cw:${region}`, () => new CloudWatchClient({ region, maxAttempts: 5 })),
     secrets: (region) => memo(`sm:${region}`, () => new SecretsManagerClient({ region, maxAttempts: 5 })),
   };
@@ -185,9 +204,115 @@ function minutes(seconds: number): string {
 function settingsOf(procedure: Procedure): [string, string][] {
   const restore = procedure.steps.find((step): step is CallStep => step.kind === 'call' && step.id === 'restore');
   if (!restore) return [];
-  return Object.entries(restore.input)
-    .filter(([key]) => key !== 'Tags')
+  // AWS Backup's restore takes the settings as its Metadata map: show them like the RDS calls' members.
+  const metadata = restore.input.Metadata;
+  const input = typeof metadata === 'object' && !Array.isArray(metadata) ? { ...restore.input, ...(metadata as Record<string, string>), Metadata: undefined } : restore.input;
+  return Object.entries(input)
+    .filter(([key, value]) => key !== 'Tags' && key !== 'IdempotencyToken' && value !== undefined)
     .map(([key, value]) => [key, Array.isArray(value) ? value.join(', ') : String(value)]);
+}
+
+/** An AWS Backup recovery point of an RDS or Aurora database: its snapshot ARN or id, or a Backup recovery-point ARN. */
+const RECOVERY_POINT_REF = /^(arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(cluster-)?snapshot:)?awsbackup:[A-Za-z0-9:-]+$|^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:recovery-point:[A-Za-z0-9-]+$/;
+
+type Refusal = { refused: string };
+
+interface ChosenSource {
+  kind: 'pitr' | 'snapshot' | 'recovery-point';
+  window: Window;
+  /** The time the restored data is as of (undefined: the latest restorable time, known when the restore runs). */
+  restorePoint?: Date;
+  point?: RecoveryPoint;
+  /** Requested time minus the recovery point's time: what the restore will not have. */
+  lagSeconds?: number;
+}
+
+function iso(date: Date | undefined): string {
+  return date?.toISOString() ?? 'unknown';
+}
+
+/** The sources a time can be restored from in the region: the PITR window (when the region has one) and the vaults. */
+async function chooseTimeSource(
+  plan: BackupPlan,
+  store: DatabaseStorePlan,
+  region: 'primary' | 'dr',
+  to: string,
+  account: () => Promise<{ id: string; partition: string }>,
+  env: Required<Pick<OpsEnvironment, 'clients' | 'sleep'>>,
+): Promise<ChosenSource | Refusal> {
+  const where = region === 'dr' ? plan.regions.dr : plan.regions.primary;
+  const vaults = storeVaults(plan, store).filter((vault) => vault.region === where);
+  const hasPitr = region === 'primary' ? true : store.family === 'instance' && store.crossRegionBackupReplication !== null;
+  let pitr: Window | null = null;
+  let pitrMissing: string | null = null;
+  if (hasPitr) {
+    try {
+      pitr = await restoreWindow(plan, store, region, env);
+    } catch (error) {
+      // The database itself may be gone (that is why one restores): its recovery points still serve.
+      if (!isNotFound(error) || vaults.length === 0) throw error;
+      pitrMissing = `${(error as Error).message}`;
+    }
+  }
+  const requested = to === 'latest' ? undefined : new Date(to);
+  if (pitr && pitr.latest) {
+    if (requested === undefined) return { kind: 'pitr', window: pitr };
+    const inside = requested.getTime() <= pitr.latest.getTime() && (pitr.earliest === undefined || requested.getTime() >= pitr.earliest.getTime());
+    if (inside) return { kind: 'pitr', window: pitr, restorePoint: requested };
+    if (requested.getTime() > pitr.latest.getTime() || vaults.length === 0) {
+      return { refused: `${to} is outside what can be restored (${pitr.earliest?.toISOString() ?? '?'} .. ${pitr.latest.toISOString()})` };
+    }
+  }
+  if (vaults.length === 0) {
+    return { refused: `${to} is outside what can be restored (${pitr?.earliest?.toISOString() ?? '?'} .. ${pitr?.latest?.toISOString() ?? 'no restorable time'})` };
+  }
+  const resourceArn = storeResourceArn(plan, store, await account());
+  const backupEnv = { backup: env.clients.backup, sleep: env.sleep };
+  const oldest: string[] = [];
+  if (pitr) oldest.push(`${pitr.source}: point in time from ${iso(pitr.earliest)}`);
+  if (pitrMissing) oldest.push(`point in time: ${pitrMissing}`);
+  for (const vault of vaults) {
+    const points = (await listRecoveryPoints(backupEnv, vault.region, vault.vault, resourceArn)).filter(restorable);
+    const chosen = requested === undefined ? points[0] : points.find((point) => point.createdAt.getTime() <= requested.getTime());
+    if (chosen) {
+      const window: Window = {
+        earliest: points.at(-1)?.createdAt,
+        latest: points[0]?.createdAt,
+        source: `AWS Backup recovery point ${chosen.arn} (vault ${chosen.vault}, ${chosen.region}), made ${chosen.createdAt.toISOString()}`,
+      };
+      const lagSeconds = requested === undefined ? 0 : Math.round((requested.getTime() - chosen.createdAt.getTime()) / 1000);
+      return { kind: 'recovery-point', window, restorePoint: chosen.createdAt, point: chosen, lagSeconds };
+    }
+    oldest.push(`AWS Backup vault ${vault.vault} (${vault.region}): ${points.length === 0 ? 'no restorable recovery point' : `recovery points from ${iso(points.at(-1)?.createdAt)}`}`);
+  }
+  return { refused: `${to} is older than everything that can be restored in ${where}; oldest restorable time per source: ${oldest.join('; ')}` };
+}
+
+/** A recovery point named on the command line, checked: in the plan's vault of its region, of this store, restorable. */
+async function recoveryPointSource(
+  plan: BackupPlan,
+  store: DatabaseStorePlan,
+  reference: string,
+  region: 'primary' | 'dr',
+  account: () => Promise<{ id: string; partition: string }>,
+  env: Required<Pick<OpsEnvironment, 'clients' | 'sleep'>>,
+): Promise<ChosenSource | Refusal> {
+  const where = region === 'dr' ? plan.regions.dr : plan.regions.primary;
+  const vault = storeVaults(plan, store).find((candidate) => candidate.region === where);
+  if (!vault) {
+    return { refused: `the plan keeps no AWS Backup copies of ${store.id} in ${where} (no rule copies to the DR region): restore the recovery point in ${plan.regions.primary}` };
+  }
+  const { id, partition } = await account();
+  const arn = reference.startsWith('arn:') ? reference : `arn:${partition}:rds:${where}:${id}:${store.family === 'aurora' ? 'cluster-snapshot' : 'snapshot'}:${reference}`;
+  const point = await describeRecoveryPoint({ backup: env.clients.backup, sleep: env.sleep }, where, vault.vault, arn);
+  if (!point) throw Object.assign(new Error(`no recovery point ${arn} in the AWS Backup vault ${vault.vault} (${where})`), { name: 'RecoveryPointNotFound' });
+  const window: Window = { earliest: point.createdAt, latest: point.createdAt, source: `AWS Backup recovery point ${arn} (vault ${vault.vault}, ${where}), made ${point.createdAt.toISOString()}` };
+  const resource = storeResourceArn(plan, store, { id, partition });
+  if (point.resourceArn !== resource) {
+    return { refused: `${arn} is a recovery point of ${point.resourceArn || 'another resource'}, not of ${resource} (nothing was changed)` };
+  }
+  if (!restorable(point)) return { refused: `${arn} is ${point.status}: AWS Backup restores only COMPLETED recovery points (nothing was changed)` };
+  return { kind: 'recovery-point', window, restorePoint: point.createdAt, point, lagSeconds: 0 };
 }
 
 export async function runRestore(argv: string[], output: CommandOutput = processOutput, environment: OpsEnvironment = {}): Promise<number> {
@@ -215,12 +340,12 @@ export async function runRestore(argv: string[], output: CommandOutput = process
   const storeId = parsed.positionals[0] as string;
   const problems: string[] = [];
   const to = values.to as string | undefined;
+  const isTime = to !== undefined && (to === 'latest' || /^\d/.test(to));
   if (to === undefined) problems.push('--to <time|latest> is required');
   else if (to !== 'latest' && /^\d/.test(to)) problems.push(...restoreTimeProblems(to).map((problem) => `--to: ${problem} (or latest, or a snapshot id)`));
-  else if (to !== 'latest' && !SNAPSHOT_REF.test(to)) problems.push('--to must be a UTC time (2026-11-25T09:41:00Z), latest, or a snapshot identifier or ARN');
-  const snapshotId = to !== undefined && to !== 'latest' && !/^\d/.test(to) ? to : undefined;
-  const region = (values.region as string | undefined) ?? 'primary';
-  if (region !== 'primary' && region !== 'dr') problems.push('--region must be primary or dr');
+  else if (to !== 'latest' && !SNAPSHOT_REF.test(to) && !RECOVERY_POINT_REF.test(to)) problems.push('--to must be a UTC time (2026-11-25T09:41:00Z), latest, or a snapshot identifier or ARN, or a recovery point ARN');
+  const explicitRegion = values.region as string | undefined;
+  if (explicitRegion !== undefined && explicitRegion !== 'primary' && explicitRegion !== 'dr') problems.push('--region must be primary or dr');
   const format = (values.format as string | undefined) ?? 'table';
   if (format !== 'table' && format !== 'json') problems.push('--format must be table or json');
   const targetId = values['target-id'] as string | undefined;
@@ -239,8 +364,43 @@ export async function runRestore(argv: string[], output: CommandOutput = process
     output.err(`lifeboat restore: no database store "${storeId}" in the plan (databases: ${ids.join(', ')})\n`);
     return EXIT_INVALID;
   }
-  if (store.existing === null && region === 'dr' && (store.family === 'aurora' || (!store.crossRegionBackupReplication && snapshotId === undefined))) {
-    output.err(`lifeboat restore: ${storeId} has no replicated automated backups in the DR region${store.family === 'aurora' ? ' (an Aurora global database fails over instead: lifeboat failover)' : ''}\n`);
+  const vaults = storeVaults(plan, store);
+  // A recovery point goes through AWS Backup when the plan has the store's vault; an `awsbackup:` snapshot of a store
+  // without one (an adopted database backed up elsewhere) is still an RDS snapshot and restores as one.
+  const recoveryPointRef = to !== undefined && !isTime && RECOVERY_POINT_REF.test(to) && (store.awsBackup !== null || vaults.length > 0 || to.includes(':backup:')) ? to : undefined;
+  const snapshotId = to !== undefined && !isTime && recoveryPointRef === undefined ? to : undefined;
+  // A recovery point ARN names its region; --region, if given, must agree.
+  let region = (explicitRegion ?? 'primary') as 'primary' | 'dr';
+  if (recoveryPointRef?.startsWith('arn:')) {
+    const arnRegion = recoveryPointRegion(recoveryPointRef);
+    const role = arnRegion === plan.regions.primary ? 'primary' : arnRegion === plan.regions.dr ? 'dr' : undefined;
+    if (!role || (explicitRegion !== undefined && explicitRegion !== role)) {
+      return usageError(`--to: the recovery point is in ${arnRegion ?? 'an unknown region'}, ${role ? `not the ${explicitRegion} region` : `neither the plan's primary (${plan.regions.primary}) nor DR (${plan.regions.dr}) region`}`, RESTORE_USAGE, output).exit;
+    }
+    region = role;
+  }
+  const missing: string[] = [];
+  if (recoveryPointRef !== undefined && store.awsBackup === null) {
+    missing.push(`${storeId} has no AWS Backup in the plan (stores[].awsBackup): a recovery point restores through the store's vault and its service role`);
+  } else if (recoveryPointRef !== undefined && (vaults.length === 0 || !store.names.awsBackup?.role)) {
+    missing.push(
+      `the plan names no AWS Backup vault and service role for ${storeId} (stores[].names.awsBackup.vault and .role; plans written before them lack them): ` +
+        'write the plan again with "lifeboat plan <requirements> -o backup_plan.json"',
+    );
+  }
+  if (region === 'dr' && store.existing === null) {
+    const drVault = vaults.some((vault) => vault.region === plan.regions.dr);
+    const drTime = store.family === 'instance' ? store.crossRegionBackupReplication !== null || drVault : drVault;
+    if (isTime && !drTime) {
+      missing.push(
+        `${storeId} has no ${store.family === 'instance' ? 'replicated automated backups and no ' : ''}AWS Backup copies in the DR region` +
+          (store.family === 'aurora' ? ' (an Aurora global database fails over instead: lifeboat failover; or restore a cluster snapshot copied there: lifeboat checkpoint --copy-to-dr)' : ''),
+      );
+    }
+    if (plan.network.dr.subnetIds.length === 0) missing.push(`the plan has no DR subnets (network.dr.subnetIds): a restore in ${plan.regions.dr} needs them for its DB subnet group`);
+  }
+  if (missing.length > 0) {
+    output.err(missing.map((problem) => `lifeboat restore: ${problem}\n`).join(''));
     return EXIT_INVALID;
   }
   const env = {
@@ -257,69 +417,111 @@ export async function runRestore(argv: string[], output: CommandOutput = process
   const say = (text: string) => {
     if (format === 'table') output.out(`${text}\n`);
   };
+  const refuse = (message: string) => {
+    json.refused = message;
+    if (format === 'json') output.out(`${JSON.stringify(json, null, 2)}\n`);
+    else output.err(`lifeboat restore: refused: ${message}\n`);
+    return EXIT_FINDINGS;
+  };
+  let identity: { name: string; account: string; partition: string } | undefined;
+  const who = async () => (identity ??= await callerIdentity(env, region === 'dr' ? plan.regions.dr : plan.regions.primary));
+  const account = async () => {
+    const found = await who();
+    return { id: found.account, partition: found.partition };
+  };
   try {
-    const snapshot = snapshotId !== undefined ? await snapshotSource(plan, store, snapshotId, region as 'primary' | 'dr', env) : undefined;
-    if (snapshot && snapshot.refused) {
-      json.refused = snapshot.refused;
-      if (format === 'json') output.out(`${JSON.stringify(json, null, 2)}\n`);
-      else output.err(`lifeboat restore: refused: ${snapshot.refused}\n`);
-      return EXIT_FINDINGS;
-    }
-    const window = snapshot ? snapshot.window : await restoreWindow(plan, store, region as 'primary' | 'dr', env);
-    const requested = snapshot ? window.latest : to === 'latest' ? window.latest : new Date(to as string);
+    let chosen: ChosenSource | Refusal;
+    if (recoveryPointRef !== undefined) chosen = await recoveryPointSource(plan, store, recoveryPointRef, region, account, env);
+    else if (snapshotId !== undefined) {
+      const snapshot = await snapshotSource(plan, store, snapshotId, region, env);
+      chosen = snapshot.refused ? { refused: snapshot.refused } : { kind: 'snapshot', window: snapshot.window, restorePoint: snapshot.window.latest };
+    } else chosen = await chooseTimeSource(plan, store, region, to as string, account, env);
+    if ('refused' in chosen) return refuse(chosen.refused);
+    const window = chosen.window;
     json.window = { source: window.source, earliest: window.earliest?.toISOString() ?? null, latest: window.latest?.toISOString() ?? null };
     say(`Source: ${window.source}`);
     say(`Restorable: ${window.earliest?.toISOString() ?? 'unknown'} .. ${window.latest?.toISOString() ?? 'unknown'}`);
-    const outside =
-      !requested || !window.latest || requested.getTime() > window.latest.getTime() || (window.earliest !== undefined && requested.getTime() < window.earliest.getTime());
-    if (outside) {
-      const message = `${to} is outside what can be restored (${window.earliest?.toISOString() ?? '?'} .. ${window.latest?.toISOString() ?? 'no restorable time'})`;
-      json.refused = message;
-      if (format === 'json') output.out(`${JSON.stringify(json, null, 2)}\n`);
-      else output.err(`lifeboat restore: refused: ${message}\n`);
-      return EXIT_FINDINGS;
+    if (chosen.kind === 'recovery-point' && chosen.point) {
+      json.recoveryPoint = { arn: chosen.point.arn, vault: chosen.point.vault, region: chosen.point.region, createdAt: chosen.point.createdAt.toISOString(), restorePointLagSeconds: chosen.lagSeconds ?? 0 };
+      say(
+        isTime && to !== 'latest'
+          ? `Restore point: ${chosen.point.createdAt.toISOString()}, ${minutes(chosen.lagSeconds ?? 0)} (${chosen.lagSeconds}s) before ${to}: what was written in between is not in the restore`
+          : `Restore point: ${chosen.point.createdAt.toISOString()} (the time the recovery point was made)`,
+      );
     }
-    const stamp = stampOf((to === 'latest' || snapshot ? env.now() : (requested as Date)).toISOString());
-    const who = await callerName(env, region === 'dr' ? plan.regions.dr : plan.regions.primary);
+    const stamp = stampOf((to === 'latest' || !isTime ? env.now() : new Date(to as string)).toISOString());
     const options: DatabaseProcedureOptions = {
       restoreTime: to === 'latest' ? 'latest' : to,
       stamp,
       targetId,
       multiAz: values['multi-az'] === true,
-      createdBy: who,
+      createdBy: (await who()).name,
       addresses: values.terraform ? loadStackAddresses(values.terraform as string) : null,
     };
-    const target = restoreTargetId(plan, store, options, region as 'primary' | 'dr');
-    const procedure = snapshotId !== undefined
-      ? snapshotRestoreProcedure(plan, store, { ...options, snapshotId }, region as 'primary' | 'dr')
-      : store.family === 'aurora'
-        ? clusterRestoreProcedure(plan, store, options)
-        : region === 'dr'
-          ? instanceDrRestoreProcedure(plan, store, options)
-          : instanceRestoreProcedure(plan, store, options);
+    const target = restoreTargetId(plan, store, options, region);
+    let procedure: Procedure;
+    if (chosen.kind === 'recovery-point' && chosen.point) {
+      const role = store.names.awsBackup?.role;
+      if (!role) {
+        output.err(`lifeboat restore: the plan names no AWS Backup service role for ${storeId} (stores[].names.awsBackup.role): write the plan again with "lifeboat plan <requirements> -o backup_plan.json"\n`);
+        return EXIT_INVALID;
+      }
+      const { id, partition } = await account();
+      const backedUp = await backedUpMetadata({ backup: env.clients.backup, sleep: env.sleep }, chosen.point);
+      procedure = recoveryPointRestoreProcedure(
+        plan,
+        store,
+        {
+          ...options,
+          recoveryPointArn: chosen.point.arn,
+          iamRoleArn: `arn:${partition}:iam::${id}:role/${role}`,
+          metadata: recoveryPointMetadata(plan, store, backedUp, target, region, options.multiAz),
+        },
+        region,
+      );
+    } else if (snapshotId !== undefined) procedure = snapshotRestoreProcedure(plan, store, { ...options, snapshotId }, region);
+    else if (store.family === 'aurora') procedure = clusterRestoreProcedure(plan, store, options);
+    else if (region === 'dr') procedure = instanceDrRestoreProcedure(plan, store, options);
+    else procedure = instanceRestoreProcedure(plan, store, options);
     const targetRegion = procedure.steps.find((step): step is CallStep => step.kind === 'call' && step.id === 'restore')?.region ?? plan.regions.primary;
+    const aurora = store.family === 'aurora';
 
+    // An earlier AWS Backup restore job into this target (a rerun after an interruption): resume it, never start a second.
+    const job = chosen.kind === 'recovery-point' && chosen.point ? await findRestoreJob({ backup: env.clients.backup, sleep: env.sleep }, chosen.point, aurora ? 'Aurora' : 'RDS', target) : undefined;
     // Refuse an existing target unless it is this very restore (a rerun): then resume.
-    const existing = await describeTarget(env, store.family === 'aurora', target, targetRegion);
+    const existing = await describeTarget(env, aurora, target, targetRegion);
+    if (job && (job.status === 'FAILED' || job.status === 'ABORTED')) {
+      return refuse(
+        `an earlier restore job ${job.id} of ${chosen.point?.arn} into ${target} ended ${job.status}: ${job.statusMessage ?? 'no status message'}. ` +
+          `What exists: ${existing ? `${target} in ${targetRegion} (${existing.status}; kept, nothing was deleted)` : `nothing under ${target} in ${targetRegion}`}. Choose another --target-id to try again`,
+      );
+    }
     let resume = false;
+    const skip = new Set<string>();
+    const variables: Record<string, string> = {};
     if (existing) {
-      const ours = existing.tags['lifeboat:restore-of'] === store.names.primary && existing.tags['lifeboat:restore-time'] === (to === 'latest' ? 'latest' : to);
+      const ours = (existing.tags['lifeboat:restore-of'] === store.names.primary && existing.tags['lifeboat:restore-time'] === (to === 'latest' ? 'latest' : to)) || job !== undefined;
       if (!ours) {
-        const message = `${target} already exists in ${targetRegion} and is not a restore of ${store.names.primary} to ${to}: choose another --target-id (nothing was changed)`;
-        json.refused = message;
-        if (format === 'json') output.out(`${JSON.stringify(json, null, 2)}\n`);
-        else output.err(`lifeboat restore: refused: ${message}\n`);
-        return EXIT_FINDINGS;
+        return refuse(`${target} already exists in ${targetRegion} and is not a restore of ${store.names.primary} to ${to}: choose another --target-id (nothing was changed)`);
       }
       resume = true;
-      say(`Resuming: ${target} exists (${existing.status}), created by an earlier run of this restore.`);
+      say(`Resuming: ${target} exists (${existing.status}), created by an earlier run of this restore${job ? ` (AWS Backup restore job ${job.id}, ${job.status})` : ''}.`);
+      skip.add('restore').add('find-backups');
+      if (existing.secret) skip.add('secret');
+      if (chosen.kind === 'recovery-point' && !job) skip.add('restore-job').add('restored-arn').add('tag');
+    } else if (job) {
+      resume = true;
+      say(`Resuming: AWS Backup restore job ${job.id} into ${target} is ${job.status} (started by an earlier run); waiting for it, not starting another.`);
+      skip.add('restore');
     }
+    if (job) variables.RESTORE_JOB_ID = job.id;
     const estimate = await restoreEstimate(store, env);
     json.target = { identifier: target, region: targetRegion };
     json.settings = Object.fromEntries(settingsOf(procedure));
     json.estimate = estimate;
     json.steps = procedure.steps.map((step) => ({ id: step.id, title: step.title }));
     json.resources = touchedResources(procedure);
+    if (job) json.restoreJob = { id: job.id, status: job.status };
     say(`Target: ${target} (${targetRegion}), new; the source is never changed`);
     say('Settings from the plan:');
     for (const [key, value] of settingsOf(procedure)) say(`  ${key.padEnd(32)} ${value}`);
@@ -342,9 +544,7 @@ export async function runRestore(argv: string[], output: CommandOutput = process
     const started = env.now().getTime();
     const checkResults: unknown[] = [];
     let dataLagSeconds: number | undefined;
-    const skip = new Set<string>(resume ? ['restore', 'find-backups'] : []);
-    if (resume && existing?.secret) skip.add('secret');
-    const result = await executeProcedure(procedure, {}, {
+    const result = await executeProcedure(procedure, variables, {
       clients: env.clients,
       sleep: env.sleep,
       now: env.now,
@@ -354,7 +554,7 @@ export async function runRestore(argv: string[], output: CommandOutput = process
           say('  the plan has no verification checks for this store: check the tables your application needs by hand');
           return true;
         }
-        const report = await runStoreChecks(store, step.identifier, step.identifierKind, step.region, to === 'latest' ? undefined : snapshot ? requested : new Date(to as string), values, env, environment);
+        const report = await runStoreChecks(store, step.identifier, step.identifierKind, step.region, chosen.restorePoint, values, env, environment);
         checkResults.push(...report.results.map((item) => ({ name: item.name, ok: item.ok, message: item.message })));
         dataLagSeconds = report.dataLagSeconds;
         for (const item of report.results) say(`  ${item.ok ? 'ok  ' : 'FAIL'} ${item.name}: ${item.message}`);
@@ -367,20 +567,29 @@ export async function runRestore(argv: string[], output: CommandOutput = process
     json.checks = checkResults;
     json.restoreSeconds = seconds;
     json.dataLagSeconds = dataLagSeconds ?? null;
+    if (variables.RESTORE_JOB_ID) json.restoreJob = { id: variables.RESTORE_JOB_ID };
     const failedStep = result.outcomes.find((outcome) => outcome.result === 'failed');
     if (failedStep) {
       say(`\nStopped at "${failedStep.title}": ${failedStep.detail ?? ''}`);
-      say(`What exists: ${target} in ${targetRegion} (kept; nothing was deleted). Rerun the same command to resume.`);
+      const after = await describeTarget(env, aurora, target, targetRegion).catch(() => undefined);
+      say(
+        after
+          ? `What exists: ${target} in ${targetRegion} (kept; nothing was deleted), status ${after.status}.${failedStep.step === 'restore-job' ? '' : ' Rerun the same command to resume.'}`
+          : `What exists: nothing under ${target} in ${targetRegion}${variables.RESTORE_JOB_ID ? ` (restore job ${variables.RESTORE_JOB_ID})` : ''}; nothing was deleted.${failedStep.step === 'restore-job' ? '' : ' Rerun the same command to resume.'}`,
+      );
       if (format === 'json') output.out(`${JSON.stringify(json, null, 2)}\n`);
-      return failedStep.step === 'verify' ? EXIT_FINDINGS : EXIT_INVALID;
+      // A check that failed, or an AWS Backup job that ended FAILED/ABORTED, is a finding; anything else an error.
+      return failedStep.step === 'verify' || (failedStep.step === 'restore-job' && /ended (FAILED|ABORTED)/.test(failedStep.detail ?? '')) ? EXIT_FINDINGS : EXIT_INVALID;
     }
-    say(`\nRestored ${target} in ${minutes(seconds)}${dataLagSeconds !== undefined ? `; newest restored row ${dataLagSeconds}s before the restore point` : ''}.`);
+    const lag = chosen.kind === 'recovery-point' && isTime && to !== 'latest' ? `; the restore point is ${chosen.lagSeconds}s before ${to}` : '';
+    say(`\nRestored ${target} in ${minutes(seconds)}${dataLagSeconds !== undefined ? `; newest restored row ${dataLagSeconds}s before the restore point` : ''}${lag}.`);
     if (region === 'primary') {
-      const switchProcedure = store.family === 'aurora' ? clusterSwitchProcedure(plan, store, options) : instanceSwitchProcedure(plan, store, options);
+      const switchProcedure = aurora ? clusterSwitchProcedure(plan, store, options) : instanceSwitchProcedure(plan, store, options);
       say(`\nNext, to switch traffic (nothing below has run):\n\n${renderProcedure(switchProcedure, '## Switch traffic')}`);
     } else {
       say(`\nNext: point applications at ${target} in ${targetRegion}.`);
     }
+    if (resume) json.resumed = true;
     if (format === 'json') output.out(`${JSON.stringify(json, null, 2)}\n`);
     return EXIT_OK;
   } catch (error) {

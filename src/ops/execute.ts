@@ -3,6 +3,7 @@
  * completion condition (or a failure status, or its timeout), progress reported as it goes. Values captured by a step
  * feed later ones. Nothing here decides what to do: the procedure (built from the plan) does.
  */
+import * as backup from '@aws-sdk/client-backup';
 import * as rds from '@aws-sdk/client-rds';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { FAILED_STATUSES } from './procedures/common';
@@ -11,6 +12,8 @@ import { isRef, type CallStep, type Procedure, type Step, type Value, type WaitS
 export interface AwsClients {
   rds(region: string): rds.RDSClient;
   sts(region: string): STSClient;
+  /** AWS Backup (restores of recovery points); only procedures with `backup` steps need it. */
+  backup?(region: string): backup.BackupClient;
 }
 
 export interface ExecuteDependencies {
@@ -104,7 +107,18 @@ const RDS_COMMANDS: Record<string, CommandClass> = {
   CreateDBClusterSnapshot: rds.CreateDBClusterSnapshotCommand,
   CopyDBSnapshot: rds.CopyDBSnapshotCommand,
   CopyDBClusterSnapshot: rds.CopyDBClusterSnapshotCommand,
+  AddTagsToResource: rds.AddTagsToResourceCommand,
 };
+
+const BACKUP_COMMANDS: Record<string, CommandClass> = {
+  StartRestoreJob: backup.StartRestoreJobCommand,
+  DescribeRestoreJob: backup.DescribeRestoreJobCommand,
+};
+
+function backupClient(deps: ExecuteDependencies, region: string): backup.BackupClient {
+  if (!deps.clients.backup) throw new Error('this procedure calls AWS Backup: no AWS Backup client was given');
+  return deps.clients.backup(region);
+}
 
 export async function runCall(step: CallStep, variables: Record<string, string>, deps: ExecuteDependencies): Promise<unknown> {
   const input = resolve(step.input as Value, variables) as never;
@@ -114,6 +128,9 @@ export async function runCall(step: CallStep, variables: Record<string, string>,
   } else if (step.service === 'rds' && RDS_COMMANDS[step.operation]) {
     const Command = RDS_COMMANDS[step.operation] as CommandClass;
     send = () => deps.clients.rds(step.region).send(new Command(input) as never);
+  } else if (step.service === 'backup' && BACKUP_COMMANDS[step.operation]) {
+    const Command = BACKUP_COMMANDS[step.operation] as CommandClass;
+    send = () => backupClient(deps, step.region).send(new Command(input) as never);
   } else {
     throw new Error(`${step.service} ${step.operation} is a step for a person; lifeboat does not run it`);
   }
@@ -139,8 +156,11 @@ export class WaitFailed extends Error {
   override readonly name = 'WaitFailed';
 }
 
-/** One poll: `done`, or the state seen (undefined when the resource does not answer under that name yet). */
-async function probe(step: WaitStep, deps: ExecuteDependencies): Promise<{ done: boolean; state: string }> {
+/**
+ * One poll: `done`, or the state seen ("not found yet" when the resource does not answer under that name yet), and
+ * `failed` when the state is final without success (the reason, for the person).
+ */
+async function probe(step: WaitStep, deps: ExecuteDependencies, variables: Record<string, string>): Promise<{ done: boolean; state: string; failed?: string }> {
   const client = deps.clients.rds(step.region);
   const condition = step.condition;
   const call = <T>(operation: () => Promise<T>) => withRetry(operation, deps.sleep);
@@ -178,6 +198,17 @@ async function probe(step: WaitStep, deps: ExecuteDependencies): Promise<{ done:
         // In steps of 10%, so a long copy reports about ten lines rather than one per poll.
         return { done: status === 'available', state: moving ? `${status} ${Math.floor((snapshot?.PercentProgress ?? 0) / 10) * 10}%` : status };
       }
+      case 'backup-restore-job': {
+        const restoreJobId = resolve(condition.restoreJobId, variables) as string;
+        const job = await call(() => backupClient(deps, step.region).send(new backup.DescribeRestoreJobCommand({ RestoreJobId: restoreJobId })));
+        const status = job.Status ?? 'unknown';
+        if (status === 'FAILED' || status === 'ABORTED') {
+          return { done: false, state: status, failed: `restore job ${restoreJobId} ended ${status}: ${job.StatusMessage ?? 'no status message'}` };
+        }
+        // PercentDone is a string such as "42.00%"; in steps of 10% so a long restore reports about ten lines.
+        const percent = Number.parseFloat(job.PercentDone ?? '');
+        return { done: status === 'COMPLETED', state: Number.isFinite(percent) && status === 'RUNNING' ? `${status} ${Math.floor(percent / 10) * 10}%` : status };
+      }
       case 'automated-backups-replicating': {
         const out = await call(() => client.send(new rds.DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: condition.sourceIdentifier })));
         const status = out.DBInstanceAutomatedBackups?.[0]?.Status ?? 'absent';
@@ -190,16 +221,17 @@ async function probe(step: WaitStep, deps: ExecuteDependencies): Promise<{ done:
   }
 }
 
-export async function runWait(step: WaitStep, deps: ExecuteDependencies, timeoutSeconds = step.timeoutSeconds): Promise<number> {
+export async function runWait(step: WaitStep, deps: ExecuteDependencies, timeoutSeconds = step.timeoutSeconds, variables: Record<string, string> = {}): Promise<number> {
   const start = deps.now().getTime();
   let last = '';
   for (;;) {
-    const { done, state } = await probe(step, deps);
+    const { done, state, failed } = await probe(step, deps, variables);
     const elapsed = Math.round((deps.now().getTime() - start) / 1000);
     if (done) {
       deps.progress(`  ${step.title}: done after ${elapsed}s`);
       return elapsed;
     }
+    if (failed) throw new WaitFailed(`${step.title}: ${failed} (after ${elapsed}s)`);
     if (FAILED_STATUSES.includes(state)) throw new WaitFailed(`${step.title}: ended in status ${state} after ${elapsed}s`);
     if (state !== last) deps.progress(`  ${step.title}: ${state} (${elapsed}s)`);
     last = state;
@@ -239,7 +271,7 @@ export async function executeProcedure(
     deps.progress(`${index + 1}. ${step.title}`);
     try {
       if (step.kind === 'call') await runCall(step, variables, deps);
-      else if (step.kind === 'wait') await runWait(step, deps, options.timeoutSeconds ?? step.timeoutSeconds);
+      else if (step.kind === 'wait') await runWait(step, deps, options.timeoutSeconds ?? step.timeoutSeconds, variables);
       else if (step.kind === 'check') {
         const ok = deps.check ? await deps.check(step, variables) : true;
         if (!ok) {

@@ -36,7 +36,9 @@ export function cliOptions(input: CallStep['input']): CommandOption[] {
   const options: CommandOption[] = [];
   for (const [member, value] of Object.entries(input)) {
     const flag = `--${cliName(member)}`;
-    if (value === true) options.push([flag]);
+    // A string map (AWS Backup's restore Metadata) goes as JSON: its values hold commas and brackets.
+    if (member === 'Metadata' && typeof value === 'object' && !Array.isArray(value) && !isRef(value)) options.push([flag, JSON.stringify(value)]);
+    else if (value === true) options.push([flag]);
     else if (value === false) options.push([`--no-${cliName(member)}`]);
     else if (Array.isArray(value)) options.push([flag, ...value.map((item: Value) => shorthand(item))]);
     else options.push([flag, shorthand(value as Value)]);
@@ -126,6 +128,12 @@ function waitProbe(step: WaitStep): { command: string; done: string; subject: st
           : one('rds', 'describe-db-snapshots', [['--db-snapshot-identifier', condition.identifier], ['--query', 'DBSnapshots[0].Status']]),
         done: 'available',
         subject: condition.identifier,
+      };
+    case 'backup-restore-job':
+      return {
+        command: one('backup', 'describe-restore-job', [['--restore-job-id', condition.restoreJobId], ['--query', 'Status']]),
+        done: 'COMPLETED',
+        subject: `restore job ${condition.restoreJobId}`,
       };
   }
 }

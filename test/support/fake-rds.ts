@@ -336,6 +336,25 @@ export class FakeAws {
     this.automatedBackups.set(arn, { sourceId, status, latestLagMs });
   }
 
+  /**
+   * What an AWS Backup restore job creates (test/support/fake-backup.ts): an instance or cluster `creating` for
+   * `dueMs`, then `available`, untagged and without a managed secret (a snapshot restore carries neither). Its ARN.
+   */
+  addRestoringResource(kind: Kind, id: string, engine: string, dueMs: number): string {
+    const resources = kind === 'instance' ? this.instances : this.clusters;
+    if (resources.has(id)) throw rdsError(kind === 'instance' ? 'DBInstanceAlreadyExists' : 'DBClusterAlreadyExistsFault', `${id} already exists`);
+    const resource = this.resource(kind, id, 'creating', engine, {}, { managedSecret: false });
+    resource.transition = { due: this.clock.now().getTime() + dueMs, to: 'available', events: [{ category: 'restoration', message: 'Restored from a snapshot by AWS Backup' }] };
+    resources.set(id, resource);
+    return resource.arn;
+  }
+
+  /** Tags of an instance or cluster as the fake holds them (undefined: no such resource). */
+  tagsOf(id: string): Record<string, string> | undefined {
+    const found = this.instances.get(id) ?? this.clusters.get(id);
+    return found ? { ...found.tags } : undefined;
+  }
+
   /** An instance of a cluster (Aurora writer or reader), available. */
   addClusterInstance(id: string, clusterId: string): void {
     const cluster = this.clusters.get(clusterId);

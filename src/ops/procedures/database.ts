@@ -793,6 +793,7 @@ export function isTfAddress(value: unknown): value is TfAddress {
  * settings from the plan, the secret, the waits and the checks stay the same.
  */
 export function snapshotRestoreProcedure(plan: BackupPlan, store: DatabaseStorePlan, options: DatabaseProcedureOptions & { snapshotId: string }, region: 'primary' | 'dr' = 'primary'): Procedure {
+  if (store.family === 'aurora' && region === 'dr') return clusterDrSnapshotRestoreProcedure(plan, store, options);
   const base =
     store.family === 'aurora' ? clusterRestoreProcedure(plan, store, options) : region === 'dr' ? instanceDrRestoreProcedure(plan, store, options) : instanceRestoreProcedure(plan, store, options);
   const steps = base.steps
@@ -819,6 +820,263 @@ export function snapshotRestoreProcedure(plan: BackupPlan, store: DatabaseStoreP
     title: 'Restore a snapshot into a new instance or cluster',
     summary: `Creates a new ${store.family === 'aurora' ? 'cluster' : 'instance'} from the snapshot ${options.snapshotId}; data after the snapshot was taken is not in it. Nothing existing is changed.`,
     command: `lifeboat restore ${store.id} --to ${options.snapshotId}${region === 'dr' ? ' --region dr' : ''}`,
+    variables: [],
+    steps,
+  };
+}
+
+/** The DB subnet group a restore in the DR region uses: the plan's, or one this step creates (kept when it exists). */
+function drSubnetGroupStep(c: Context, region: string): CallStep {
+  return {
+    kind: 'call',
+    id: 'subnet-group',
+    title: `Create the DB subnet group ${c.names.drSubnetGroup} in ${region} (kept if it exists: Terraform's, or from an earlier drill)`,
+    service: 'rds',
+    operation: 'CreateDBSubnetGroup',
+    region,
+    input: {
+      DBSubnetGroupName: c.names.drSubnetGroup,
+      DBSubnetGroupDescription: `DR restores of ${c.names.primary}`,
+      SubnetIds: c.plan.network.dr.subnetIds,
+      Tags: tags(c.plan, c.store, { 'lifeboat:created-by': c.options.createdBy ?? '${USER}' }),
+    },
+    creates: [{ kind: 'db-instance', identifier: `subnet group ${c.names.drSubnetGroup}`, region }],
+    alreadyExistsOk: true,
+  };
+}
+
+/** After an Aurora cluster restore (any source): wait, create its first instance, give it its secret, verify. */
+function clusterAfterRestore(c: Context, target: string, region: string, kmsKey: string, expected: number, tagList: Value): Step[] {
+  const instance = `${target}-1`;
+  return [
+    waitStep('cluster-available', `Wait until ${target} is available`, region, { type: 'db-cluster-available', identifier: target }, expected),
+    {
+      kind: 'call',
+      id: 'instance',
+      title: `Create ${instance}, the restored cluster's first instance (Aurora restores a cluster without instances)`,
+      service: 'rds',
+      operation: 'CreateDBInstance',
+      region,
+      input: {
+        DBInstanceIdentifier: instance,
+        DBClusterIdentifier: target,
+        Engine: c.store.engine,
+        ...(c.store.instanceClass ? { DBInstanceClass: c.store.instanceClass } : {}),
+        PubliclyAccessible: false,
+        Tags: tagList,
+      },
+      creates: [{ kind: 'db-instance', identifier: instance, region }],
+      alreadyExistsOk: true,
+    },
+    waitStep('instance-available', `Wait until ${instance} is available`, region, { type: 'db-instance-available', identifier: instance }, 900),
+    secretCall(c, 'secret', target, region, kmsKey),
+    waitStep('secret-active', `Wait until ${target} is available with its secret active`, region, { type: 'db-cluster-available', identifier: target, secretActive: true }, 300),
+    { kind: 'check', id: 'verify', title: `Run the store's verification checks against ${target}`, region, identifier: target, identifierKind: 'db-cluster' },
+  ];
+}
+
+/** After an instance restore (any source): wait, give it its secret, verify. */
+function instanceAfterRestore(c: Context, target: string, region: string, kmsKey: string, expected: number): Step[] {
+  return [
+    waitStep('restore-available', `Wait until ${target} is available`, region, { type: 'db-instance-available', identifier: target }, expected),
+    secretCall(c, 'secret', target, region, kmsKey),
+    waitStep('secret-active', `Wait until ${target} is available with its secret active`, region, { type: 'db-instance-available', identifier: target, secretActive: true }, 300),
+    { kind: 'check', id: 'verify', title: `Run the store's verification checks against ${target}`, region, identifier: target, identifierKind: 'db-instance' },
+  ];
+}
+
+/**
+ * An Aurora cluster snapshot copied to the DR region (`lifeboat checkpoint --copy-to-dr`, or any manual copy) restored
+ * there into a NEW cluster: the DR subnet group and security groups, the DR-region key and (when the plan enforces
+ * the global RPO) the DR cluster parameter group Terraform sets on the secondary, then the cluster's first instance.
+ */
+function clusterDrSnapshotRestoreProcedure(plan: BackupPlan, store: DatabaseStorePlan, options: DatabaseProcedureOptions & { snapshotId: string }): Procedure {
+  const c = context(plan, store, { ...options, restoreTime: options.restoreTime ?? options.snapshotId });
+  const target = restoreTargetId(plan, store, options, 'dr');
+  const region = c.drRegion;
+  const tagList = restoreTags(c, region);
+  const steps: Step[] = [
+    drSubnetGroupStep(c, region),
+    {
+      kind: 'call',
+      id: 'restore',
+      title: `Restore the snapshot ${options.snapshotId} into the new cluster ${target} in ${region}`,
+      service: 'rds',
+      operation: 'RestoreDBClusterFromSnapshot',
+      region,
+      input: {
+        SnapshotIdentifier: options.snapshotId,
+        Engine: store.engine,
+        DBClusterIdentifier: target,
+        DBSubnetGroupName: c.names.drSubnetGroup,
+        VpcSecurityGroupIds: plan.network.dr.securityGroupIds,
+        KmsKeyId: c.names.kmsKey.dr,
+        ...(c.names.globalRpoParameterGroup ? { DBClusterParameterGroupName: c.names.globalRpoParameterGroup.dr } : {}),
+        DeletionProtection: true,
+        CopyTagsToSnapshot: true,
+        BackupRetentionPeriod: store.backup.retentionDays,
+        Tags: tagList,
+      },
+      creates: [{ kind: 'db-cluster', identifier: target, region }],
+      note: `Encrypted with the DR-region key ${c.names.kmsKey.dr}; the copy of the snapshot lives in ${region}, so the restore does not need the primary region.`,
+    },
+    ...clusterAfterRestore(c, target, region, c.names.kmsKey.dr, expectedSeconds(store, 'region', 3600), tagList),
+  ];
+  return {
+    id: 'restore-cluster',
+    storeId: store.id,
+    title: 'Restore a cluster snapshot in the DR region into a new cluster',
+    summary: `Creates the cluster ${target} and its instance ${target}-1 in ${region} from the snapshot ${options.snapshotId}; data after the snapshot was taken is not in it. Nothing existing is changed.`,
+    command: `lifeboat restore ${store.id} --to ${options.snapshotId} --region dr`,
+    variables: [],
+    steps,
+  };
+}
+
+/**
+ * Restore metadata keys this procedure carries over from what AWS Backup recorded (GetRecoveryPointRestoreMetadata).
+ * The AWS Backup Developer Guide ("Restore an Amazon RDS database", "Restoring an Amazon Aurora cluster") takes the
+ * members of RDS's RestoreDBInstanceFromDBSnapshot and RestoreDBClusterFromSnapshot as metadata keys, compared without
+ * case; every key below is such a member. What is left out is either decided by the plan (identifiers, network,
+ * class, Multi-AZ, key, the global-RPO parameter group, protection) or wrong for a new resource: the Availability
+ * Zone(s) of the backed-up resource (in the DR region they do not exist), and parameter and option groups of the
+ * primary region in the DR region (they are regional: only the `default.` ones exist everywhere).
+ */
+const CARRIED_METADATA: Record<'instance' | 'aurora', readonly string[]> = {
+  instance: ['Engine', 'Port', 'LicenseModel', 'StorageType', 'Iops', 'StorageThroughput', 'DBName', 'EnableIAMDatabaseAuthentication', 'AutoMinorVersionUpgrade', 'EnableCloudwatchLogsExports', 'NetworkType', 'DBParameterGroupName', 'OptionGroupName'],
+  aurora: ['Engine', 'EngineVersion', 'EngineMode', 'Port', 'DatabaseName', 'StorageType', 'Iops', 'EnableIAMDatabaseAuthentication', 'EnableCloudwatchLogsExports', 'BacktrackWindow', 'NetworkType', 'DBClusterParameterGroupName', 'OptionGroupName'],
+};
+const REGIONAL_GROUPS = new Set(['dbparametergroupname', 'dbclusterparametergroupname', 'optiongroupname']);
+
+/**
+ * StartRestoreJob metadata for a recovery point of the store: what AWS Backup recorded (CARRIED_METADATA), then the
+ * plan's settings. Values are strings, as the map takes them: booleans `true`/`false`, lists as JSON arrays (the form
+ * GetRecoveryPointRestoreMetadata returns and the guide's examples use).
+ */
+export function recoveryPointMetadata(
+  plan: BackupPlan,
+  store: DatabaseStorePlan,
+  backedUp: Readonly<Record<string, string>>,
+  target: string,
+  region: 'primary' | 'dr',
+  multiAz: boolean | undefined,
+): Record<string, string> {
+  const names = operatorDatabaseNames(plan, store);
+  const aurora = store.family === 'aurora';
+  const metadata: Record<string, string> = {};
+  const carried = new Set(CARRIED_METADATA[aurora ? 'aurora' : 'instance'].map((key) => key.toLowerCase()));
+  for (const [key, value] of Object.entries(backedUp).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const lower = key.toLowerCase();
+    if (!carried.has(lower)) continue;
+    if (region === 'dr' && REGIONAL_GROUPS.has(lower) && !/^default[.:]/.test(value)) continue;
+    metadata[key] = value;
+  }
+  const set = (key: string, value: string) => {
+    for (const existing of Object.keys(metadata)) if (existing.toLowerCase() === key.toLowerCase()) delete metadata[existing];
+    metadata[key] = value;
+  };
+  if (!Object.keys(metadata).some((key) => key.toLowerCase() === 'engine')) set('Engine', store.engine);
+  const network = region === 'dr' ? plan.network.dr : plan.network.primary;
+  set(aurora ? 'DBClusterIdentifier' : 'DBInstanceIdentifier', target);
+  set('DBSubnetGroupName', region === 'dr' ? names.drSubnetGroup : names.subnetGroup);
+  set('VpcSecurityGroupIds', JSON.stringify(network.securityGroupIds));
+  if (aurora) {
+    // RestoreDBClusterFromSnapshot takes the key to encrypt the new cluster with; the plan's key of that region.
+    set('KmsKeyId', region === 'dr' ? names.kmsKey.dr : names.kmsKey.primary);
+    if (names.globalRpoParameterGroup) set('DBClusterParameterGroupName', names.globalRpoParameterGroup[region]);
+  } else {
+    // An instance restored from a snapshot keeps the snapshot's key (for RDS instances the guide lists KmsKeyId as
+    // information only); the class and Multi-AZ are the plan's.
+    if (store.instanceClass) set('DBInstanceClass', store.instanceClass);
+    set('MultiAZ', String(multiAz ?? false));
+    set('PubliclyAccessible', 'false');
+  }
+  set('DeletionProtection', 'true');
+  set('CopyTagsToSnapshot', 'true');
+  return metadata;
+}
+
+export interface RecoveryPointRestoreOptions extends DatabaseProcedureOptions {
+  recoveryPointArn: string;
+  /** The service role AWS Backup assumes to restore (the plan's `names.awsBackup.role`, as an ARN). */
+  iamRoleArn: string;
+  /** StartRestoreJob metadata (`recoveryPointMetadata`). */
+  metadata: Record<string, string>;
+}
+
+/**
+ * Restore an AWS Backup recovery point (the vault of the primary region, or its copy in the DR vault) into a NEW
+ * instance or cluster through AWS Backup's own restore: StartRestoreJob with the plan's settings, then the restore
+ * job polled until COMPLETED (FAILED or ABORTED stop with the job's message). AWS Backup does not tag what it
+ * restores with our tags, so the restored resource is tagged after the job, which makes a rerun recognise it. Aurora:
+ * AWS Backup restores the cluster only; its first instance is created afterwards, as after a snapshot restore.
+ */
+export function recoveryPointRestoreProcedure(plan: BackupPlan, store: DatabaseStorePlan, options: RecoveryPointRestoreOptions, region: 'primary' | 'dr'): Procedure {
+  const c = context(plan, store, options);
+  const aurora = c.aurora;
+  const target = restoreTargetId(plan, store, options, region);
+  const where = region === 'dr' ? c.drRegion : c.primaryRegion;
+  const kmsKey = region === 'dr' ? c.names.kmsKey.dr : c.names.kmsKey.primary;
+  const tagList = tags(plan, store, {
+    'lifeboat:restore-of': c.names.primary,
+    'lifeboat:restore-time': options.restoreTime ?? options.recoveryPointArn,
+    'lifeboat:restore-region': where,
+    'lifeboat:restore-source': options.recoveryPointArn,
+    'lifeboat:created-by': options.createdBy ?? '${USER}',
+  });
+  const expected = expectedSeconds(store, region === 'dr' ? 'region' : 'corruption', 3600);
+  const kind = aurora ? 'db-cluster' : 'db-instance';
+  const steps: Step[] = [
+    ...(region === 'dr' ? [drSubnetGroupStep(c, where)] : []),
+    {
+      kind: 'call',
+      id: 'restore',
+      title: `Start an AWS Backup restore job of ${options.recoveryPointArn} into the new ${aurora ? 'cluster' : 'instance'} ${target}`,
+      service: 'backup',
+      operation: 'StartRestoreJob',
+      region: where,
+      input: {
+        RecoveryPointArn: options.recoveryPointArn,
+        ResourceType: aurora ? 'Aurora' : 'RDS',
+        IamRoleArn: options.iamRoleArn,
+        IdempotencyToken: `lifeboat-${target}`,
+        Metadata: options.metadata,
+      },
+      capture: [{ name: 'RESTORE_JOB_ID', query: 'RestoreJobId' }],
+      creates: [{ kind, identifier: target, region: where }],
+      note: 'AWS Backup restores with its service role (it needs AWSBackupServiceRolePolicyForRestores and the vault key); the caller needs iam:PassRole on it.',
+    },
+    waitStep('restore-job', `Wait until the restore job \${RESTORE_JOB_ID} is COMPLETED`, where, { type: 'backup-restore-job', restoreJobId: '${RESTORE_JOB_ID}' }, expected),
+    {
+      kind: 'call',
+      id: 'restored-arn',
+      title: `Read the ARN of ${target} from the restore job`,
+      service: 'backup',
+      operation: 'DescribeRestoreJob',
+      region: where,
+      input: { RestoreJobId: '${RESTORE_JOB_ID}' },
+      capture: [{ name: 'RESTORED_ARN', query: 'CreatedResourceArn' }],
+    },
+    {
+      kind: 'call',
+      id: 'tag',
+      title: `Tag ${target} as this restore (store, source, time, who)`,
+      service: 'rds',
+      operation: 'AddTagsToResource',
+      region: where,
+      input: { ResourceName: '${RESTORED_ARN}', Tags: tagList },
+      changes: [{ kind, identifier: target, region: where }],
+    },
+    ...(aurora ? clusterAfterRestore(c, target, where, kmsKey, 900, tagList) : instanceAfterRestore(c, target, where, kmsKey, 900)),
+  ];
+  return {
+    id: 'restore-recovery-point',
+    storeId: store.id,
+    title: 'Restore an AWS Backup recovery point into a new instance or cluster',
+    summary:
+      `Creates the ${aurora ? 'cluster' : 'instance'} ${target} in ${where} from the recovery point ${options.recoveryPointArn} through AWS Backup; ` +
+      'data after the recovery point was made is not in it. Nothing existing is changed.',
+    command: `lifeboat restore ${store.id} --to ${options.recoveryPointArn}`,
     variables: [],
     steps,
   };

@@ -58,6 +58,8 @@ export interface CallStep {
  *   cluster is its writer; `db-cluster-available` returns while a global failover is still in progress.
  * - `automated-backups-replicating`: replicated automated backups of the instance exist in the region and replicate.
  * - `db-snapshot-available`: the DB snapshot (or DB cluster snapshot) exists in the region and is `available`.
+ * - `backup-restore-job`: the AWS Backup restore job is `COMPLETED`; `FAILED` or `ABORTED` fail the wait with the
+ *   job's status message. The job id is known only at run time (`${RESTORE_JOB_ID}`).
  */
 export type WaitCondition =
   | { type: 'db-instance-available'; identifier: string; secretActive?: boolean }
@@ -65,7 +67,8 @@ export type WaitCondition =
   | { type: 'db-instance-promoted'; identifier: string }
   | { type: 'global-writer'; globalClusterIdentifier: string; writerClusterIdentifier: string }
   | { type: 'automated-backups-replicating'; sourceIdentifier: string }
-  | { type: 'db-snapshot-available'; identifier: string; cluster: boolean };
+  | { type: 'db-snapshot-available'; identifier: string; cluster: boolean }
+  | { type: 'backup-restore-job'; restoreJobId: string };
 
 export interface WaitStep {
   kind: 'wait';
@@ -139,6 +142,7 @@ export type ProcedureId =
   | 'restore-instance'
   | 'restore-instance-dr'
   | 'restore-cluster'
+  | 'restore-recovery-point'
   | 'switch-instance'
   | 'switch-cluster'
   | 'promote-replica'
