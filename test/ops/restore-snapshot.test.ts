@@ -89,6 +89,47 @@ describe('lifeboat restore --to <snapshot-id>', () => {
     expect(accepted('CreateDBInstance')).toHaveLength(1);
   });
 
+  it('an Aurora cluster snapshot copied to the DR region restores there: DR subnets, DR key, DR parameter group, then its instance', async () => {
+    fake.addSourceCluster('shop-ledger');
+    const copy = 'shop-ledger-pre-migration-20261125t0900';
+    fake.addSnapshot(copy, 'shop-ledger', { kind: 'cluster', type: 'manual', ageMs: 3600_000, region: 'eu-central-1' });
+    const result = await restore('ledger', '--to', copy, '--region', 'dr', '--execute', '--yes');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const target = 'shop-ledger-dr-restore-20261125t1200';
+    const call = accepted('RestoreDBClusterFromSnapshot')[0];
+    expect(call?.region).toBe('eu-central-1');
+    expect(call?.input).toMatchObject({
+      SnapshotIdentifier: copy,
+      DBClusterIdentifier: target,
+      Engine: 'aurora-postgresql',
+      DBSubnetGroupName: 'shop-ledger-dr',
+      VpcSecurityGroupIds: ['sg-0f1e2d3c4b5a69788'],
+      KmsKeyId: 'alias/shop-rds-eu-central-1',
+      DBClusterParameterGroupName: 'shop-ledger-dr-global-rpo',
+      DeletionProtection: true,
+    });
+    expect(accepted('CreateDBSubnetGroup').map((created) => [created.region, created.input.DBSubnetGroupName, created.input.SubnetIds])).toEqual([
+      ['eu-central-1', 'shop-ledger-dr', ['subnet-0f1e2d3c4b5a60001', 'subnet-0f1e2d3c4b5a60002', 'subnet-0f1e2d3c4b5a60003']],
+    ]);
+    expect(accepted('CreateDBInstance').map((created) => [created.region, created.input.DBInstanceIdentifier, created.input.DBClusterIdentifier])).toEqual([['eu-central-1', `${target}-1`, target]]);
+    expect(fake.callsOf('ModifyDBCluster').map((modify) => [modify.region, modify.input.MasterUserSecretKmsKeyId])).toEqual([['eu-central-1', 'alias/shop-rds-eu-central-1']]);
+    expect(result.stdout).toContain(`Next: point applications at ${target} in eu-central-1.`);
+  });
+
+  it('an Aurora DR restore without DR subnets in the plan is refused, naming what is missing (exit 2)', async () => {
+    const plan = fixturePlan();
+    plan.network.dr.subnetIds = [];
+    fs.writeFileSync(planFile, JSON.stringify(plan));
+    const result = await restore('ledger', '--to', 'shop-ledger-copy', '--region', 'dr', '--execute', '--yes');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the plan has no DR subnets (network.dr.subnetIds): a restore in eu-central-1 needs them for its DB subnet group');
+    expect(fake.calls).toEqual([]);
+    const time = await restore('ledger', '--to', 'latest', '--region', 'dr');
+    expect(time.code).toBe(2);
+    expect(time.stderr).toContain('ledger has no AWS Backup copies in the DR region (an Aurora global database fails over instead: lifeboat failover; or restore a cluster snapshot copied there');
+  });
+
   it('refuses a snapshot of another database or one not yet available (exit 1); a missing one is an error (exit 2)', async () => {
     fake.addSourceInstance('shop-billing', { engine: 'mysql' });
     fake.addSnapshot('billing-snap', 'shop-billing', { type: 'manual' });
