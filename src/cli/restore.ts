@@ -427,6 +427,8 @@ export async function runRestore(argv: string[], output: CommandOutput = process
   const who = async () => (identity ??= await callerIdentity(env, region === 'dr' ? plan.regions.dr : plan.regions.primary));
   const account = async () => {
     const found = await who();
+    // The AWS Backup role and the protected resource are named by ARN, which needs the account.
+    if (!found.account) throw new Error('STS GetCallerIdentity did not answer: the account id is needed for the ARNs of the AWS Backup role and the protected database');
     return { id: found.account, partition: found.partition };
   };
   try {
