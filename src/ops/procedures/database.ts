@@ -142,10 +142,7 @@ export function instanceRestoreProcedure(plan: BackupPlan, store: DatabaseStoreP
       creates: [{ kind: 'db-instance', identifier: target, region }],
       note: "Same-region restores keep the source's KMS key (the one Terraform set); never restore over the source.",
     },
-    waitStep('restore-available', `Wait until ${target} is available`, region, { type: 'db-instance-available', identifier: target }, expected),
-    secretCall(c, 'secret', target, region, c.names.kmsKey.primary),
-    waitStep('secret-active', `Wait until ${target} is available with its secret active`, region, { type: 'db-instance-available', identifier: target, secretActive: true }, 300),
-    { kind: 'check', id: 'verify', title: `Run the store's verification checks against ${target}`, region, identifier: target, identifierKind: 'db-instance' },
+    ...instanceAfterRestore(c, target, region, c.names.kmsKey.primary, expected),
   ];
   return {
     id: 'restore-instance',
@@ -178,22 +175,7 @@ export function instanceDrRestoreProcedure(plan: BackupPlan, store: DatabaseStor
       input: { DBInstanceIdentifier: c.names.primary },
       capture: [{ name: 'AUTOMATED_BACKUPS_ARN', query: 'DBInstanceAutomatedBackups[0].DBInstanceAutomatedBackupsArn' }],
     },
-    {
-      kind: 'call',
-      id: 'subnet-group',
-      title: `Create the DB subnet group ${c.names.drSubnetGroup} in ${region} (kept from an earlier drill if it exists)`,
-      service: 'rds',
-      operation: 'CreateDBSubnetGroup',
-      region,
-      input: {
-        DBSubnetGroupName: c.names.drSubnetGroup,
-        DBSubnetGroupDescription: `DR restores of ${c.names.primary}`,
-        SubnetIds: plan.network.dr.subnetIds,
-        Tags: tags(plan, store, { 'lifeboat:created-by': options.createdBy ?? '${USER}' }),
-      },
-      creates: [{ kind: 'db-instance', identifier: `subnet group ${c.names.drSubnetGroup}`, region }],
-      alreadyExistsOk: true,
-    },
+    drSubnetGroupStep(c, region),
     {
       kind: 'call',
       id: 'restore',
@@ -210,10 +192,7 @@ export function instanceDrRestoreProcedure(plan: BackupPlan, store: DatabaseStor
       creates: [{ kind: 'db-instance', identifier: target, region }],
       note: 'The replicated backups are encrypted with the DR-region key; the restore keeps it.',
     },
-    waitStep('restore-available', `Wait until ${target} is available`, region, { type: 'db-instance-available', identifier: target }, expectedSeconds(store, 'region', 3600)),
-    secretCall(rc, 'secret', target, region, c.names.kmsKey.dr),
-    waitStep('secret-active', `Wait until ${target} is available with its secret active`, region, { type: 'db-instance-available', identifier: target, secretActive: true }, 300),
-    { kind: 'check', id: 'verify', title: `Run the store's verification checks against ${target}`, region, identifier: target, identifierKind: 'db-instance' },
+    ...instanceAfterRestore(rc, target, region, c.names.kmsKey.dr, expectedSeconds(store, 'region', 3600)),
   ];
   return {
     id: 'restore-instance-dr',
@@ -258,29 +237,7 @@ export function clusterRestoreProcedure(plan: BackupPlan, store: DatabaseStorePl
         ? `With the cluster parameter group Terraform sets (${c.names.globalRpoParameterGroup.primary}: rds.global_db_rpo = ${store.globalDatabase?.managedRpoSeconds} s), so the restored cluster enforces the same RPO once it leads the global database.`
         : "Keeps the source's KMS key.",
     },
-    waitStep('cluster-available', `Wait until ${target} is available`, region, { type: 'db-cluster-available', identifier: target }, expectedSeconds(store, 'corruption', 3600)),
-    {
-      kind: 'call',
-      id: 'instance',
-      title: `Create ${instance}, the restored cluster's first instance (Aurora restores a cluster without instances)`,
-      service: 'rds',
-      operation: 'CreateDBInstance',
-      region,
-      input: {
-        DBInstanceIdentifier: instance,
-        DBClusterIdentifier: target,
-        Engine: store.engine,
-        ...(store.instanceClass ? { DBInstanceClass: store.instanceClass } : {}),
-        PubliclyAccessible: false,
-        Tags: restoreTags(c, region),
-      },
-      creates: [{ kind: 'db-instance', identifier: instance, region }],
-      alreadyExistsOk: true,
-    },
-    waitStep('instance-available', `Wait until ${instance} is available`, region, { type: 'db-instance-available', identifier: instance }, 900),
-    secretCall(c, 'secret', target, region, c.names.kmsKey.primary),
-    waitStep('secret-active', `Wait until ${target} is available with its secret active`, region, { type: 'db-cluster-available', identifier: target, secretActive: true }, 300),
-    { kind: 'check', id: 'verify', title: `Run the store's verification checks against ${target}`, region, identifier: target, identifierKind: 'db-cluster' },
+    ...clusterAfterRestore(c, target, region, c.names.kmsKey.primary, expectedSeconds(store, 'corruption', 3600), restoreTags(c, region)),
   ];
   return {
     id: 'restore-cluster',
@@ -830,7 +787,7 @@ function drSubnetGroupStep(c: Context, region: string): CallStep {
   return {
     kind: 'call',
     id: 'subnet-group',
-    title: `Create the DB subnet group ${c.names.drSubnetGroup} in ${region} (kept if it exists: Terraform's, or from an earlier drill)`,
+    title: `Create the DB subnet group ${c.names.drSubnetGroup} in ${region} (kept from an earlier drill if it exists)`,
     service: 'rds',
     operation: 'CreateDBSubnetGroup',
     region,
