@@ -8,7 +8,7 @@ import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
-import { humanSeconds, storeStatus, type Measurement, type StatusClients, type StatusReport, type StoreStatus } from '../ops/status';
+import { humanSeconds, storeStatus, type Measurement, type StatusClients, type StatusReport, type StoreStatus, type VerificationStatus } from '../ops/status';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
@@ -22,7 +22,9 @@ ${STATUS_SUMMARY}.
 Reads only. Per store and failure scope, in both regions: the objective, the design figure and what AWS reports now
 (restorable lag, replicated backups, replica and global lag, snapshot and recovery point age, S3 replication latency
 and the replica check's missing objects), the last verification run (when, result, restore time, data lag), the
-plan's alarms in ALARM, and live settings that drifted from the plan.
+plan's alarms in ALARM, and live settings that drifted from the plan. The last verification and the replica
+checks come from the evidence records in the plan's evidence bucket (its replica when the bucket cannot be read),
+compared with CloudWatch; unreadable, changed or contradicted evidence fails the status.
 
 Options:
   --store <id>              Only this store
@@ -31,7 +33,8 @@ Options:
   -h, --help                Show this help
 
 Exit codes: 0 every objective holds and nothing drifted, 1 an objective is breached (or unmeasurable), an alarm is
-in ALARM, the verification is stale or failed, or a setting drifted, 2 error.
+in ALARM, the verification is stale or failed, its evidence is unreadable or disagrees with CloudWatch, or a
+setting drifted, 2 error.
 `;
 
 export interface StatusEnvironment {
@@ -61,6 +64,16 @@ function measured(measurement: Measurement): string {
   return `${measurement.what} [${measurement.region}]: ${figure}`;
 }
 
+function verificationLines(v: VerificationStatus): string[] {
+  if (!v.lastRunAt) return [`  last verification [${v.region}]: none in the last ${humanSeconds(v.windowSeconds)} (${v.scope} scope; at most ${humanSeconds(v.allowedGapSeconds)} without a success)`];
+  const result = v.succeeded ? 'succeeded' : `${v.outcome === 'swept' ? 'SWEPT' : 'FAILED'}${v.reason ? ` (${v.reason})` : ''}`;
+  const lines = [`  last verification [${v.region}]: ${v.lastRunAt} ${result}, restore ${seconds(v.restoreSeconds)}, data lag ${seconds(v.dataLagSeconds)} (${v.scope} scope)`];
+  if (!v.succeeded) lines.push(`    last success: ${v.lastSuccessAt ?? `none in the last ${humanSeconds(v.windowSeconds)}`}`);
+  const metrics = v.metrics ? `CloudWatch (hour of ${v.metrics.hour}): VerificationSucceeded ${v.metrics.succeeded}` : 'no CloudWatch datapoint for it';
+  lines.push(v.source === 'evidence' ? `    source: evidence record ${v.evidenceKey}; ${metrics}` : '    source: CloudWatch metrics alone (no evidence record of this run)');
+  return lines;
+}
+
 function storeTable(store: StoreStatus): string[] {
   const lines = [`${store.id}  ${store.subject}  ${store.ok ? 'OK' : 'NOT OK'}`];
   lines.push(`  ${'SCOPE'.padEnd(11)}${'RPO'.padStart(6)}${'DESIGN'.padStart(8)}${'NOW'.padStart(8)}${'RTO'.padStart(6)}${'DESIGN'.padStart(8)}  STATUS`);
@@ -71,12 +84,13 @@ function storeTable(store: StoreStatus): string[] {
     );
     for (const measurement of scope.measured) lines.push(`      ${measured(measurement)}`);
   }
-  if (store.verification) {
-    const v = store.verification;
+  if (store.verification) lines.push(...verificationLines(store.verification));
+  if (store.replicaCheck) {
+    const day = store.replicaCheck.lastDay;
     lines.push(
-      v.lastRunAt
-        ? `  last verification [${v.region}]: ${v.lastRunAt} ${v.succeeded ? 'succeeded' : 'FAILED'}, restore ${seconds(v.restoreSeconds)}, data lag ${seconds(v.dataLagSeconds)} (${v.scope} scope)`
-        : `  last verification [${v.region}]: none within twice the schedule`,
+      day
+        ? `  replica check (evidence): ${day.date}: ${day.sampled} sampled, ${day.missing} missing, ${day.mismatched} mismatched${day.failedRuns > 0 ? `, ${day.failedRuns} runs could not check` : ''}`
+        : '  replica check (evidence): no daily summary in the window',
     );
   }
   for (const backup of store.backups) lines.push(`  ${measured(backup)}`);
@@ -90,8 +104,15 @@ function storeTable(store: StoreStatus): string[] {
   return lines;
 }
 
+function evidenceLine(report: StatusReport): string {
+  const e = report.evidence;
+  if (e.read === 'bucket') return `Evidence: s3://${e.bucket} (${e.region})`;
+  if (e.read === 'replica') return `Evidence: s3://${e.bucket} (${e.region}), the replica: ${e.errors.join('; ')}`;
+  return e.errors.length > 0 ? `Evidence: UNREADABLE: ${e.errors.join('; ')}` : 'Evidence: not needed (no verified store or bucket selected)';
+}
+
 export function renderStatusTable(report: StatusReport): string {
-  const parts = report.stores.map((store) => storeTable(store).join('\n'));
+  const parts = [evidenceLine(report), ...report.stores.map((store) => storeTable(store).join('\n'))];
   const failing = report.stores.filter((store) => !store.ok).map((store) => store.id);
   parts.push(
     failing.length === 0

@@ -20,6 +20,9 @@ import {
 import { GetBucketReplicationCommand, GetBucketVersioningCommand, GetObjectLockConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BackupPlan, BucketStorePlan, DatabaseStorePlan, FailureScope, StorePlan } from '../plan/types';
 import { isNotFound, withRetry } from './execute';
+import { loadStatusEvidence, replicaEvidenceStatus, verificationStatus, type EvidenceSource, type ReplicaEvidenceStatus, type StatusEvidence, type VerificationStatus } from './status-evidence';
+
+export type { EvidenceSource, ReplicaEvidenceStatus, VerificationStatus } from './status-evidence';
 
 export interface StatusClients {
   rds(region: string): RDSClient;
@@ -54,18 +57,6 @@ export interface ScopeStatus {
   status: 'ok' | 'breached' | 'no-objective';
 }
 
-export interface VerificationStatus {
-  region: string;
-  /** Newest VerificationSucceeded datapoint within twice the schedule; null: none (stale). */
-  lastRunAt: string | null;
-  succeeded: boolean | null;
-  restoreSeconds: number | null;
-  dataLagSeconds: number | null;
-  /** The scope the verification restore measures (a DR-region restore measures the region scope). */
-  scope: FailureScope;
-  problems: string[];
-}
-
 export interface Drift {
   resource: string;
   setting: string;
@@ -80,6 +71,8 @@ export interface StoreStatus {
   subject: string;
   scopes: ScopeStatus[];
   verification: VerificationStatus | null;
+  /** Buckets: the replica check's daily evidence summaries; null for databases. */
+  replicaCheck: ReplicaEvidenceStatus | null;
   /** Newest snapshot / recovery point per place, for the record. */
   backups: Measurement[];
   /** Plan alarms currently in ALARM. */
@@ -93,6 +86,8 @@ export interface StoreStatus {
 export interface StatusReport {
   generatedAt: string;
   regions: { primary: string; dr: string };
+  /** The evidence bucket read for the last verifications and replica checks. */
+  evidence: EvidenceSource;
   stores: StoreStatus[];
   ok: boolean;
 }
@@ -190,32 +185,7 @@ function expectDrift(drift: Drift[], resource: string, setting: string, expected
   if (expected !== actual) drift.push({ resource, setting, expected: String(expected), actual: actual === undefined ? 'absent' : String(actual) });
 }
 
-async function verificationStatus(deps: StatusDependencies, call: Call, store: DatabaseStorePlan): Promise<VerificationStatus | null> {
-  const verification = store.verification;
-  if (!verification) return null;
-  const lookback = 2 * verification.interval.seconds;
-  const metric = (metricName: string, statistic: 'Maximum' | 'Minimum' = 'Maximum') =>
-    newestDatapoint(deps, call, verification.region, { namespace: 'Lifeboat', metricName, dimensions: { StoreId: store.id }, statistic }, lookback);
-  const [succeeded, restore, lag] = [await metric('VerificationSucceeded', 'Minimum'), await metric('RestoreSeconds'), await metric('DataLagSeconds')];
-  const scope: FailureScope = verification.regionRole === 'dr' ? 'region' : 'corruption';
-  const objective = store.scopes[scope].objective;
-  const problems: string[] = [];
-  if (!succeeded) problems.push(`no verification run in the last ${Math.round(lookback / 3600)}h (twice the schedule): the verification is stale`);
-  else if (succeeded.value < 1) problems.push('the last verification run failed');
-  if (restore && objective.rto && restore.value > objective.rto.seconds) problems.push(`measured restore time ${Math.round(restore.value)}s is above the ${scope} RTO ${objective.rto.human}`);
-  if (lag && objective.rpo && lag.value > objective.rpo.seconds) problems.push(`measured data lag ${Math.round(lag.value)}s is above the ${scope} RPO ${objective.rpo.human}`);
-  return {
-    region: verification.region,
-    lastRunAt: succeeded?.at.toISOString() ?? null,
-    succeeded: succeeded ? succeeded.value >= 1 : null,
-    restoreSeconds: restore ? Math.round(restore.value) : null,
-    dataLagSeconds: lag ? Math.round(lag.value) : null,
-    scope,
-    problems,
-  };
-}
-
-async function databaseStatus(plan: BackupPlan, store: DatabaseStorePlan, deps: StatusDependencies, call: Call): Promise<Omit<StoreStatus, 'alarms' | 'problems' | 'ok'>> {
+async function databaseStatus(plan: BackupPlan, store: DatabaseStorePlan, deps: StatusDependencies, call: Call, evidence: StatusEvidence): Promise<Omit<StoreStatus, 'alarms' | 'problems' | 'ok'>> {
   const primaryRegion = plan.regions.primary;
   const drift: Drift[] = [];
   const primary = store.names.primary;
@@ -321,13 +291,14 @@ async function databaseStatus(plan: BackupPlan, store: DatabaseStorePlan, deps: 
     kind: 'database',
     subject: `${store.engine} ${aurora ? 'cluster' : 'instance'} ${primary}`,
     scopes: [scopeStatus(store, 'az', az), scopeStatus(store, 'corruption', [restorable]), scopeStatus(store, 'region', region)],
-    verification: await verificationStatus(deps, call, store),
+    verification: verificationStatus(plan, store, evidence),
+    replicaCheck: null,
     backups,
     drift,
   };
 }
 
-async function bucketStatus(plan: BackupPlan, store: BucketStorePlan, deps: StatusDependencies, call: Call): Promise<Omit<StoreStatus, 'alarms' | 'problems' | 'ok'>> {
+async function bucketStatus(plan: BackupPlan, store: BucketStorePlan, deps: StatusDependencies, call: Call, evidence: StatusEvidence): Promise<Omit<StoreStatus, 'alarms' | 'problems' | 'ok'>> {
   const drift: Drift[] = [];
   const { source, replica } = store.names;
   const regions = { [source]: plan.regions.primary, [replica]: store.replication.destinationRegion };
@@ -390,6 +361,7 @@ async function bucketStatus(plan: BackupPlan, store: BucketStorePlan, deps: Stat
       regionScope,
     ],
     verification: null,
+    replicaCheck: replicaEvidenceStatus(plan, store, evidence),
     backups: [],
     drift,
   };
@@ -431,9 +403,10 @@ export { human as humanSeconds };
 export async function storeStatus(plan: BackupPlan, stores: readonly StorePlan[], deps: StatusDependencies): Promise<StatusReport> {
   const call: Call = (operation) => withRetry(operation, deps.sleep);
   const alarms = await alarmsInAlarm(stores, deps, call);
+  const evidence = await loadStatusEvidence(plan, stores, deps.clients, deps.now());
   const results: StoreStatus[] = [];
   for (const store of stores) {
-    const base = store.kind === 'database' ? await databaseStatus(plan, store, deps, call) : await bucketStatus(plan, store, deps, call);
+    const base = store.kind === 'database' ? await databaseStatus(plan, store, deps, call, evidence) : await bucketStatus(plan, store, deps, call, evidence);
     const problems: string[] = [];
     for (const scope of base.scopes) {
       if (scope.status !== 'breached') continue;
@@ -447,10 +420,11 @@ export async function storeStatus(plan: BackupPlan, stores: readonly StorePlan[]
       if (missing?.note && /^[1-9]\d* missing$/.test(missing.note)) problems.push(`region: the replica check found ${missing.note} objects`);
     }
     problems.push(...(base.verification?.problems ?? []).map((problem) => `verification: ${problem}`));
+    problems.push(...(base.replicaCheck?.problems ?? []).map((problem) => `replica check: ${problem}`));
     const storeAlarms = alarms.get(store.id) ?? [];
     problems.push(...storeAlarms.map((alarm) => `alarm ${alarm.name} (${alarm.region}) is in ALARM`));
     problems.push(...base.drift.map((drift) => `drift: ${drift.resource}: ${drift.setting} is ${drift.actual}, the plan says ${drift.expected}`));
     results.push({ ...base, alarms: storeAlarms, problems: [...new Set(problems)], ok: problems.length === 0 });
   }
-  return { generatedAt: deps.now().toISOString(), regions: plan.regions, stores: results, ok: results.every((store) => store.ok) };
+  return { generatedAt: deps.now().toISOString(), regions: plan.regions, evidence: evidence.source, stores: results, ok: results.every((store) => store.ok) };
 }

@@ -195,7 +195,8 @@ function alarm(store: StorePlan, id: string): AlarmPlan | undefined {
   return store.alarms.find((candidate) => candidate.id === id);
 }
 
-function objectivesOf(store: StorePlan): ObjectivesView {
+/** What a store is judged against (objectives, alarm thresholds, the allowed time without a successful verification). */
+export function objectivesOf(store: StorePlan): ObjectivesView {
   const rpo = {} as Record<FailureScope, number | null>;
   const rto = {} as Record<FailureScope, number | null>;
   for (const scope of SCOPES) {
@@ -362,7 +363,20 @@ function ofObjective(summary: MeasureSummary): string {
   return summary.objectiveSeconds === null ? `max ${max} (no objective)` : `max ${max} of ${formatSeconds(summary.objectiveSeconds)}`;
 }
 
+/** The reasons behind a store's verdict, split: what fails it, what only warns, and the one-line summary. */
+export interface VerdictReasons {
+  fail: string[];
+  warn: string[];
+  summary: string;
+}
+
 function databaseVerdict(report: Omit<StoreReport, 'verdict'>, since: string): Verdict {
+  const reasons = databaseVerdictReasons(report, since);
+  return verdictOf(reasons.fail, reasons.warn, reasons.summary);
+}
+
+/** How a verified database is judged (`lifeboat status` judges its last verification the same way). */
+export function databaseVerdictReasons(report: Omit<StoreReport, 'verdict'>, since: string): VerdictReasons {
   const fail: string[] = [];
   const warn: string[] = [];
   const { runs, objectives } = report;
@@ -405,7 +419,7 @@ function databaseVerdict(report: Omit<StoreReport, 'verdict'>, since: string): V
     }
   }
   const summary = `${runs.succeeded}/${runs.total} runs passed; restore ${ofObjective(report.restore)}; data lag ${ofObjective(report.dataLag)}${report.gaps.length === 0 ? '; no gaps' : ''}`;
-  return verdictOf(fail, warn, summary);
+  return { fail, warn, summary };
 }
 
 function verdictOf(fail: string[], warn: string[], summary: string): Verdict {
@@ -415,8 +429,14 @@ function verdictOf(fail: string[], warn: string[], summary: string): Verdict {
 }
 
 function bucketVerdict(report: Omit<StoreReport, 'verdict'>, since: string, now: number): Verdict {
+  const reasons = bucketVerdictReasons(report, since, now);
+  return verdictOf(reasons.fail, reasons.warn, reasons.summary);
+}
+
+/** How a bucket's replica-check evidence is judged (`lifeboat status` judges it the same way). */
+export function bucketVerdictReasons(report: Omit<StoreReport, 'verdict'>, since: string, now: number): VerdictReasons {
   const replica = report.replica;
-  if (!replica) return verdictOf([`no replica-check evidence since ${formatTime(since)}`], [], '');
+  if (!replica) return { fail: [`no replica-check evidence since ${formatTime(since)}`], warn: [], summary: '' };
   const fail: string[] = [];
   const warn: string[] = [];
   const latestBad = replica.badDays[0];
@@ -429,7 +449,7 @@ function bucketVerdict(report: Omit<StoreReport, 'verdict'>, since: string, now:
   if (replica.failedRuns > 0) warn.push(`${plural(replica.failedRuns, 'check run')} could not read the bucket`);
   if (report.unreadable > 0) warn.push(`${plural(report.unreadable, 'unreadable record')}`);
   if (report.overwritten > 0) warn.push(`${plural(report.overwritten, 'record')} overwritten or deleted after writing (the original is used)`);
-  return verdictOf(fail, warn, `${plural(replica.days, 'day')} checked; ${replica.sampled} objects sampled, ${replica.missing} missing, ${replica.mismatched} mismatched`);
+  return { fail, warn, summary: `${plural(replica.days, 'day')} checked; ${replica.sampled} objects sampled, ${replica.missing} missing, ${replica.mismatched} mismatched` };
 }
 
 /** Builds the report. Records outside `[since, now]` and of other stores than `store` are left out. */

@@ -71,6 +71,9 @@ it('docs/operations.md shows what the commands really print', async () => {
     fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'replicating', 3 * MINUTE);
     fake.addSnapshot('rds:shop-orders-2026-11-25-03-05', 'shop-orders', { ageMs: 6 * HOUR });
     fake.metricHistory.set('RestoreSeconds/orders', [1180, 1420, 1260, 1310]);
+    // The verification runs' evidence records, in the evidence bucket, and the metrics they published.
+    s3.addEvidenceBucket('shop-evidence-eu-central-1', 'eu-central-1');
+    s3.addVerificationRun('shop-evidence-eu-central-1', { store: 'orders', region: 'eu-central-1', source: 'shop-orders', endedAt: new Date('2026-11-25T02:00:00Z'), restoreSeconds: 1310, dataLagSeconds: 42 });
     fake.setRecentMetric('VerificationSucceeded', 'orders', 1, 7 * HOUR);
     fake.setRecentMetric('RestoreSeconds', 'orders', 1310, 7 * HOUR);
     fake.setRecentMetric('DataLagSeconds', 'orders', 42, 7 * HOUR);
@@ -79,6 +82,7 @@ it('docs/operations.md shows what the commands really print', async () => {
     fake.addClusterInstance('shop-ledger', 'shop-ledger');
     fake.addClusterInstance('shop-ledger-1', 'shop-ledger');
     fake.addSnapshot('rds:shop-ledger-2026-11-25-03-10', 'shop-ledger', { kind: 'cluster', ageMs: 6 * HOUR });
+    s3.addVerificationRun('shop-evidence-eu-central-1', { store: 'ledger', region: 'eu-west-1', source: 'shop-ledger', endedAt: new Date('2026-11-25T08:30:00Z'), restoreSeconds: 1080, dataLagSeconds: 12 });
     fake.setRecentMetric('VerificationSucceeded', 'ledger', 1, 3 * HOUR);
     fake.setRecentMetric('RestoreSeconds', 'ledger', 1080, 3 * HOUR);
     fake.setRecentMetric('DataLagSeconds', 'ledger', 12, 3 * HOUR);
@@ -122,7 +126,9 @@ it('docs/operations.md shows what the commands really print', async () => {
       '',
       'The pipeline asks whether `orders` is recoverable right now. `lifeboat status` shows, per failure scope, the',
       'objective, the design figure and what AWS measures now, the last verification run, alarms in ALARM, and every',
-      'live setting that drifted from the plan; it exits 1 when any of them fails, so a pipeline can stop here.',
+      'live setting that drifted from the plan; it exits 1 when any of them fails, so a pipeline can stop here. The',
+      'last verification comes from its evidence record in the evidence bucket, compared with the CloudWatch metrics',
+      'the alarms watch: a record that cannot be read, was changed, or disagrees with CloudWatch fails the status too.',
       '',
       statusBefore,
       '',

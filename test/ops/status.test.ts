@@ -10,6 +10,7 @@ import { failTimes, FakeAws, throttling } from '../support/fake-rds';
 import { FakeS3AndBackup } from '../support/fake-s3-backup';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
+const EVIDENCE = 'shop-evidence-eu-central-1';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -18,6 +19,36 @@ let s3: FakeS3AndBackup;
 let plan: BackupPlan;
 let planFile: string;
 const directories: string[] = [];
+
+/** Verified stores and the region their verification restores into. */
+const VERIFIED = { orders: 'eu-central-1', billing: 'eu-west-1', ledger: 'eu-west-1' } as const;
+
+/** An empty evidence bucket, then the replica check's summaries of yesterday for both buckets (all found). */
+function resetEvidence(): void {
+  s3.evidence.delete(EVIDENCE);
+  s3.addEvidenceBucket(EVIDENCE, 'eu-central-1');
+  for (const store of ['documents', 'audit-logs']) s3.addReplicaCheckDay(EVIDENCE, { store, region: 'eu-central-1', day: '2026-11-24' });
+}
+
+/**
+ * A verification run of `store` that ended `agoMs` before NOW, as the handler leaves it: its evidence record and the
+ * metrics it published (`published: false`: the record only). The fake keeps only the newest datapoint per metric.
+ */
+function verificationRun(
+  store: keyof typeof VERIFIED,
+  agoMs: number,
+  run: { outcome?: 'succeeded' | 'failed' | 'swept'; restore?: number | null; lag?: number | null; published?: boolean; reason?: string } = {},
+) {
+  const outcome = run.outcome ?? 'succeeded';
+  const restore = run.restore === undefined ? 1200 : run.restore;
+  const lag = run.lag === undefined ? 30 : run.lag;
+  if (run.published !== false) {
+    fake.setRecentMetric('VerificationSucceeded', store, outcome === 'succeeded' ? 1 : 0, agoMs);
+    if (restore !== null) fake.setRecentMetric('RestoreSeconds', store, restore, agoMs);
+    if (lag !== null) fake.setRecentMetric('DataLagSeconds', store, lag, agoMs);
+  }
+  return s3.addVerificationRun(EVIDENCE, { store, region: VERIFIED[store], source: `shop-${store}`, endedAt: new Date(NOW.getTime() - agoMs), outcome, restoreSeconds: restore, dataLagSeconds: lag, reason: run.reason });
+}
 
 /** Every store of the example plan deployed as planned and healthy: recent backups, small lags, a fresh verification. */
 function healthyWorld(): void {
@@ -35,11 +66,8 @@ function healthyWorld(): void {
   fake.addClusterInstance('shop-ledger-1', 'shop-ledger');
   fake.addSnapshot('rds:shop-ledger-2026-11-25-03-05', 'shop-ledger', { kind: 'cluster', ageMs: 9 * HOUR });
   fake.setRecentMetric('AuroraGlobalDBReplicationLag', 'shop-ledger-dr', 900);
-  for (const [store, restore, lag] of [['orders', 1250, 40], ['billing', 1900, 70], ['ledger', 1100, 20]] as const) {
-    fake.setRecentMetric('VerificationSucceeded', store, 1, 5 * HOUR);
-    fake.setRecentMetric('RestoreSeconds', store, restore, 5 * HOUR);
-    fake.setRecentMetric('DataLagSeconds', store, lag, 5 * HOUR);
-  }
+  resetEvidence();
+  for (const [store, restore, lag] of [['orders', 1250, 40], ['billing', 1900, 70], ['ledger', 1100, 20]] as const) verificationRun(store, 5 * HOUR, { restore, lag });
   for (const region of ['eu-west-1', 'eu-central-1']) {
     s3.addVault(region, 'shop-billing', { locked: true, minRetentionDays: 2555, maxRetentionDays: 2555, recoveryPoints: [{ arn: `arn:aws:backup:${region}:123456789012:recovery-point:rp-1`, createdAt: new Date(NOW.getTime() - 7 * HOUR), status: 'COMPLETED' }] });
   }
@@ -86,7 +114,10 @@ describe('lifeboat status', () => {
     expect(result.stdout).toMatch(/ {2}region +5m +5m +3m +2h +60m +ok\n/);
     expect(result.stdout).toContain('replicated backups: now - latest restorable time [eu-central-1]: 3m');
     expect(result.stdout).toContain('global replication lag of shop-ledger-dr [eu-central-1]: 0.9s');
+    expect(result.stdout).toContain('Evidence: s3://shop-evidence-eu-central-1 (eu-central-1)');
     expect(result.stdout).toContain('last verification [eu-central-1]: 2026-11-25T07:00:00.000Z succeeded, restore 21m, data lag 40s (region scope)');
+    expect(result.stdout).toMatch(/source: evidence record verify-restore\/orders\/2026\/11\/25\/orders-20261125T\d{6}Z\.json; CloudWatch \(hour of 2026-11-25T07:00:00.000Z\): VerificationSucceeded 1/);
+    expect(result.stdout).toContain('replica check (evidence): 2026-11-24: 240 sampled, 0 missing, 0 mismatched');
     expect(result.stdout).toContain('newest recovery point in vault shop-billing [eu-central-1]: 7h');
     expect(result.stdout).toContain('newest snapshot [eu-west-1]: 9h');
     expect(result.stdout).toContain('S3 replication latency (max, last hour) [eu-west-1]: 35s');
@@ -131,18 +162,25 @@ describe('lifeboat status', () => {
   it('objectives breached now: lag above the RPO, an alarm in ALARM, a stale or failed verification, missing replicas (exit 1)', async () => {
     fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'replicating', 20 * MINUTE);
     fake.alarmStates.set('shop-orders-dr-restorable-lag', 'ALARM');
-    fake.setRecentMetric('VerificationSucceeded', 'ledger', 1, 30 * HOUR);
-    fake.setRecentMetric('VerificationSucceeded', 'billing', 0, 2 * HOUR);
-    fake.setRecentMetric('RestoreSeconds', 'billing', 5 * 3600, 2 * HOUR);
+    resetEvidence();
+    // ledger verifies every 12h and may go 24h without a success: its last one is 30h old.
+    verificationRun('ledger', 30 * HOUR);
+    // billing's last restore succeeded but took 5h, over its 4h objective.
+    verificationRun('billing', 2 * HOUR, { restore: 5 * 3600 });
+    // orders' last run failed; the one before succeeded.
+    verificationRun('orders', 26 * HOUR);
+    verificationRun('orders', HOUR, { outcome: 'failed', restore: 1300, lag: null, reason: 'checks failed: rowCount:orders' });
     fake.setRecentMetric('MissingReplicas', 'documents', 3, HOUR);
     fake.setRecentMetric('ReplicationLatency', 'shop-documents-eu-west-1', 1500);
     const result = await status();
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('region: 20m of data at risk, above the 5m RPO');
     expect(result.stdout).toContain('alarm shop-orders-dr-restorable-lag (eu-central-1) is in ALARM');
-    expect(result.stdout).toContain('verification: no verification run in the last 24h (twice the schedule): the verification is stale');
-    expect(result.stdout).toContain('verification: the last verification run failed');
-    expect(result.stdout).toContain('verification: measured restore time 18000s is above the corruption RTO 4h');
+    expect(result.stdout).toContain('verification: no successful verification for 1d 06h (allowed 1d)');
+    expect(result.stdout).toContain('verification: the last run failed (2026-11-25 11:00Z: checks failed: rowCount:orders)');
+    expect(result.stdout).toContain('last verification [eu-central-1]: 2026-11-25T11:00:00.000Z FAILED (checks failed: rowCount:orders), restore 22m, data lag - (region scope)');
+    expect(result.stdout).toContain('last success: 2026-11-24T10:00:00.000Z');
+    expect(result.stdout).toContain('verification: the last restore took 5h, over the 4h objective');
     expect(result.stdout).toContain('region: 25m of data at risk, above the 15m RPO');
     expect(result.stdout).toContain('region: the replica check found 3 missing objects');
     expect(result.stdout).not.toContain('audit-logs  bucket shop-audit-logs-eu-west-1 -> shop-audit-logs-eu-central-1  NOT OK');
@@ -183,6 +221,88 @@ describe('lifeboat status', () => {
     expect(promoted.code).toBe(1);
     expect(promoted.stdout).toContain('replica shop-orders-dr: read replica is standalone (promoted?), the plan says of shop-orders');
     expect(promoted.stdout).toContain('region: nothing measures the 5m RPO now');
+  });
+
+  it('unreadable evidence is never fine: every verified store and bucket is NOT OK, and says it knows CloudWatch alone', async () => {
+    const bucket = s3.evidence.get(EVIDENCE)?.bucket;
+    (bucket as { failWith?: string }).failWith = 'AccessDenied';
+    const result = await status();
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Evidence: UNREADABLE: s3://shop-evidence-eu-central-1 (eu-central-1): AccessDenied: AccessDenied (fake); s3://shop-evidence-eu-west-1 (eu-west-1): NoSuchBucket');
+    expect(result.stdout).toContain('verification: the evidence bucket cannot be read (');
+    expect(result.stdout).toContain('): the last verification is known from CloudWatch alone, without its record');
+    expect(result.stdout).toContain('source: CloudWatch metrics alone (no evidence record of this run)');
+    expect(result.stdout).toContain("replica check: the evidence bucket cannot be read (");
+    expect(result.stdout).toContain('5 of 5 stores are NOT OK');
+  });
+
+  it('when the evidence bucket cannot be read, its replica in the primary region is, and that is said', async () => {
+    const replica = s3.addEvidenceBucket('shop-evidence-eu-west-1', 'eu-west-1');
+    for (const [key, text] of Object.entries(s3.evidence.get(EVIDENCE)?.bucket.currentTexts() ?? {})) replica.put(key, text);
+    (s3.evidence.get(EVIDENCE)?.bucket as { failWith?: string }).failWith = 'ServiceUnavailable';
+    const result = await status('--store', 'orders', '--format', 'json');
+    const json = JSON.parse(result.stdout);
+    expect(json.evidence).toMatchObject({ bucket: 'shop-evidence-eu-west-1', region: 'eu-west-1', read: 'replica' });
+    expect(json.stores[0].verification).toMatchObject({ source: 'evidence', succeeded: true, restoreSeconds: 1250 });
+    expect(json.stores[0].problems).toEqual([
+      'verification: the evidence bucket cannot be read (s3://shop-evidence-eu-central-1 (eu-central-1): ServiceUnavailable: ServiceUnavailable (fake)); its replica s3://shop-evidence-eu-west-1 (eu-west-1) was read instead',
+    ]);
+    expect(result.code).toBe(1);
+  });
+
+  it('a record that cannot be parsed, or that was overwritten after it was written, fails the status', async () => {
+    const record = verificationRun('billing', 3 * HOUR);
+    s3.putRecord(EVIDENCE, 'verify-restore/billing/2026/11/25/billing-20261125T080000Z.json', '{"formatVersion": 1, "kind": "verification-run", "store": "billing"');
+    s3.putRecord(EVIDENCE, `verify-restore/billing/${record.startedAt.slice(0, 10).replace(/-/g, '/')}/${record.runId}.json`, JSON.stringify({ ...record, outcome: 'succeeded', restoreSeconds: 60 }));
+    const result = await status('--store', 'billing');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('verification: evidence record verify-restore/billing/2026/11/25/billing-20261125T080000Z.json cannot be used: (record): not valid JSON');
+    expect(result.stdout).toMatch(/verification: evidence record verify-restore\/billing\/2026\/11\/25\/billing-\d{8}T\d{6}Z\.json was changed after it was written \(2 versions; the original is used\)/);
+    // The original, first-written version is what status shows.
+    expect(result.stdout).toContain('succeeded, restore 20m');
+  });
+
+  it('evidence and CloudWatch that disagree are said loudly: a run CloudWatch calls failed, a run with no record', async () => {
+    const record = verificationRun('orders', 3 * HOUR, { restore: 1250, lag: 40, published: false });
+    fake.setRecentMetric('VerificationSucceeded', 'orders', 0, 3 * HOUR);
+    fake.setRecentMetric('RestoreSeconds', 'orders', 1250, 3 * HOUR);
+    const disagree = await status('--store', 'orders');
+    expect(disagree.code).toBe(1);
+    expect(disagree.stdout).toContain(`verification: the evidence and CloudWatch disagree about the last run ${record.runId} (ended 2026-11-25 09:00Z): its record says succeeded, VerificationSucceeded was 0 in the hour of 2026-11-25 09:00Z`);
+    // A newer run that published metrics but left no record: CloudWatch alone knows it.
+    fake.setRecentMetric('VerificationSucceeded', 'orders', 1, HOUR);
+    const unrecorded = await status('--store', 'orders');
+    expect(unrecorded.code).toBe(1);
+    expect(unrecorded.stdout).toContain('last verification [eu-central-1]: 2026-11-25T11:00:00.000Z succeeded');
+    expect(unrecorded.stdout).toContain('source: CloudWatch metrics alone (no evidence record of this run)');
+    expect(unrecorded.stdout).toContain('verification: 1 run in the last 4d is known only from CloudWatch: no readable evidence record of it');
+  });
+
+  it("a bucket's replica-check evidence: missing replicas on the last day, or no summary for two days, fail it", async () => {
+    s3.addReplicaCheckDay(EVIDENCE, { store: 'documents', region: 'eu-central-1', day: '2026-11-25', sampled: 200, missing: 2, mismatched: 1 });
+    const missing = await status('--store', 'documents');
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain('replica check (evidence): 2026-11-25: 200 sampled, 2 missing, 1 mismatched');
+    expect(missing.stdout).toContain('replica check: the last day (2026-11-25) found 2 missing replicas and 1 mismatched object');
+    s3.evidence.delete(EVIDENCE);
+    s3.addEvidenceBucket(EVIDENCE, 'eu-central-1');
+    s3.addReplicaCheckDay(EVIDENCE, { store: 'audit-logs', region: 'eu-central-1', day: '2026-11-21' });
+    const stale = await status('--store', 'audit-logs');
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toContain('replica check: no replica-check summary since 2026-11-22 00:00Z');
+    const none = await status('--store', 'documents');
+    expect(none.stdout).toContain('replica check: no replica-check evidence since 2026-11-21 12:00Z');
+  });
+
+  it('reads a requirements file as the plan (planned on the fly); a missing plan file is an error (exit 2)', async () => {
+    let stdout = '';
+    const output: CommandOutput = { out: (text) => void (stdout += text), err: () => undefined };
+    const code = await runStatus(['--plan', 'examples/backup_requirements.json', '--store', 'orders'], output, { sleep: fake.clock.sleep, now: () => fake.clock.now() });
+    expect(code).toBe(0);
+    expect(stdout).toContain('orders holds its objectives');
+    const missing = await runStatus(['--plan', path.join(os.tmpdir(), 'no-such-plan.json')], { out: () => undefined, err: (text) => void (stdout += text) }, {});
+    expect(missing).toBe(2);
+    expect(stdout).toContain('no such file');
   });
 
   it('an unknown store is an error (exit 2)', async () => {

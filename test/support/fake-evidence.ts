@@ -57,6 +57,13 @@ export class FakeEvidenceBucket {
     return versionId;
   }
 
+  /** The current (newest) text of every key that has one, by key. */
+  currentTexts(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, versions] of [...this.keys.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) if (versions[0]?.body !== null && versions[0]) out[key] = versions[0].body;
+    return out;
+  }
+
   /** A DELETE without a version id: a delete marker on top, the versions stay. */
   deleteKey(key: string, at = new Date('2026-12-01T00:00:00Z')): void {
     const versions = this.keys.get(key) ?? [];

@@ -41,7 +41,7 @@ import {
   type Event,
   type Tag,
 } from '@aws-sdk/client-rds';
-import { CloudWatchClient, DescribeAlarmsCommand, GetMetricStatisticsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, GetMetricStatisticsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 
 export const FAKE_ACCOUNT = '123456789012';
@@ -289,6 +289,23 @@ export class FakeAws {
       const storeId = (input.Dimensions ?? []).find((d: { Name: string }) => d.Name === 'StoreId')?.Value;
       const points = this.metricHistory.get(`${input.MetricName}/${storeId}`) ?? [];
       return { Datapoints: points.map((value, index) => ({ Timestamp: new Date(this.clock.now().getTime() - (points.length - index) * 86_400_000), Maximum: value })) };
+    });
+    // GetMetricData (the verification metrics `lifeboat status` and `report` read hourly): the recent datapoints set
+    // with setRecentMetric, one per metric and resource, in the period that contains it.
+    this.cloudwatch.on(GetMetricDataCommand).callsFake(async (input: any) => {
+      const error = this.runFaults('GetMetricData', input);
+      this.calls.push({ command: 'GetMetricData', input, time: this.clock.now(), ...(error ? { error: error.name } : {}) });
+      if (error) throw error;
+      return {
+        MetricDataResults: (input.MetricDataQueries ?? []).map((query: any) => {
+          const stat = query.MetricStat;
+          const recent = this.recentMetrics.get(`${stat.Metric.MetricName}/${(stat.Metric.Dimensions ?? [])[0]?.Value}`);
+          const period = stat.Period * 1000;
+          const at = recent ? Math.floor((this.clock.now().getTime() - recent.ageMs) / period) * period : NaN;
+          const inside = recent !== undefined && at >= input.StartTime.getTime() && at < input.EndTime.getTime();
+          return { Id: query.Id, StatusCode: 'Complete', Timestamps: inside ? [new Date(at)] : [], Values: inside ? [recent.value] : [] };
+        }),
+      };
     });
     this.cloudwatch.on(DescribeAlarmsCommand).callsFake(async (input: any) => {
       const error = this.runFaults('DescribeAlarms', input);

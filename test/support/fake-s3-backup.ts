@@ -1,18 +1,24 @@
 /**
- * Small stateful fakes of the S3 bucket settings and the AWS Backup vaults `lifeboat status` reads, behind
- * aws-sdk-client-mock. Buckets hold versioning, replication rules and Object Lock configuration; vaults hold their
- * lock and recovery points. Every call is recorded (with the client's region) so tests can assert status only reads.
+ * Small stateful fakes of the S3 bucket settings, the evidence bucket and the AWS Backup vaults `lifeboat status`
+ * reads, behind aws-sdk-client-mock. Buckets hold versioning, replication rules and Object Lock configuration; the
+ * evidence bucket (one per region, versioned: the report's fake) holds the records the Lambda functions write;
+ * vaults hold their lock and recovery points. Every call is recorded (with the client's region) so tests can assert
+ * status only reads.
  */
 import { BackupClient, DescribeBackupVaultCommand, ListRecoveryPointsByBackupVaultCommand } from '@aws-sdk/client-backup';
 import {
   GetBucketReplicationCommand,
   GetBucketVersioningCommand,
+  GetObjectCommand,
   GetObjectLockConfigurationCommand,
+  ListObjectVersionsCommand,
   S3Client,
   S3ServiceException,
   type ReplicationRule,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { evidenceKey, serializeEvidence, type ReplicaCheckSummaryRecord, type VerificationRunRecord } from '../../src/evidence/record';
+import { FakeEvidenceBucket } from './fake-evidence';
 
 export interface FakeBucket {
   region: string;
@@ -44,6 +50,8 @@ export class FakeS3AndBackup {
   /** Vaults by `<region>/<name>`. */
   readonly vaults = new Map<string, FakeVault>();
   readonly calls: { command: string; region: string; input: unknown }[] = [];
+  /** Evidence buckets by name, each answering in its region only (elsewhere S3 answers PermanentRedirect). */
+  readonly evidence = new Map<string, { region: string; bucket: FakeEvidenceBucket }>();
 
   constructor() {
     const bucket = (name: string) => {
@@ -72,6 +80,18 @@ export class FakeS3AndBackup {
       const lock = found.objectLock;
       return { ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: lock.mode, ...(lock.days ? { Days: lock.days } : {}), ...(lock.years ? { Years: lock.years } : {}) } } } };
     });
+    const evidenceBucket = async (command: string, input: { Bucket: string }, getClient: () => { config: { region?: unknown } }) => {
+      const region = await regionOf(getClient);
+      this.calls.push({ command, region, input });
+      const found = this.evidence.get(input.Bucket);
+      if (!found) throw s3Error('NoSuchBucket');
+      if (found.region !== region) throw s3Error('PermanentRedirect', 301);
+      return found.bucket;
+    };
+    this.s3.on(ListObjectVersionsCommand).callsFake(async (input: { Bucket: string }, getClient) => (await evidenceBucket('ListObjectVersions', input, getClient as never)).list(input));
+    this.s3.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string; VersionId?: string }, getClient) =>
+      (await evidenceBucket('GetObject', input, getClient as never)).get(input.Key, input.VersionId),
+    );
     this.backup.on(DescribeBackupVaultCommand).callsFake(async (input: { BackupVaultName: string }, getClient) => {
       const region = await regionOf(getClient as never);
       this.calls.push({ command: 'DescribeBackupVault', region, input });
@@ -104,6 +124,89 @@ export class FakeS3AndBackup {
     };
     this.buckets.set(source, { region: primary, versioning: 'Enabled', replicationRules: [rule], objectLock: options.objectLock ?? null });
     this.buckets.set(replica, { region: dr, versioning: 'Enabled', replicationRules: [], objectLock: options.objectLock ?? null });
+  }
+
+  /** An evidence bucket (empty) in `region`; its records are put with the methods below or on the returned fake. */
+  addEvidenceBucket(name: string, region: string): FakeEvidenceBucket {
+    const bucket = new FakeEvidenceBucket(name);
+    this.evidence.set(name, { region, bucket });
+    return bucket;
+  }
+
+  /**
+   * The record a verification run writes when it ends (as the handler builds it), put into `bucket` under its key.
+   * `endedAt` is when the run ended; the restore began `restoreSeconds` (default 20 minutes) before the checks.
+   */
+  addVerificationRun(
+    bucket: string,
+    run: { store: string; region: string; source: string; endedAt: Date; outcome?: 'succeeded' | 'failed' | 'swept'; restoreSeconds?: number | null; dataLagSeconds?: number | null; reason?: string },
+  ): VerificationRunRecord {
+    const outcome = run.outcome ?? 'succeeded';
+    const restoreSeconds = run.restoreSeconds === undefined ? 1200 : run.restoreSeconds;
+    const ended = run.endedAt.getTime();
+    const restoreEnd = ended - 5 * 60_000;
+    const started = restoreEnd - (restoreSeconds ?? 1200) * 1000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const stamp = iso(started).replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const connected = outcome === 'succeeded';
+    const record: VerificationRunRecord = {
+      formatVersion: 1,
+      kind: 'verification-run',
+      store: run.store,
+      region: run.region,
+      runId: `${run.store}-${stamp}`,
+      handlerVersion: 'test',
+      recordedAt: iso(ended),
+      engine: 'postgres',
+      source: { identifier: run.source, kind: 'instance', automatedBackupsArn: null },
+      targetTime: iso(started - 60_000),
+      startedAt: iso(started),
+      endedAt: iso(ended),
+      steps: {
+        restore: { startedAt: iso(started), endedAt: iso(restoreEnd) },
+        available: { startedAt: iso(restoreEnd), endedAt: iso(restoreEnd + 60_000) },
+        checks: connected ? { startedAt: iso(restoreEnd + 60_000), endedAt: iso(restoreEnd + 120_000) } : { startedAt: null, endedAt: null },
+        delete: { startedAt: iso(restoreEnd + 120_000), endedAt: null },
+      },
+      restoreSeconds,
+      dataLagSeconds: run.dataLagSeconds === undefined ? 30 : run.dataLagSeconds,
+      connected,
+      checks: [],
+      outcome,
+      reason: outcome === 'succeeded' ? null : (run.reason ?? 'the restored instance did not accept connections'),
+    };
+    this.putRecord(bucket, evidenceKey(record), serializeEvidence(record));
+    return record;
+  }
+
+  /** The daily summary the replica check writes for one bucket store and UTC day (`day`: `yyyy-mm-dd`). */
+  addReplicaCheckDay(bucket: string, summary: { store: string; region: string; day: string; sampled?: number; missing?: number; mismatched?: number; failedRuns?: number }): ReplicaCheckSummaryRecord {
+    const start = `${summary.day}T00:00:00.000Z`;
+    const record: ReplicaCheckSummaryRecord = {
+      formatVersion: 1,
+      kind: 'replica-check',
+      store: summary.store,
+      region: summary.region,
+      runId: `${summary.store}-${summary.day.replace(/-/g, '')}`,
+      handlerVersion: 'test',
+      recordedAt: new Date(Date.parse(start) + 86_400_000).toISOString(),
+      period: { start, end: new Date(Date.parse(start) + 86_400_000).toISOString() },
+      runs: 24,
+      failedRuns: summary.failedRuns ?? 0,
+      sampled: summary.sampled ?? 240,
+      missing: summary.missing ?? 0,
+      mismatched: summary.mismatched ?? 0,
+      sizeOnly: 0,
+    };
+    this.putRecord(bucket, evidenceKey(record), serializeEvidence(record));
+    return record;
+  }
+
+  /** Any text under any key (a damaged or misplaced record). */
+  putRecord(bucket: string, key: string, text: string): void {
+    const found = this.evidence.get(bucket);
+    if (!found) throw new Error(`no evidence bucket ${bucket} in the fake`);
+    found.bucket.put(key, text);
   }
 
   addVault(region: string, name: string, vault: Partial<FakeVault> = {}): void {
