@@ -235,7 +235,11 @@ async function databaseStatus(plan: BackupPlan, store: DatabaseStorePlan, deps: 
   for (const replica of store.readReplicas) {
     const found = (await orNotFound(() => call(() => deps.clients.rds(replica.region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: replica.identifier })))))?.DBInstances?.[0];
     if (!found) drift.push({ resource: `replica ${replica.identifier}`, setting: 'exists', expected: 'yes', actual: 'not found' });
-    else if (!found.ReadReplicaSourceDBInstanceIdentifier) drift.push({ resource: `replica ${replica.identifier}`, setting: 'read replica', expected: `of ${primary}`, actual: 'standalone (promoted?)' });
+    else {
+      if (!found.ReadReplicaSourceDBInstanceIdentifier) drift.push({ resource: `replica ${replica.identifier}`, setting: 'read replica', expected: `of ${primary}`, actual: 'standalone (promoted?)' });
+      // Replicas are created with deletion protection: a promoted replica is the database, and must not go by accident.
+      expectDrift(drift, `replica ${replica.identifier}`, 'deletion protection', true, found.DeletionProtection);
+    }
     if (replica.regionRole !== 'dr') continue;
     const alarm = store.alarms.find((candidate) => candidate.id === 'replica-lag');
     const lag = found?.ReadReplicaSourceDBInstanceIdentifier
@@ -250,9 +254,20 @@ async function databaseStatus(plan: BackupPlan, store: DatabaseStorePlan, deps: 
     const member = (id: string) => members.find((candidate) => (candidate.DBClusterArn ?? '').endsWith(`:cluster:${id}`));
     if (!out?.GlobalClusters?.[0]) drift.push({ resource: `global cluster ${global.globalClusterIdentifier}`, setting: 'exists', expected: 'yes', actual: 'not found' });
     else {
+      expectDrift(drift, `global cluster ${global.globalClusterIdentifier}`, 'deletion protection', true, out.GlobalClusters[0].DeletionProtection);
       for (const id of [primary, global.secondaryClusterIdentifier]) if (!member(id)) drift.push({ resource: `global cluster ${global.globalClusterIdentifier}`, setting: `member ${id}`, expected: 'member', actual: 'absent' });
       const writer = members.find((candidate) => candidate.IsWriter)?.DBClusterArn?.split(':').pop();
       expectDrift(drift, `global cluster ${global.globalClusterIdentifier}`, 'writer', primary, writer);
+    }
+    const secondary: DBCluster | undefined = (
+      await orNotFound(() => call(() => deps.clients.rds(global.secondaryRegion).send(new DescribeDBClustersCommand({ DBClusterIdentifier: global.secondaryClusterIdentifier }))))
+    )?.DBClusters?.[0];
+    const secondaryResource = `cluster ${global.secondaryClusterIdentifier} (${global.secondaryRegion})`;
+    if (!secondary) drift.push({ resource: secondaryResource, setting: 'exists', expected: 'yes', actual: 'not found' });
+    else {
+      // The secondary becomes the primary after a failover: it carries the same protection.
+      expectDrift(drift, secondaryResource, 'deletion protection', true, secondary.DeletionProtection);
+      expectDrift(drift, secondaryResource, 'backup retention (days)', store.backup.retentionDays, secondary.BackupRetentionPeriod);
     }
     const alarm = store.alarms.find((candidate) => candidate.id === 'global-replication-lag');
     const lag = member(global.secondaryClusterIdentifier)
@@ -269,6 +284,7 @@ async function databaseStatus(plan: BackupPlan, store: DatabaseStorePlan, deps: 
     for (const vaultRegion of copies ? [primaryRegion, plan.regions.dr] : [primaryRegion]) {
       const point = await newestRecoveryPoint(deps, call, vaultRegion, vault);
       if (point) backups.push(point);
+      if (point?.note === 'vault not found' && !awsBackup.lock) drift.push({ resource: `vault ${vault} (${vaultRegion})`, setting: 'exists', expected: 'yes', actual: 'not found' });
       if (point && vaultRegion === plan.regions.dr && store.scopes.region.mechanisms.includes('aws-backup')) region.push({ ...point, what: `DR copy: ${point.what}` });
       if (awsBackup.lock) {
         const described = await orNotFound(() => call(() => deps.clients.backup(vaultRegion).send(new DescribeBackupVaultCommand({ BackupVaultName: vault }))));
@@ -315,7 +331,9 @@ async function bucketStatus(plan: BackupPlan, store: BucketStorePlan, deps: Stat
   if (!rule) drift.push({ resource: ruleResource, setting: 'exists', expected: 'yes', actual: 'absent' });
   else {
     expectDrift(drift, ruleResource, 'status', 'Enabled', rule.Status);
-    expectDrift(drift, ruleResource, 'destination', `arn:aws:s3:::${replica}`, rule.Destination?.Bucket);
+    // The destination is an ARN of the partition's (arn:aws-cn:s3:::... in China): compare the bucket it names.
+    const destination = rule.Destination?.Bucket;
+    expectDrift(drift, ruleResource, 'destination bucket', replica, destination?.startsWith('arn:') ? destination.split(':::')[1] : destination);
     if (store.replication.rtc) expectDrift(drift, ruleResource, 'Replication Time Control', 'Enabled', rule.Destination?.ReplicationTime?.Status ?? 'off');
   }
   if (store.objectLock) {

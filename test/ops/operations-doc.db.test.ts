@@ -77,8 +77,9 @@ it('docs/operations.md shows what the commands really print', async () => {
     fake.setRecentMetric('VerificationSucceeded', 'orders', 1, 7 * HOUR);
     fake.setRecentMetric('RestoreSeconds', 'orders', 1310, 7 * HOUR);
     fake.setRecentMetric('DataLagSeconds', 'orders', 42, 7 * HOUR);
-    fake.addGlobalCluster('shop-ledger-global', 'shop-ledger', 'shop-ledger-dr');
+    fake.addGlobalCluster('shop-ledger-global', 'shop-ledger', 'shop-ledger-dr', 'aurora-postgresql', { deletionProtection: true });
     fake.setSettings('shop-ledger', { BackupRetentionPeriod: 35, DeletionProtection: true });
+    fake.setSettings('shop-ledger-dr', { BackupRetentionPeriod: 35, DeletionProtection: true });
     fake.addClusterInstance('shop-ledger', 'shop-ledger');
     fake.addClusterInstance('shop-ledger-1', 'shop-ledger');
     fake.addSnapshot('rds:shop-ledger-2026-11-25-03-10', 'shop-ledger', { kind: 'cluster', ageMs: 6 * HOUR });

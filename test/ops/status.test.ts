@@ -60,8 +60,9 @@ function healthyWorld(): void {
   fake.setSettings('shop-billing', { BackupRetentionPeriod: 35, MultiAZ: true, DeletionProtection: true });
   fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-billing', 'shop-billing', 'replicating', 6 * MINUTE);
   fake.addSnapshot('rds:shop-billing-2026-11-25-03-05', 'shop-billing', { ageMs: 9 * HOUR });
-  fake.addGlobalCluster('shop-ledger-global', 'shop-ledger', 'shop-ledger-dr');
+  fake.addGlobalCluster('shop-ledger-global', 'shop-ledger', 'shop-ledger-dr', 'aurora-postgresql', { deletionProtection: true });
   fake.setSettings('shop-ledger', { BackupRetentionPeriod: 35, DeletionProtection: true });
+  fake.setSettings('shop-ledger-dr', { BackupRetentionPeriod: 35, DeletionProtection: true });
   fake.addClusterInstance('shop-ledger', 'shop-ledger');
   fake.addClusterInstance('shop-ledger-1', 'shop-ledger');
   fake.addSnapshot('rds:shop-ledger-2026-11-25-03-05', 'shop-ledger', { kind: 'cluster', ageMs: 9 * HOUR });
@@ -134,6 +135,11 @@ describe('lifeboat status', () => {
     (s3.buckets.get('shop-audit-logs-eu-central-1') as { versioning: string }).versioning = 'Suspended';
     (s3.buckets.get('shop-audit-logs-eu-central-1') as { objectLock: unknown }).objectLock = { mode: 'GOVERNANCE', years: 7 };
     fake.removeInstance('shop-ledger-1');
+    fake.setGlobalDeletionProtection('shop-ledger-global', false);
+    fake.setSettings('shop-ledger-dr', { BackupRetentionPeriod: 1, DeletionProtection: false });
+    // A destination named by an ARN of another partition is the same bucket: no drift.
+    const auditRule = s3.buckets.get('shop-audit-logs-eu-west-1')?.replicationRules[0]?.Destination as { Bucket: string };
+    auditRule.Bucket = 'arn:aws-cn:s3:::shop-audit-logs-eu-central-1';
     const result = await status();
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('instance shop-orders: backup retention (days) is 7, the plan says 14');
@@ -143,7 +149,28 @@ describe('lifeboat status', () => {
     expect(result.stdout).toContain('bucket shop-audit-logs-eu-central-1: versioning is Suspended, the plan says Enabled');
     expect(result.stdout).toContain('bucket shop-audit-logs-eu-central-1: Object Lock default retention is GOVERNANCE 7y, the plan says COMPLIANCE 7y');
     expect(result.stdout).toContain('cluster shop-ledger: instance shop-ledger-1 is absent, the plan says member');
+    expect(result.stdout).toContain('global cluster shop-ledger-global: deletion protection is false, the plan says true');
+    expect(result.stdout).toContain('cluster shop-ledger-dr (eu-central-1): deletion protection is false, the plan says true');
+    expect(result.stdout).toContain('cluster shop-ledger-dr (eu-central-1): backup retention (days) is 1, the plan says 35');
+    expect(result.stdout).not.toMatch(/replication rule lifeboat-dr: destination/);
     expect(result.stdout).toContain('5 of 5 stores are NOT OK: audit-logs, billing, documents, ledger, orders');
+  });
+
+  it('a missing AWS Backup vault is drift even without a vault lock; a replica without deletion protection is drift', async () => {
+    const billing = plan.stores.find((store) => store.id === 'billing') as Extract<BackupPlan['stores'][number], { kind: 'database' }>;
+    (billing.awsBackup as { lock: unknown }).lock = null;
+    const orders = plan.stores.find((store) => store.id === 'orders') as Extract<BackupPlan['stores'][number], { kind: 'database' }>;
+    orders.readReplicas = [{ index: 0, identifier: 'shop-orders-dr', region: 'eu-central-1', regionRole: 'dr', instanceClass: 'db.r6g.large', reason: 'region RPO' }];
+    fs.writeFileSync(planFile, JSON.stringify(plan));
+    s3.vaults.delete('eu-central-1/shop-billing');
+    fake.addReadReplica('shop-orders-dr', 'shop-orders');
+    fake.setRecentMetric('ReplicaLag', 'shop-orders-dr', 4);
+    const result = await status('--store', 'billing');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('vault shop-billing (eu-central-1): exists is not found, the plan says yes');
+    const replica = await status('--store', 'orders');
+    expect(replica.code).toBe(1);
+    expect(replica.stdout).toContain('replica shop-orders-dr: deletion protection is absent, the plan says true');
   });
 
   it('a failed-over global database and a backup replication that does not replicate are drift too', async () => {
@@ -210,6 +237,7 @@ describe('lifeboat status', () => {
     orders.readReplicas = [{ index: 0, identifier: 'shop-orders-dr', region: 'eu-central-1', regionRole: 'dr', instanceClass: 'db.r6g.large', reason: 'region RPO' }];
     fs.writeFileSync(planFile, JSON.stringify(plan));
     fake.addReadReplica('shop-orders-dr', 'shop-orders');
+    fake.setSettings('shop-orders-dr', { DeletionProtection: true });
     fake.setRecentMetric('ReplicaLag', 'shop-orders-dr', 4);
     const healthy = await status('--store', 'orders');
     expect(healthy.code).toBe(0);

@@ -151,6 +151,8 @@ interface FakeGlobalCluster {
   members: string[];
   writer: string;
   failover?: { status: 'pending' | 'failing-over'; to: string; allowDataLoss: boolean; startedAt: number; due: number };
+  /** DeletionProtection as DescribeGlobalClusters reports it (RDS's default is off). */
+  deletionProtection?: boolean;
 }
 
 export interface RecordedCall {
@@ -424,10 +426,17 @@ export class FakeAws {
   }
 
   /** An Aurora global database whose writer is the (source) cluster `primary`, with the secondary cluster `secondary`. */
-  addGlobalCluster(id: string, primary: string, secondary: string, engine = 'aurora-postgresql'): void {
+  addGlobalCluster(id: string, primary: string, secondary: string, engine = 'aurora-postgresql', options: { deletionProtection?: boolean } = {}): void {
     if (!this.clusters.has(primary)) this.addSourceCluster(primary, { engine });
     if (!this.clusters.has(secondary)) this.clusters.set(secondary, this.resource('cluster', secondary, 'available', engine, {}, { source: false, managedSecret: false }));
-    this.globalClusters.set(id, { id, members: [primary, secondary], writer: primary });
+    this.globalClusters.set(id, { id, members: [primary, secondary], writer: primary, ...(options.deletionProtection !== undefined ? { deletionProtection: options.deletionProtection } : {}) });
+  }
+
+  /** Turns the global cluster's deletion protection on or off (what `modify-global-cluster` changes). */
+  setGlobalDeletionProtection(id: string, on: boolean): void {
+    const global = this.globalClusters.get(id);
+    if (!global) throw new Error(`no global cluster ${id} in the fake`);
+    global.deletionProtection = on;
   }
 
   /** The global cluster's writer and failover state, as the fake holds them. */
@@ -865,6 +874,7 @@ export class FakeAws {
         GlobalClusterIdentifier: global.id,
         GlobalClusterArn: `arn:aws:rds::${FAKE_ACCOUNT}:global-cluster:${global.id}`,
         Status: 'available',
+        DeletionProtection: global.deletionProtection ?? false,
         GlobalClusterMembers: global.members.map((member) => ({ DBClusterArn: this.clusters.get(member)?.arn ?? member, IsWriter: member === global.writer })),
         ...(global.failover
           ? {
