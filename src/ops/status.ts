@@ -4,7 +4,7 @@
  * S3 replication latency and the replica check's missing objects, the last verification run); alarms in ALARM; and
  * drift of live settings from the plan. Reads only.
  */
-import { BackupClient, DescribeBackupVaultCommand, ListRecoveryPointsByBackupVaultCommand } from '@aws-sdk/client-backup';
+import { BackupClient, DescribeBackupVaultCommand, GetBackupPlanCommand, ListBackupPlansCommand, ListRecoveryPointsByBackupVaultCommand, type BackupPlansListMember } from '@aws-sdk/client-backup';
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeDBClustersCommand,
@@ -181,6 +181,47 @@ async function newestRecoveryPoint(deps: StatusDependencies, call: Call, region:
   return { what: `newest recovery point in vault ${vault}`, region, seconds: ageSeconds(deps.now(), newest), ...(newest ? {} : { note: 'no completed recovery point' }) };
 }
 
+/**
+ * The AWS Backup plan and its rules as the plan made them: each rule present, and each rule that copies to the DR
+ * region still copying into the DR vault (without it the region scope has no recovery points there).
+ */
+async function backupPlanDrift(
+  deps: StatusDependencies,
+  call: Call,
+  region: string,
+  drRegion: string,
+  name: string,
+  vault: string,
+  rules: readonly { name: string; copyToDr: boolean }[],
+): Promise<Drift[]> {
+  const client = deps.clients.backup(region);
+  let found: BackupPlansListMember | undefined;
+  let token: string | undefined;
+  do {
+    const page = await call(() => client.send(new ListBackupPlansCommand({ NextToken: token })));
+    found = (page.BackupPlansList ?? []).find((candidate) => candidate.BackupPlanName === name);
+    token = found ? undefined : page.NextToken;
+  } while (token);
+  const resource = `backup plan ${name} (${region})`;
+  if (!found?.BackupPlanId) return [{ resource, setting: 'exists', expected: 'yes', actual: 'not found' }];
+  const id = found.BackupPlanId;
+  const live = (await call(() => client.send(new GetBackupPlanCommand({ BackupPlanId: id })))).BackupPlan?.Rules ?? [];
+  const drift: Drift[] = [];
+  for (const rule of rules) {
+    const liveRule = live.find((candidate) => candidate.RuleName === rule.name);
+    if (!liveRule) drift.push({ resource, setting: `rule ${rule.name}`, expected: 'present', actual: 'absent' });
+    else if (rule.copyToDr) {
+      // arn:<partition>:backup:<region>:<account>:backup-vault:<name>
+      const copies = (liveRule.CopyActions ?? []).some((action) => {
+        const parts = (action.DestinationBackupVaultArn ?? '').split(':');
+        return parts[3] === drRegion && parts[5] === 'backup-vault' && parts[6] === vault;
+      });
+      if (!copies) drift.push({ resource, setting: `rule ${rule.name} copy to ${drRegion}`, expected: `vault ${vault}`, actual: 'absent' });
+    }
+  }
+  return drift;
+}
+
 function expectDrift(drift: Drift[], resource: string, setting: string, expected: unknown, actual: unknown): void {
   if (expected !== actual) drift.push({ resource, setting, expected: String(expected), actual: actual === undefined ? 'absent' : String(actual) });
 }
@@ -298,6 +339,9 @@ async function databaseStatus(plan: BackupPlan, store: DatabaseStorePlan, deps: 
       }
     }
   }
+
+  const backupPlanName = store.names.awsBackup?.plan;
+  if (awsBackup && vault && backupPlanName) drift.push(...(await backupPlanDrift(deps, call, primaryRegion, plan.regions.dr, backupPlanName, vault, awsBackup.rules)));
 
   const az: Measurement[] = store.multiAz
     ? [{ what: aurora ? 'reader in a second AZ' : 'Multi-AZ', region: primaryRegion, seconds: multiAzOn ? 0 : null, note: multiAzOn ? 'on' : 'off' }]

@@ -72,6 +72,9 @@ function healthyWorld(): void {
   for (const region of ['eu-west-1', 'eu-central-1']) {
     s3.addVault(region, 'shop-billing', { locked: true, minRetentionDays: 2555, maxRetentionDays: 2555, recoveryPoints: [{ arn: `arn:aws:backup:${region}:123456789012:recovery-point:rp-1`, createdAt: new Date(NOW.getTime() - 7 * HOUR), status: 'COMPLETED' }] });
   }
+  const billing = plan.stores.find((store) => store.id === 'billing') as Extract<BackupPlan['stores'][number], { kind: 'database' }>;
+  s3.addBackupPlan('eu-west-1', 'another-teams-plan', [{ name: 'daily' }]);
+  s3.addBackupPlan('eu-west-1', billing.names.awsBackup?.plan as string, (billing.awsBackup?.rules ?? []).map((rule) => ({ name: rule.name, ...(rule.copyToDr ? { copyTo: { region: 'eu-central-1', vault: 'shop-billing' } } : {}) })));
   s3.addReplicatedBuckets('shop-audit-logs-eu-west-1', 'shop-audit-logs-eu-central-1', { objectLock: { mode: 'COMPLIANCE', years: 7 } });
   s3.addReplicatedBuckets('shop-documents-eu-west-1', 'shop-documents-eu-central-1', { rtc: true });
   fake.setRecentMetric('ReplicationLatency', 'shop-documents-eu-west-1', 35);
@@ -163,11 +166,17 @@ describe('lifeboat status', () => {
     orders.readReplicas = [{ index: 0, identifier: 'shop-orders-dr', region: 'eu-central-1', regionRole: 'dr', instanceClass: 'db.r6g.large', reason: 'region RPO' }];
     fs.writeFileSync(planFile, JSON.stringify(plan));
     s3.vaults.delete('eu-central-1/shop-billing');
+    const backupPlan = s3.backupPlans.get(`eu-west-1/${billing.names.awsBackup?.plan}`);
+    const copying = backupPlan?.rules.find((rule) => rule.copyTo);
+    delete copying?.copyTo;
     fake.addReadReplica('shop-orders-dr', 'shop-orders');
     fake.setRecentMetric('ReplicaLag', 'shop-orders-dr', 4);
     const result = await status('--store', 'billing');
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('vault shop-billing (eu-central-1): exists is not found, the plan says yes');
+    expect(result.stdout).toContain(`backup plan ${billing.names.awsBackup?.plan} (eu-west-1): rule ${copying?.name} copy to eu-central-1 is absent, the plan says vault shop-billing`);
+    s3.backupPlans.delete(`eu-west-1/${billing.names.awsBackup?.plan}`);
+    expect((await status('--store', 'billing')).stdout).toContain(`backup plan ${billing.names.awsBackup?.plan} (eu-west-1): exists is not found, the plan says yes`);
     const replica = await status('--store', 'orders');
     expect(replica.code).toBe(1);
     expect(replica.stdout).toContain('replica shop-orders-dr: deletion protection is absent, the plan says true');

@@ -5,7 +5,7 @@
  * vaults hold their lock and recovery points. Every call is recorded (with the client's region) so tests can assert
  * status only reads.
  */
-import { BackupClient, DescribeBackupVaultCommand, ListRecoveryPointsByBackupVaultCommand } from '@aws-sdk/client-backup';
+import { BackupClient, DescribeBackupVaultCommand, GetBackupPlanCommand, ListBackupPlansCommand, ListRecoveryPointsByBackupVaultCommand } from '@aws-sdk/client-backup';
 import {
   GetBucketReplicationCommand,
   GetBucketVersioningCommand,
@@ -50,6 +50,8 @@ export class FakeS3AndBackup {
   /** Vaults by `<region>/<name>`. */
   readonly vaults = new Map<string, FakeVault>();
   readonly calls: { command: string; region: string; input: unknown }[] = [];
+  /** AWS Backup plans by `<region>/<name>`: their rules, and where each copies to. */
+  readonly backupPlans = new Map<string, { id: string; rules: { name: string; copyTo?: { region: string; vault: string } }[] }>();
   /** Evidence buckets by name, each answering in its region only (elsewhere S3 answers PermanentRedirect). */
   readonly evidence = new Map<string, { region: string; bucket: FakeEvidenceBucket }>();
 
@@ -92,6 +94,33 @@ export class FakeS3AndBackup {
     this.s3.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string; VersionId?: string }, getClient) =>
       (await evidenceBucket('GetObject', input, getClient as never)).get(input.Key, input.VersionId),
     );
+    this.backup.on(ListBackupPlansCommand).callsFake(async (input: { NextToken?: string }, getClient) => {
+      const region = await regionOf(getClient as never);
+      this.calls.push({ command: 'ListBackupPlans', region, input });
+      // One plan per page, so pagination is exercised.
+      const plans = [...this.backupPlans.entries()].filter(([key]) => key.startsWith(`${region}/`)).sort(([a], [b]) => (a < b ? -1 : 1));
+      const index = input.NextToken ? Number(input.NextToken) : 0;
+      const page = plans.slice(index, index + 1).map(([key, plan]) => ({ BackupPlanName: key.slice(region.length + 1), BackupPlanId: plan.id }));
+      return { BackupPlansList: page, ...(index + 1 < plans.length ? { NextToken: String(index + 1) } : {}) };
+    });
+    this.backup.on(GetBackupPlanCommand).callsFake(async (input: { BackupPlanId: string }, getClient) => {
+      const region = await regionOf(getClient as never);
+      this.calls.push({ command: 'GetBackupPlan', region, input });
+      const found = [...this.backupPlans.entries()].find(([key, plan]) => key.startsWith(`${region}/`) && plan.id === input.BackupPlanId);
+      if (!found) throw Object.assign(new Error(`backup plan ${input.BackupPlanId} not found`), { name: 'ResourceNotFoundException' });
+      const [key, plan] = found;
+      return {
+        BackupPlanId: plan.id,
+        BackupPlan: {
+          BackupPlanName: key.slice(region.length + 1),
+          Rules: plan.rules.map((rule) => ({
+            RuleName: rule.name,
+            TargetBackupVaultName: key.slice(region.length + 1),
+            CopyActions: rule.copyTo ? [{ DestinationBackupVaultArn: `arn:aws:backup:${rule.copyTo.region}:123456789012:backup-vault:${rule.copyTo.vault}` }] : [],
+          })),
+        },
+      };
+    });
     this.backup.on(DescribeBackupVaultCommand).callsFake(async (input: { BackupVaultName: string }, getClient) => {
       const region = await regionOf(getClient as never);
       this.calls.push({ command: 'DescribeBackupVault', region, input });
@@ -207,6 +236,11 @@ export class FakeS3AndBackup {
     const found = this.evidence.get(bucket);
     if (!found) throw new Error(`no evidence bucket ${bucket} in the fake`);
     found.bucket.put(key, text);
+  }
+
+  /** An AWS Backup plan in `region` with these rules (a rule with `copyTo` copies each recovery point there). */
+  addBackupPlan(region: string, name: string, rules: { name: string; copyTo?: { region: string; vault: string } }[]): void {
+    this.backupPlans.set(`${region}/${name}`, { id: `plan-${this.backupPlans.size + 1}`, rules });
   }
 
   addVault(region: string, name: string, vault: Partial<FakeVault> = {}): void {
