@@ -525,7 +525,7 @@ export async function runRestore(argv: string[], output: CommandOutput = process
     json.resources = touchedResources(procedure);
     if (job) json.restoreJob = { id: job.id, status: job.status };
     say(`Target: ${target} (${targetRegion}), new; the source is never changed`);
-    say('Settings from the plan:');
+    say(chosen.kind === 'recovery-point' ? 'Settings from the plan (Engine, Port and the like as AWS Backup recorded them):' : 'Settings from the plan:');
     for (const [key, value] of settingsOf(procedure)) say(`  ${key.padEnd(32)} ${value}`);
     say(
       estimate

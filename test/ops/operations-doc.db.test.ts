@@ -16,6 +16,7 @@ import { runStatus } from '../../src/cli/status';
 import { planBackups } from '../../src/plan';
 import { loadRequirements } from '../../src/spec/requirements';
 import { createPostgresDatabase, postgresCaPem, type TestDatabase } from '../support/databases';
+import { FakeBackup } from '../support/fake-backup';
 import { FakeIdentityAndSecrets } from '../support/fake-identity';
 import { FakeAws } from '../support/fake-rds';
 import { FakeS3AndBackup } from '../support/fake-s3-backup';
@@ -51,6 +52,7 @@ it('docs/operations.md shows what the commands really print', async () => {
   const fake = new FakeAws({ start: new Date('2026-11-25T09:00:00Z'), endpoint: { host: 'localhost', port: db.port } });
   const identity = new FakeIdentityAndSecrets();
   const s3 = new FakeS3AndBackup();
+  let backup: FakeBackup | undefined;
   identity.useCredentials(db.user, db.password);
   const environment = { sleep: fake.clock.sleep, now: () => fake.clock.now(), isTTY: false };
   const planArgs = ['--plan', path.join(directory, 'backup_plan.json')];
@@ -105,6 +107,22 @@ it('docs/operations.md shows what the commands really print', async () => {
     const statusOutage = await run(runStatus as Runner, 'lifeboat status --store ledger');
     const failoverRefused = await run(runFailover as Runner, 'lifeboat failover ledger --unplanned');
     const failover = await run(runFailover as Runner, 'lifeboat failover ledger --unplanned --max-data-loss 1m --execute --yes');
+
+    // Weeks later: data from before the point-in-time window, in the AWS Backup vault. (The status fake's AWS Backup
+    // mock steps aside for the restore fake's recovery points and restore jobs.)
+    s3.backup.restore();
+    backup = new FakeBackup(fake);
+    fake.addSourceInstance('shop-billing', { engine: 'mysql' });
+    backup.addVault('eu-west-1', 'shop-billing');
+    for (const day of ['2026-10-12', '2026-10-19', '2026-10-26']) {
+      backup.addRecoveryPoint('eu-west-1', 'shop-billing', {
+        id: `job-${day}`,
+        resourceArn: 'arn:aws:rds:eu-west-1:123456789012:db:shop-billing',
+        ageMs: fake.clock.now().getTime() - new Date(`${day}T05:00:00Z`).getTime(),
+        metadata: { DBInstanceIdentifier: 'shop-billing', Engine: 'mysql', AvailabilityZone: 'eu-west-1b', Port: '3306', StorageType: 'gp3', DBParameterGroupName: 'default.mysql8.0' },
+      });
+    }
+    const restoreBackup = await run(runRestore as Runner, 'lifeboat restore billing --to 2026-10-20T18:00:00Z');
 
     const doc = [
       '# Operating Lifeboat: an incident with the four commands',
@@ -170,12 +188,27 @@ it('docs/operations.md shows what the commands really print', async () => {
       '',
       failover,
       '',
+      '## Weeks later: the data as of 20 October',
+      '',
+      'An auditor needs `billing` as it was on 2026-10-20 at 18:00, long before the 35-day point-in-time window.',
+      'Its long-term copies are AWS Backup recovery points (the vault `shop-billing`, copied to eu-central-1). Lifeboat',
+      'takes the newest recovery point made at or before the time and says how much earlier it is; a time older than',
+      'every source is refused with the oldest restorable time of each. With `--execute` it restores through AWS',
+      'Backup (`StartRestoreJob` with the plan\'s settings and the plan\'s AWS Backup role), polls the restore job',
+      'until it is COMPLETED (a FAILED job exits 1 with its message), tags the new instance and carries on as above;',
+      'a rerun finds the job it started and waits for it instead of starting another. `--to <recovery point ARN>`',
+      'restores one recovery point, `--region dr` the copies in the DR vault.',
+      '',
+      restoreBackup,
+      '',
     ].join('\n');
     if (process.env.LIFEBOAT_WRITE_DOCS === '1') fs.writeFileSync(DOC, doc);
     expect(fs.readFileSync(DOC, 'utf8')).toBe(doc);
   } finally {
     fake.restore();
     identity.restore();
-    s3.restore();
+    if (backup) backup.restore();
+    else s3.restore();
+    if (backup) s3.s3.restore();
   }
 });

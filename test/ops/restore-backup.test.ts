@@ -190,7 +190,7 @@ describe('lifeboat restore from AWS Backup', () => {
         OptionGroupName: 'default:postgres-16',
       },
     });
-    expect(result.stdout).toMatch(/Wait until the restore job \$\{RESTORE_JOB_ID\} is COMPLETED: RUNNING \d0% \(\d+s\)/);
+    expect(result.stdout).toMatch(/Wait until the AWS Backup restore job is COMPLETED: RUNNING \d0% \(\d+s\)/);
     expect(result.stdout).toMatch(/is COMPLETED: done after \d+s/);
     expect(fake.tagsOf(TARGET)).toMatchObject({ 'lifeboat:restore-of': 'shop-orders', 'lifeboat:restore-time': OLD, 'lifeboat:restore-source': POINT_40, 'lifeboat:created-by': 'jane' });
     expect(fake.callsOf('ModifyDBInstance').map((call) => call.input)).toEqual([

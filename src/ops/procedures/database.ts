@@ -1003,7 +1003,7 @@ export function recoveryPointRestoreProcedure(plan: BackupPlan, store: DatabaseS
       creates: [{ kind, identifier: target, region: where }],
       note: 'AWS Backup restores with its service role (it needs AWSBackupServiceRolePolicyForRestores and the vault key); the caller needs iam:PassRole on it.',
     },
-    waitStep('restore-job', `Wait until the restore job \${RESTORE_JOB_ID} is COMPLETED`, where, { type: 'backup-restore-job', restoreJobId: '${RESTORE_JOB_ID}' }, expected),
+    waitStep('restore-job', 'Wait until the AWS Backup restore job is COMPLETED', where, { type: 'backup-restore-job', restoreJobId: '${RESTORE_JOB_ID}' }, expected),
     {
       kind: 'call',
       id: 'restored-arn',
