@@ -138,6 +138,9 @@ function waitProbe(step: WaitStep): { command: string; done: string; subject: st
   }
 }
 
+/** Final states of an AWS Backup restore job other than COMPLETED. */
+const BACKUP_JOB_FAILED = ['FAILED', 'ABORTED'];
+
 /**
  * Polls a describe command until its text output matches a pattern. "Not found" is not yet (a renamed resource
  * answers under its new name only after a while); an API error or a status after which RDS gives up fails at once.
@@ -151,7 +154,7 @@ export const WAIT_FUNCTION = [
   `    state="$("$@" 2>&1 | tr '\\t' ' ')" || true`,
   '    # shellcheck disable=SC2254',
   '    case "$state" in $done) echo "$what: $state"; return 0 ;; esac',
-  `    case "$state" in *NotFound*) ;; *"An error occurred"*|${FAILED_STATUSES.map((status) => `${status}*`).join('|')}) echo "$what: $state" >&2; return 1 ;; esac`,
+  `    case "$state" in *NotFound*) ;; *"An error occurred"*|${[...FAILED_STATUSES, ...BACKUP_JOB_FAILED].map((status) => `${status}*`).join('|')}) echo "$what: $state" >&2; return 1 ;; esac`,
   '    [ "$(date +%s)" -lt "$deadline" ] || { echo "$what: not done after $timeout s (last: $state)" >&2; return 1; }',
   '    sleep "$poll"',
   '  done',

@@ -1,6 +1,6 @@
 import { databaseNames } from '../plan/naming';
 import { storeChecks } from '../ops/checks';
-import { operatorDatabaseNames } from '../ops/names';
+import { arnPartition } from '../ops/names';
 import {
   clusterRestoreProcedure,
   clusterSwitchProcedure,
@@ -11,7 +11,10 @@ import {
   instanceRestoreProcedure,
   instanceSwitchProcedure,
   promoteReplicaProcedure,
+  recoveryPointMetadata,
+  recoveryPointRestoreProcedure,
   replicaFailbackProcedure,
+  restoreTargetId,
   type DatabaseProcedureOptions,
 } from '../ops/procedures/database';
 import type { Procedure } from '../ops/procedures/types';
@@ -47,10 +50,6 @@ interface DatabaseContext {
   aurora: boolean;
   /** What the procedures are built with (restore time, stamp, Terraform addresses). */
   procedureOptions: DatabaseProcedureOptions;
-}
-
-function restoreTags(context: DatabaseContext, source: string, restoreTime = context.time.time): string[] {
-  return [`Key=lifeboat:restore-of,Value=${source}`, `Key=lifeboat:restore-time,Value=${restoreTime}`, `Key=lifeboat:store,Value=${context.store.id}`];
 }
 
 function resourcesSection(context: DatabaseContext): string {
@@ -404,99 +403,53 @@ function failbackSection(context: DatabaseContext): string {
 }
 
 function awsBackupSection(context: DatabaseContext): string {
-  const { store, primaryRegion, drRegion, target } = context;
+  const { store, plan, primaryRegion, drRegion } = context;
   if (!store.awsBackup) return '';
-  const resourceArn = `arn:aws:rds:${primaryRegion}:$ACCOUNT_ID:${context.aurora ? 'cluster' : 'db'}:${store.names.primary}`;
+  const partition = arnPartition(primaryRegion);
+  const resourceArn = `arn:${partition}:rds:${primaryRegion}:$ACCOUNT_ID:${context.aurora ? 'cluster' : 'db'}:${store.names.primary}`;
   const copies = store.awsBackup.rules.some((rule) => rule.copyToDr);
-  const restore = context.aurora
-    ? rds(
-        'restore-db-cluster-from-snapshot',
-        [
-          ['--db-cluster-identifier', target],
-          ['--snapshot-identifier', '$RECOVERY_POINT_ARN'],
-          ['--engine', store.engine],
-          ['--db-subnet-group-name', store.names.primary],
-          ...(operatorDatabaseNames(context.plan, store).globalRpoParameterGroup
-            ? [['--db-cluster-parameter-group-name', operatorDatabaseNames(context.plan, store).globalRpoParameterGroup?.primary ?? ''] as const]
-            : []),
-          ...(context.securityGroups.length > 0 ? [['--vpc-security-group-ids', ...context.securityGroups] as const] : []),
-          ['--deletion-protection'],
-          ['--copy-tags-to-snapshot'],
-          ['--tags', ...restoreTags(context, store.names.primary, '$RECOVERY_POINT_ARN')],
-        ],
-        primaryRegion,
-      )
-    : rds(
-        'restore-db-instance-from-db-snapshot',
-        [
-          ['--db-instance-identifier', target],
-          ['--db-snapshot-identifier', '$RECOVERY_POINT_ARN'],
-          ['--db-subnet-group-name', store.names.primary],
-          ...(context.securityGroups.length > 0 ? [['--vpc-security-group-ids', ...context.securityGroups] as const] : []),
-          ...(store.instanceClass ? [['--db-instance-class', store.instanceClass] as const] : []),
-          ['--no-publicly-accessible'],
-          ['--deletion-protection'],
-          ['--copy-tags-to-snapshot'],
-          ['--tags', ...restoreTags(context, store.names.primary, '$RECOVERY_POINT_ARN')],
-        ],
-        primaryRegion,
-      );
-  const names = operatorDatabaseNames(context.plan, store);
-  const secret = rds(
-    context.aurora ? 'modify-db-cluster' : 'modify-db-instance',
-    [
-      [context.aurora ? '--db-cluster-identifier' : '--db-instance-identifier', target],
-      ['--manage-master-user-password'],
-      ['--master-user-secret-kms-key-id', names.kmsKey.primary],
-      ['--apply-immediately'],
-    ],
-    primaryRegion,
-  );
-  return [
-    '## 7. Restore from AWS Backup',
-    '',
+  const vault = store.names.awsBackup?.vault;
+  const role = store.names.awsBackup?.role;
+  const listing = (region: string) =>
+    vault
+      ? awsCommand(
+          'backup',
+          'list-recovery-points-by-backup-vault',
+          [['--backup-vault-name', vault], ['--by-resource-arn', resourceArn], ['--query', 'RecoveryPoints[].[CreationDate,Status,RecoveryPointArn]'], ['--output', 'table']],
+          region,
+        )
+      : awsCommand('backup', 'list-recovery-points-by-resource', [['--resource-arn', resourceArn], ['--query', 'RecoveryPoints[].[CreationDate,Status,BackupVaultName,RecoveryPointArn]'], ['--output', 'table']], region);
+  const intro = [
     expectation(store, 'corruption', 'Recovery points exist only at the rule schedule, so the data is as of the chosen recovery point'),
     '',
-    'RDS recovery points are snapshots: pick the newest one before the damage and restore it into a new ' +
-      `${context.aurora ? 'cluster' : 'instance'}, then continue with steps 3 and 4.`,
+    `Pick the newest COMPLETED recovery point made before the damage${vault ? ` (vault ${code(vault)})` : ''}:`,
     '',
-    scriptBlock([
-      'export ACCOUNT_ID="$(aws sts get-caller-identity --query Account --output text)"',
-      awsCommand(
-        'backup',
-        'list-recovery-points-by-resource',
-        [['--resource-arn', resourceArn], ['--query', 'RecoveryPoints[].[CreationDate,Status,BackupVaultName,RecoveryPointArn]'], ['--output', 'table']],
-        primaryRegion,
-      ),
-      'export RECOVERY_POINT_ARN="arn:aws:rds:...:snapshot:awsbackup:job-..."   # from the list above',
-      restore,
+    scriptBlock(['export ACCOUNT_ID="$(aws sts get-caller-identity --query Account --output text)"', listing(primaryRegion)]),
+    ...(copies ? ['', `Its copies in ${code(drRegion)} (restore one there with the same command: the ARN names the region, and the restore takes the DR subnets, security groups and key):`, '', scriptBlock(['export ACCOUNT_ID="$(aws sts get-caller-identity --query Account --output text)"', listing(drRegion)])] : []),
+  ];
+  if (!role) {
+    return [
+      '## 7. Restore from AWS Backup',
       '',
-      '# Wait until it is available (the waiting loop of step 2), then give it the managed secret Terraform expects:',
-      secret,
-    ]),
-    ...(copies
-      ? [
-          '',
-          `Copies in ${code(drRegion)} are listed per vault; restore them with the same command and \`--region ${drRegion}\`, ` +
-            `a DB subnet group in that region (step 5 shows how to create ${code(store.names.dr)}) and the DR security groups:`,
-          '',
-          codeBlock([
-            awsCommand('backup', 'list-backup-vaults', [['--query', 'BackupVaultList[].BackupVaultName'], ['--output', 'text']], drRegion),
-            awsCommand(
-              'backup',
-              'list-recovery-points-by-backup-vault',
-              [
-                ['--backup-vault-name', '$VAULT_NAME'],
-                ['--by-resource-arn', resourceArn],
-                ['--query', 'RecoveryPoints[].[CreationDate,Status,RecoveryPointArn]'],
-                ['--output', 'table'],
-              ],
-              drRegion,
-            ),
-          ]),
-        ]
-      : []),
-  ].join('\n');
+      ...intro,
+      '',
+      `This plan names no AWS Backup service role for ${code(store.id)} (written before plans recorded it): write it again with \`lifeboat plan\`, then this runbook shows the restore through AWS Backup.`,
+    ].join('\n');
+  }
+  const target = restoreTargetId(plan, store, context.procedureOptions);
+  const procedure = recoveryPointRestoreProcedure(
+    plan,
+    store,
+    {
+      ...context.procedureOptions,
+      restoreTime: '${RECOVERY_POINT_ARN}',
+      recoveryPointArn: '${RECOVERY_POINT_ARN}',
+      iamRoleArn: `arn:${partition}:iam::\${ACCOUNT_ID}:role/${role}`,
+      metadata: recoveryPointMetadata(plan, store, {}, target, 'primary', false),
+    },
+    'primary',
+  );
+  return renderProcedure(procedure, '## 7. Restore from AWS Backup', { check: () => 'Then verify it (step 3) and switch traffic (step 4).' }, intro);
 }
 
 /** The runbook of one database store, Markdown. */

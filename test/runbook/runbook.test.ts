@@ -146,17 +146,30 @@ describe('database runbooks', () => {
     });
   });
 
-  it('restores long-term data from AWS Backup and checks MySQL over verified TLS', () => {
+  it('restores long-term data through AWS Backup (the same procedure lifeboat restore runs) and checks MySQL over verified TLS', () => {
     const billing = runbook(files, 'billing');
-    expect(invocations(billing, 'backup', 'list-recovery-points-by-resource')[0]).toMatchObject({
-      '--resource-arn': 'arn:aws:rds:eu-west-1:$ACCOUNT_ID:db:shop-billing',
-      '--region': 'eu-west-1',
-    });
-    expect(invocations(billing, 'rds', 'restore-db-instance-from-db-snapshot')[0]).toMatchObject({
-      '--db-instance-identifier': `shop-billing-restore-${STAMP}`,
-      '--db-snapshot-identifier': '$RECOVERY_POINT_ARN',
-    });
+    expect(invocations(billing, 'backup', 'list-recovery-points-by-backup-vault').map((options) => [options['--backup-vault-name'], options['--by-resource-arn'], options['--region']])).toEqual([
+      ['shop-billing', 'arn:aws:rds:eu-west-1:$ACCOUNT_ID:db:shop-billing', 'eu-west-1'],
+      ['shop-billing', 'arn:aws:rds:eu-west-1:$ACCOUNT_ID:db:shop-billing', 'eu-central-1'],
+    ]);
+    expect(billing).toContain('lifeboat restore billing --to "$RECOVERY_POINT_ARN" --execute');
+    const start = invocations(billing, 'backup', 'start-restore-job')[0];
+    expect(start).toMatchObject({ '--recovery-point-arn': '${RECOVERY_POINT_ARN}', '--resource-type': 'RDS', '--iam-role-arn': 'arn:aws:iam::${ACCOUNT_ID}:role/shop-billing-backup', '--region': 'eu-west-1' });
+    expect(JSON.parse(start?.['--metadata'] ?? '{}')).toMatchObject({ DBInstanceIdentifier: `shop-billing-restore-${STAMP}`, Engine: 'mysql', DBSubnetGroupName: 'shop-billing', VpcSecurityGroupIds: '["sg-0a1b2c3d4e5f60718"]', MultiAZ: 'false' });
+    // The job is polled to COMPLETED; FAILED and ABORTED stop the wait at once instead of polling for six hours.
+    expect(billing).toContain('wait_for "restore job ${RESTORE_JOB_ID}" COMPLETED 21600 30');
+    expect(billing).toMatch(/\*"An error occurred"\*\|[^)]*FAILED\*\|ABORTED\*\)/);
+    expect(invocations(billing, 'rds', 'restore-db-instance-from-db-snapshot')).toEqual([]);
     expect(billing).toContain('mysql --host="$TARGET_HOST" --port=3306 --user="$TARGET_USER" --ssl-ca=global-bundle.pem --ssl-mode=VERIFY_IDENTITY "$DB_NAME"');
+  });
+
+  it('a plan that names no AWS Backup role lists the recovery points and says what is missing instead of a restore that cannot work', () => {
+    const older = fixturePlan();
+    delete (databaseStore(older, 'billing').names as { awsBackup?: unknown }).awsBackup;
+    const billing = runbook(renderRunbooks(older, { restoreTime: TIME }), 'billing');
+    expect(billing).toContain('This plan names no AWS Backup service role for `billing`');
+    expect(invocations(billing, 'backup', 'list-recovery-points-by-resource')).toHaveLength(2);
+    expect(invocations(billing, 'backup', 'start-restore-job')).toEqual([]);
   });
 
   it('promotes the cross-region replica and rebuilds the primary from it to fail back', () => {

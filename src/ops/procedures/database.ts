@@ -954,8 +954,12 @@ export function recoveryPointMetadata(
 }
 
 export interface RecoveryPointRestoreOptions extends DatabaseProcedureOptions {
+  /** The recovery point (its ARN), or `${RECOVERY_POINT_ARN}` for a runbook that lets the engineer pick one. */
   recoveryPointArn: string;
-  /** The service role AWS Backup assumes to restore (the plan's `names.awsBackup.role`, as an ARN). */
+  /**
+   * The service role AWS Backup assumes to restore (the plan's `names.awsBackup.role`, as an ARN). With
+   * `${ACCOUNT_ID}` in it, a first step reads the account id.
+   */
   iamRoleArn: string;
   /** StartRestoreJob metadata (`recoveryPointMetadata`). */
   metadata: Record<string, string>;
@@ -983,12 +987,16 @@ export function recoveryPointRestoreProcedure(plan: BackupPlan, store: DatabaseS
   });
   const expected = expectedSeconds(store, region === 'dr' ? 'region' : 'corruption', 3600);
   const kind = aurora ? 'db-cluster' : 'db-instance';
+  const picked = options.recoveryPointArn === '${RECOVERY_POINT_ARN}';
   const steps: Step[] = [
+    ...(options.iamRoleArn.includes('${ACCOUNT_ID}')
+      ? [{ kind: 'call' as const, id: 'account', title: 'Read the account id (for the AWS Backup role ARN)', service: 'sts' as const, operation: 'GetCallerIdentity', region: where, input: {}, capture: [{ name: 'ACCOUNT_ID', query: 'Account' }] }]
+      : []),
     ...(region === 'dr' ? [drSubnetGroupStep(c, where)] : []),
     {
       kind: 'call',
       id: 'restore',
-      title: `Start an AWS Backup restore job of ${options.recoveryPointArn} into the new ${aurora ? 'cluster' : 'instance'} ${target}`,
+      title: `Start an AWS Backup restore job of ${picked ? 'the chosen recovery point' : options.recoveryPointArn} into the new ${aurora ? 'cluster' : 'instance'} ${target}`,
       service: 'backup',
       operation: 'StartRestoreJob',
       region: where,
@@ -1031,10 +1039,10 @@ export function recoveryPointRestoreProcedure(plan: BackupPlan, store: DatabaseS
     storeId: store.id,
     title: 'Restore an AWS Backup recovery point into a new instance or cluster',
     summary:
-      `Creates the ${aurora ? 'cluster' : 'instance'} ${target} in ${where} from the recovery point ${options.recoveryPointArn} through AWS Backup; ` +
+      `Creates the ${aurora ? 'cluster' : 'instance'} ${target} in ${where} from ${picked ? 'the recovery point you chose' : `the recovery point ${options.recoveryPointArn}`} through AWS Backup; ` +
       'data after the recovery point was made is not in it. Nothing existing is changed.',
-    command: `lifeboat restore ${store.id} --to ${options.recoveryPointArn}`,
-    variables: [],
+    command: `lifeboat restore ${store.id} --to ${picked ? '"$RECOVERY_POINT_ARN"' : options.recoveryPointArn}`,
+    variables: picked ? [{ name: 'RECOVERY_POINT_ARN', description: 'the recovery point to restore (listed above)' }] : [],
     steps,
   };
 }
