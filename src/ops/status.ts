@@ -267,7 +267,8 @@ async function databaseStatus(plan: BackupPlan, store: DatabaseStorePlan, deps: 
   const replication = store.crossRegionBackupReplication;
   if (replication) {
     const out = await orNotFound(() => call(() => deps.clients.rds(replication.region).send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: primary }))));
-    const replicated = (out?.DBInstanceAutomatedBackups ?? []).find((backup) => backup.Region === undefined || backup.Region === replication.region);
+    // The replicated backups are those whose own ARN lives in the DR region (`Region` may name the source's region).
+    const replicated = (out?.DBInstanceAutomatedBackups ?? []).find((backup) => backup.DBInstanceAutomatedBackupsArn?.split(':')[3] === replication.region);
     if (!replicated) drift.push({ resource: `instance ${primary}`, setting: `automated backup replication to ${replication.region}`, expected: 'replicating', actual: 'absent' });
     else if (replicated.Status !== 'replicating') drift.push({ resource: `instance ${primary}`, setting: `automated backup replication to ${replication.region}`, expected: 'replicating', actual: replicated.Status ?? 'unknown' });
     const latest = replicated?.RestoreWindow?.LatestTime;

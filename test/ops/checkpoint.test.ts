@@ -156,6 +156,14 @@ describe('lifeboat checkpoint', () => {
     expect(accepted('CopyDBSnapshot')).toHaveLength(1);
   });
 
+  it('a source that is not available is an error before anything is created (exit 2)', async () => {
+    fake.addInstance('shop-orders', {}, 'modifying');
+    const result = await checkpoint('orders', '--execute', '--yes');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('shop-orders is modifying: RDS takes a snapshot only of an available instance (nothing was changed)');
+    expect(fake.calls.filter((call) => /^(Create|Copy)/.test(call.command))).toEqual([]);
+  });
+
   it('refuses a snapshot id that exists and is not this checkpoint (exit 1)', async () => {
     fake.addSnapshot('shop-orders-before-upgrade', 'shop-orders', { type: 'manual' });
     const result = await checkpoint('orders', '--snapshot-id', 'shop-orders-before-upgrade', '--execute', '--yes');

@@ -54,7 +54,8 @@ function verificationRun(
 function healthyWorld(): void {
   fake.addSourceInstance('shop-orders', { restorableLagMs: MINUTE });
   fake.setSettings('shop-orders', { BackupRetentionPeriod: 14, MultiAZ: true, DeletionProtection: true });
-  fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'replicating', 3 * MINUTE);
+  // Found by its ARN's region, whatever region the answer's Region field names.
+  fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'replicating', 3 * MINUTE, { region: 'eu-west-1' });
   fake.addSnapshot('rds:shop-orders-2026-11-25-03-05', 'shop-orders', { ageMs: 9 * HOUR });
   fake.addSourceInstance('shop-billing', { engine: 'mysql', restorableLagMs: 2 * MINUTE });
   fake.setSettings('shop-billing', { BackupRetentionPeriod: 35, MultiAZ: true, DeletionProtection: true });

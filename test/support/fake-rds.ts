@@ -221,7 +221,7 @@ export class FakeAws {
   private readonly faults = new Map<string, Fault[]>();
   private readonly instances = new Map<string, FakeResource>();
   private readonly clusters = new Map<string, FakeResource>();
-  private readonly automatedBackups = new Map<string, { sourceId: string; status: string; latestLagMs?: number }>();
+  private readonly automatedBackups = new Map<string, { sourceId: string; status: string; latestLagMs?: number; region?: string }>();
   private readonly timings: FakeTimings;
   private readonly endpoint: { host: string; port: number };
 
@@ -351,8 +351,9 @@ export class FakeAws {
   }
 
   /** Replicated automated backups of `sourceId` in this region (cross-region automated backup replication). */
-  addAutomatedBackups(arn: string, sourceId: string, status = 'replicating', latestLagMs = 10 * MINUTE): void {
-    this.automatedBackups.set(arn, { sourceId, status, latestLagMs });
+  addAutomatedBackups(arn: string, sourceId: string, status = 'replicating', latestLagMs = 10 * MINUTE, options: { region?: string } = {}): void {
+    // `region`: what the answer's Region field says (it may name the source's region rather than the ARN's).
+    this.automatedBackups.set(arn, { sourceId, status, latestLagMs, ...(options.region ? { region: options.region } : {}) });
   }
 
   /**
@@ -679,7 +680,7 @@ export class FakeAws {
         : [];
       const replicated = [...this.automatedBackups.entries()]
         .filter(([, backup]) => backup.sourceId === input.DBInstanceIdentifier)
-        .map(([arn, backup]) => ({ DBInstanceAutomatedBackupsArn: arn, DBInstanceIdentifier: backup.sourceId, Status: backup.status, RestoreWindow: { EarliestTime: new Date(now - 7 * 24 * 3600_000), LatestTime: new Date(now - (backup.latestLagMs ?? 10 * MINUTE)) } }));
+        .map(([arn, backup]) => ({ DBInstanceAutomatedBackupsArn: arn, DBInstanceIdentifier: backup.sourceId, ...(backup.region ? { Region: backup.region } : {}), Status: backup.status, RestoreWindow: { EarliestTime: new Date(now - 7 * 24 * 3600_000), LatestTime: new Date(now - (backup.latestLagMs ?? 10 * MINUTE)) } }));
       if (own.length + replicated.length === 0) throw rdsError('DBInstanceAutomatedBackupNotFoundFault', 'not found', 404);
       return { DBInstanceAutomatedBackups: [...own, ...replicated] };
     }
