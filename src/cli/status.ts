@@ -106,14 +106,16 @@ function storeTable(store: StoreStatus): string[] {
 
 function evidenceLine(report: StatusReport): string {
   const e = report.evidence;
-  if (e.read === 'bucket') return `Evidence: s3://${e.bucket} (${e.region})`;
-  if (e.read === 'replica') return `Evidence: s3://${e.bucket} (${e.region}), the replica: ${e.errors.join('; ')}`;
-  return e.errors.length > 0 ? `Evidence: UNREADABLE: ${e.errors.join('; ')}` : 'Evidence: not needed (no verified store or bucket selected)';
+  const alarms = e.alarms.length > 0 ? `\n  evidence alarms in ALARM: ${e.alarms.map((alarm) => `${alarm.name} (${alarm.region})`).join(', ')}` : '';
+  if (e.read === 'bucket') return `Evidence: s3://${e.bucket} (${e.region})${alarms}`;
+  if (e.read === 'replica') return `Evidence: s3://${e.bucket} (${e.region}), the replica: ${e.errors.join('; ')}${alarms}`;
+  return `${e.errors.length > 0 ? `Evidence: UNREADABLE: ${e.errors.join('; ')}` : 'Evidence: not needed (no verified store or bucket selected)'}${alarms}`;
 }
 
 export function renderStatusTable(report: StatusReport): string {
   const parts = [evidenceLine(report), ...report.stores.map((store) => storeTable(store).join('\n'))];
   const failing = report.stores.filter((store) => !store.ok).map((store) => store.id);
+  if (report.evidence.alarms.length > 0) parts.push(`The evidence bucket's alarms are in ALARM: its records may not reach ${report.regions.primary}.`);
   parts.push(
     failing.length === 0
       ? `${report.stores.length === 1 ? `${report.stores[0]?.id} holds its objectives` : `All ${report.stores.length} stores hold their objectives`} (${report.generatedAt}).`

@@ -62,6 +62,8 @@ export interface EvidenceSource {
   /** Records that could not be parsed or were filed wrongly, and keys written more than once. */
   unreadable: { source: string; store: string | null; problems: string[] }[];
   overwritten: { key: string; store: string | null; versions: number; deleted: boolean }[];
+  /** The evidence bucket's own alarms (replication to its replica) in ALARM. */
+  alarms: { name: string; region: string; state: string }[];
 }
 
 /** Everything read once for a status run: the records of the selected stores, and their verification metrics. */
@@ -105,7 +107,7 @@ export async function loadStatusEvidence(
   // Plans written before they carried the evidence bucket get the same decisions from planEvidence.
   const evidence = plan.evidence ?? planEvidence(plan);
   const windows = stores.map(evidenceWindowSeconds).filter((seconds): seconds is number => seconds !== null);
-  const source: EvidenceSource = { bucket: evidence.bucketName, region: evidence.region, read: 'none', errors: [], unreadable: [], overwritten: [] };
+  const source: EvidenceSource = { bucket: evidence.bucketName, region: evidence.region, read: 'none', errors: [], unreadable: [], overwritten: [], alarms: [] };
   let loaded: LoadedRecords = { records: [], unreadable: [], overwritten: [] };
   if (windows.length === 0) return { source, loaded, metrics: [], now };
   const since = new Date(now.getTime() - Math.max(...windows) * 1000);

@@ -18,7 +18,8 @@ import {
   type DBInstance,
 } from '@aws-sdk/client-rds';
 import { GetBucketReplicationCommand, GetBucketVersioningCommand, GetObjectLockConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
-import type { BackupPlan, BucketStorePlan, DatabaseStorePlan, FailureScope, StorePlan } from '../plan/types';
+import { planEvidence } from '../plan/evidence';
+import type { AlarmPlan, BackupPlan, BucketStorePlan, DatabaseStorePlan, FailureScope, StorePlan } from '../plan/types';
 import { isNotFound, withRetry } from './execute';
 import { loadStatusEvidence, replicaEvidenceStatus, verificationStatus, type EvidenceSource, type ReplicaEvidenceStatus, type StatusEvidence, type VerificationStatus } from './status-evidence';
 
@@ -93,6 +94,9 @@ export interface StatusReport {
 }
 
 type Call = <T>(operation: () => Promise<T>) => Promise<T>;
+
+/** Owner of the evidence bucket's alarms (store ids are DNS labels, so it cannot collide with one). */
+const EVIDENCE_OWNER = '(evidence)';
 
 function ageSeconds(now: Date, time: Date | undefined): number | null {
   return time ? Math.max(0, Math.round((now.getTime() - time.getTime()) / 1000)) : null;
@@ -403,7 +407,15 @@ async function bucketStatus(plan: BackupPlan, store: BucketStorePlan, deps: Stat
     },
     3600,
   );
-  const missing = await newestDatapoint(deps, call, store.replication.destinationRegion, { namespace: 'Lifeboat', metricName: 'MissingReplicas', dimensions: { StoreId: store.id } }, 86_400);
+  // The replica check publishes in the replica's region; the plan's alarm names the metric and where it lives.
+  const missingAlarm = store.alarms.find((candidate) => candidate.id === 'missing-replicas');
+  const missing = await newestDatapoint(
+    deps,
+    call,
+    missingAlarm?.region ?? store.replication.destinationRegion,
+    { namespace: missingAlarm?.namespace ?? 'Lifeboat', metricName: missingAlarm?.metricName ?? 'MissingReplicas', dimensions: missingAlarm?.dimensions ?? { StoreId: store.id } },
+    86_400,
+  );
   const region: Measurement[] = [
     { what: 'S3 replication latency (max, last hour)', region: plan.regions.primary, seconds: latency ? latency.value : null, ...(latency ? {} : { note: 'no datapoint in the last hour (no replication traffic)' }) },
   ];
@@ -430,9 +442,10 @@ async function bucketStatus(plan: BackupPlan, store: BucketStorePlan, deps: Stat
   };
 }
 
-async function alarmsInAlarm(stores: readonly StorePlan[], deps: StatusDependencies, call: Call): Promise<Map<string, { name: string; region: string; state: string }[]>> {
+/** Alarms in ALARM per owner (a store id, or EVIDENCE_OWNER for the evidence bucket's own alarms). */
+async function alarmsInAlarm(owners: readonly { id: string; alarms: readonly AlarmPlan[] }[], deps: StatusDependencies, call: Call): Promise<Map<string, { name: string; region: string; state: string }[]>> {
   const byRegion = new Map<string, { name: string; store: string }[]>();
-  for (const store of stores) for (const alarm of store.alarms) byRegion.set(alarm.region, [...(byRegion.get(alarm.region) ?? []), { name: alarm.alarmName, store: store.id }]);
+  for (const owner of owners) for (const alarm of owner.alarms) byRegion.set(alarm.region, [...(byRegion.get(alarm.region) ?? []), { name: alarm.alarmName, store: owner.id }]);
   const result = new Map<string, { name: string; region: string; state: string }[]>();
   for (const [region, alarms] of [...byRegion.entries()].sort()) {
     const storeOf = new Map(alarms.map((alarm) => [alarm.name, alarm.store]));
@@ -465,8 +478,12 @@ export { human as humanSeconds };
 
 export async function storeStatus(plan: BackupPlan, stores: readonly StorePlan[], deps: StatusDependencies): Promise<StatusReport> {
   const call: Call = (operation) => withRetry(operation, deps.sleep);
-  const alarms = await alarmsInAlarm(stores, deps, call);
+  // The evidence bucket's replication alarms too: a record that does not reach the primary-region replica is lost
+  // with the DR region.
+  const evidencePlan = plan.evidence ?? planEvidence(plan);
+  const alarms = await alarmsInAlarm([...stores, { id: EVIDENCE_OWNER, alarms: evidencePlan.alarms }], deps, call);
   const evidence = await loadStatusEvidence(plan, stores, deps.clients, deps.now());
+  evidence.source.alarms = alarms.get(EVIDENCE_OWNER) ?? [];
   const results: StoreStatus[] = [];
   for (const store of stores) {
     const base = store.kind === 'database' ? await databaseStatus(plan, store, deps, call, evidence) : await bucketStatus(plan, store, deps, call, evidence);
@@ -489,5 +506,5 @@ export async function storeStatus(plan: BackupPlan, stores: readonly StorePlan[]
     problems.push(...base.drift.map((drift) => `drift: ${drift.resource}: ${drift.setting} is ${drift.actual}, the plan says ${drift.expected}`));
     results.push({ ...base, alarms: storeAlarms, problems: [...new Set(problems)], ok: problems.length === 0 });
   }
-  return { generatedAt: deps.now().toISOString(), regions: plan.regions, evidence: evidence.source, stores: results, ok: results.every((store) => store.ok) };
+  return { generatedAt: deps.now().toISOString(), regions: plan.regions, evidence: evidence.source, stores: results, ok: results.every((store) => store.ok) && evidence.source.alarms.length === 0 };
 }

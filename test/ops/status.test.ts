@@ -288,6 +288,15 @@ describe('lifeboat status', () => {
     expect(result.code).toBe(1);
   });
 
+  it("the evidence bucket's own replication alarm in ALARM fails the status: records may not reach the primary region", async () => {
+    fake.alarmStates.set('shop-evidence-replication-failed', 'ALARM');
+    const result = await status('--store', 'orders');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('evidence alarms in ALARM: shop-evidence-replication-failed (eu-central-1)');
+    expect(result.stdout).toContain("The evidence bucket's alarms are in ALARM: its records may not reach eu-west-1.");
+    expect(JSON.parse((await status('--store', 'orders', '--format', 'json')).stdout)).toMatchObject({ ok: false, evidence: { alarms: [{ name: 'shop-evidence-replication-failed', state: 'ALARM' }] } });
+  });
+
   it('a record that cannot be parsed, or that was overwritten after it was written, fails the status', async () => {
     const record = verificationRun('billing', 3 * HOUR);
     s3.putRecord(EVIDENCE, 'verify-restore/billing/2026/11/25/billing-20261125T080000Z.json', '{"formatVersion": 1, "kind": "verification-run", "store": "billing"');
