@@ -323,12 +323,17 @@ async function foldIntegerBuckets(
   const hash = dialect.rowHash(columns, 't');
   const bucket = dialect.integerBucket(side.keys[0], 't', bucketing.min, bucketing.width, bucketing.span, params);
   const where = rangeCondition(dialect, side.keys, 't', range, params);
-  const rows = await dialect.groupedFold(
-    side.session,
-    { bucket, hash, from: dialect.qualified(side.table), where, lo: bucketing.lo, hi: bucketing.hi },
-    params.values,
-  );
-  return new Map(rows.map((r) => [Number(r.bucket), foldOf(r as { n: unknown; x: unknown; s: unknown })]));
+  const rows = await dialect.groupedFold(side.session, { bucket, hash, from: dialect.qualified(side.table), where }, params.values);
+  // Every key of the range lies between the snapshot's min and max, so its bucket is in [lo, hi); should one not be,
+  // its rows still count, in the nearest bucket (clamping here costs the servers nothing per row).
+  const byBucket = new Map<number, Fold[]>();
+  for (const r of rows) {
+    const bucketIndex = Math.min(Math.max(Number(r.bucket), bucketing.lo), bucketing.hi - 1);
+    const folds = byBucket.get(bucketIndex) ?? [];
+    folds.push(foldOf(r as { n: unknown; x: unknown; s: unknown }));
+    byBucket.set(bucketIndex, folds);
+  }
+  return new Map([...byBucket].map(([bucketIndex, folds]) => [bucketIndex, combineFolds(folds)]));
 }
 
 /** Up to `count - 1` key bounds splitting `side` into ranges of about equal size, from a sample of its pages. */

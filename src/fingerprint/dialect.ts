@@ -70,10 +70,17 @@ export interface Dialect {
   /** `subquery` made opaque to the planner where that yields a better GROUP BY plan. */
   fence(subquery: string): string;
   /**
-   * Folds rows of `from` (aliased t) matching `where` into buckets `bucket` (an integer expression, clamped to
-   * [lo, hi) so that no row can fall outside every bucket), one row per non-empty bucket: bucket, n, x, s.
+   * Subquery text selecting `select` (expressions of the row aliased t, such as the row hash) from `from` where
+   * `where` holds, such that a query folding its outputs evaluates each of them once per row and may still scan in
+   * parallel.
    */
-  groupedFold(session: QuerySession, sql: { bucket: string; hash: string; from: string; where: string; lo: number; hi: number }, params: unknown[]): Promise<Record<string, unknown>[]>;
+  hashedRows(select: string, from: string, where: string): string;
+  /**
+   * Folds rows of `from` (aliased t) matching `where` into buckets `bucket` (an integer expression), one row per
+   * non-empty bucket: bucket, n, x, s. Bucket numbers are returned as computed: the caller folds any outside the
+   * expected range into the nearest one, so that no row can fall outside every bucket.
+   */
+  groupedFold(session: QuerySession, sql: { bucket: string; hash: string; from: string; where: string }, params: unknown[]): Promise<Record<string, unknown>[]>;
   /** SQL expression: bucket index of integer key `column` for buckets of `width` keys starting at `min`; `span` is max - min. */
   integerBucket(column: ColumnInfo, alias: string, min: bigint, width: bigint, span: bigint, params: ParamList): string;
 }
@@ -297,25 +304,19 @@ export const postgresDialect: Dialect = {
   // bucket would sort millions of rows (measured: 5x a full fingerprint pass). Behind OFFSET 0 the planner assumes
   // few groups and hash-aggregates them.
   fence: (subquery) => `${subquery} OFFSET 0`,
+  // A subquery whose select list holds a volatile function is planned on its own instead of being merged into the
+  // query above (PostgreSQL's rule, so that a volatile value is computed once). That is what a fold needs: merged,
+  // the row hash would be copied into bit_xor and sum and computed twice per row (measured: ~1.6x the CPU of the
+  // fold); OFFSET 0 would also keep it apart, but forbids a parallel scan. The CASE is folded to a constant NULL
+  // before execution, so clock_timestamp() never runs. It also hides where a bucket number comes from: GROUP BY
+  // such a column is estimated at a few hundred groups (not one per key), so the planner aggregates in every
+  // parallel worker instead of shipping each row's hash to one process or sorting millions of rows.
+  hashedRows: (select, from, where) => `SELECT ${select}, CASE WHEN false THEN pg_catalog.clock_timestamp() END AS once FROM ${from} t WHERE ${where}`,
   async groupedFold(session, sql, params) {
-    // Joining the bucket number to the list of buckets tells the planner how few groups there are (a GROUP BY on an
-    // expression of the key is estimated to have one group per key): it then aggregates in every parallel worker
-    // (partial hash aggregates over ~1000 groups) instead of shipping each row's hash to one process. Sort and merge
-    // plans would sort millions of rows for those ~1000 groups.
-    const [before] = await session.query<{ sort: string; merge: string }>(
-      "SELECT current_setting('enable_sort') AS sort, current_setting('enable_mergejoin') AS merge, pg_catalog.set_config('enable_sort', 'off', true), pg_catalog.set_config('enable_mergejoin', 'off', true)",
+    return session.query<Record<string, unknown>>(
+      `SELECT q.k AS bucket, ${postgresDialect.fold('q.h')} FROM (${postgresDialect.hashedRows(`${sql.bucket} AS k, ${sql.hash} AS h`, sql.from, sql.where)}) q GROUP BY q.k`,
+      params,
     );
-    try {
-      return await session.query<Record<string, unknown>>(
-        `SELECT b.i AS bucket, ${postgresDialect.fold('q.h')}
-           FROM (SELECT least(greatest((${sql.bucket})::int4, ${sql.lo}), ${sql.hi - 1}) AS k, ${sql.hash} AS h FROM ${sql.from} t WHERE ${sql.where}) q
-           JOIN pg_catalog.generate_series(${sql.lo}, ${sql.hi - 1}) AS b(i) ON b.i = q.k
-          GROUP BY b.i`,
-        params,
-      );
-    } finally {
-      await session.query("SELECT pg_catalog.set_config('enable_sort', $1, true), pg_catalog.set_config('enable_mergejoin', $2, true)", [before.sort, before.merge]);
-    }
   },
   integerBucket(column, alias, min, width, span, params) {
     const value = `${alias}.${quotePg(column.name)}`;
@@ -460,10 +461,10 @@ export const mysqlDialect: Dialect = {
   },
   intDiv: (left, right) => `(${left}) DIV (${right})`,
   fence: (subquery) => subquery,
+  hashedRows: (select, from, where) => `SELECT ${select} FROM ${from} t WHERE ${where}`,
   async groupedFold(session, sql, params) {
     return session.query<Record<string, unknown>>(
-      `SELECT q.k AS bucket, ${mysqlDialect.fold('q.h')}
-         FROM (SELECT LEAST(GREATEST(${sql.bucket}, ${sql.lo}), ${sql.hi - 1}) AS k, ${sql.hash} AS h FROM ${sql.from} t WHERE ${sql.where}) q GROUP BY q.k`,
+      `SELECT q.k AS bucket, ${mysqlDialect.fold('q.h')} FROM (${mysqlDialect.hashedRows(`${sql.bucket} AS k, ${sql.hash} AS h`, sql.from, sql.where)}) q GROUP BY q.k`,
       params,
     );
   },

@@ -98,7 +98,7 @@ export async function foldRows(
   const dialect = dialectFor(session.engine);
   const params = new ParamList(session.engine);
   const where = range ? rangeCondition(dialect, keys, 't', range, params) : '1 = 1';
-  const sql = `SELECT ${dialect.fold('q.h')} FROM (SELECT ${dialect.rowHash(columns, 't')} AS h FROM ${dialect.qualified(table)} t WHERE ${where}) q`;
+  const sql = `SELECT ${dialect.fold('q.h')} FROM (${dialect.hashedRows(`${dialect.rowHash(columns, 't')} AS h`, dialect.qualified(table), where)}) q`;
   const [row] = await session.query<{ n: string; x: string; s: string }>(sql, params.values);
   return { rowCount: Number(row.n), xor: toHex64(String(row.x)), sum: String(row.s) };
 }
