@@ -8,6 +8,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from 'constructs';
 import { stackAccount } from './account';
 import { backupRoleName } from '../src/aws/names';
+import type { DatabaseNamesPlan } from '../src/plan/types';
 import { backupVaultAlarms } from '../src/plan/alarms';
 import { AlarmTopics, ObjectiveAlarm, renderAlarms, StoreAlarm } from './alarm';
 import { backupVaultProblems, DEFAULT_COMPLETION_WINDOW_MINUTES, DEFAULT_START_WINDOW_MINUTES, VAULT_LOCK_LIMITS } from './private/backup-vault-validation';
@@ -70,6 +71,12 @@ export interface BackupRuleProps {
 export interface BackupVaultProps {
   /** Vault name, 2-50 letters, digits, '-' or '_'; the copy vault has the same name in its region. */
   readonly vaultName: string;
+  /** Backup plan name. @default vaultName */
+  readonly planName?: string;
+  /** Name of the service role of the selection (IAM names are global). @default `<vaultName>-backup` */
+  readonly roleName?: string;
+  /** Selection name. @default 'protected-resources' */
+  readonly selectionName?: string;
   /** Region of the source vault, the plan and the selection (the region of the protected resources). */
   readonly region: string;
   /** Customer-managed key of the source vault, in `region`. */
@@ -130,7 +137,7 @@ export class BackupVault extends Construct {
 
     this.plan = new BackupPlan(this, 'plan', {
       region: props.region,
-      name: props.vaultName,
+      name: props.planName ?? props.vaultName,
       rule: props.rules.map((rule) => ({
         ruleName: rule.name,
         targetVaultName: this.vault.name,
@@ -155,7 +162,7 @@ export class BackupVault extends Construct {
     });
 
     this.role = new IamRole(this, 'role', {
-      name: backupRoleName(props.vaultName),
+      name: props.roleName ?? backupRoleName(props.vaultName),
       description: `AWS Backup service role for vault ${props.vaultName}`,
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
@@ -198,7 +205,7 @@ export class BackupVault extends Construct {
     new BackupSelection(this, 'selection', {
       region: props.region,
       // Selection names are per plan and limited to 50 characters, so a fixed name never collides or overflows.
-      name: 'protected-resources',
+      name: props.selectionName ?? 'protected-resources',
       planId: this.plan.id,
       iamRoleArn: this.role.arn,
       resources: props.resourceArns,
@@ -253,6 +260,9 @@ export function longTermBackupVaultProps(
   options: LongTermBackupOptions,
   database: {
     vaultName: string;
+    planName?: string;
+    roleName?: string;
+    selectionName?: string;
     region: string;
     encryptionKey: RegionalKey;
     dr?: { region: string; encryptionKey: RegionalKey };
@@ -264,6 +274,9 @@ export function longTermBackupVaultProps(
 ): BackupVaultProps {
   return {
     vaultName: database.vaultName,
+    planName: database.planName,
+    roleName: database.roleName,
+    selectionName: database.selectionName,
     region: database.region,
     encryptionKey: database.encryptionKey,
     rules: options.rules,
@@ -274,4 +287,11 @@ export function longTermBackupVaultProps(
     alarms: database.alarms,
     tags: database.tags,
   };
+}
+
+/** The vault, plan, role and selection names of a database's long-term backup, from its names (src/plan/names.ts). */
+export function backupNames(names: DatabaseNamesPlan): { vaultName: string; planName?: string; roleName?: string; selectionName?: string } {
+  if (!names.awsBackup) return { vaultName: names.primary };
+  const { vault, plan, role, selection } = names.awsBackup;
+  return { vaultName: vault, planName: plan, roleName: role, selectionName: selection };
 }

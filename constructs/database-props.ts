@@ -7,6 +7,7 @@
 import type { AlarmTopics } from './alarm';
 import type { LongTermBackupOptions, RegionalKey } from './backup-vault';
 import type { PlannedAlarm } from './database-alarms';
+import type { DatabaseNamesPlan } from '../src/plan/types';
 
 export type { RegionalKey } from './backup-vault';
 
@@ -30,10 +31,15 @@ export interface DisasterRecoveryRegion {
 
 /** The props both database constructs take. */
 export interface DatabaseProtectionProps {
-  /** Prefix of every physical name (the spec's `name`); names come from `databaseNames(stackName, databaseId)`. */
+  /** Prefix of every physical name (the spec's `name`) and of the alarm names. */
   readonly stackName: string;
   /** Stable id of the database; physical names derive from it, never from list positions. */
   readonly databaseId: string;
+  /**
+   * Every physical name, as a plan decided them (`DatabaseStorePlan.names`): each resource takes its name from here.
+   * @default named from stackName and databaseId by the planner's naming step (src/plan/names.ts)
+   */
+  readonly names?: DatabaseNamesPlan;
   /** Primary region. */
   readonly region: string;
   /** Engine version, e.g. '16' (a major version lets auto minor upgrades proceed without drift). Required unless `existing`. @default none */

@@ -7,12 +7,13 @@ import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster';
 import { Construct } from 'constructs';
 import { DEFAULT_BACKUP_WINDOW, DEFAULT_MAINTENANCE_WINDOW } from '../src/aws/windows';
 import { alarmNamePrefix, auroraClusterAlarms } from '../src/plan/alarms';
-import { DatabaseNames, databaseNames } from '../src/aws/names';
+import type { DatabaseNamesPlan } from '../src/plan/types';
 import { ObjectiveAlarm, renderAlarms } from './alarm';
-import { BackupVault, longTermBackupVaultProps } from './backup-vault';
+import { BackupVault, backupNames, longTermBackupVaultProps } from './backup-vault';
 import { databaseAlarmShares } from './database-alarms';
 import type { DatabaseProtectionProps, DisasterRecoveryRegion } from './database-props';
 import { protectedAuroraClusterProblems } from './private/aurora-cluster-validation';
+import { protectedAuroraClusterNames } from './private/database-names';
 import { performanceInsights } from './private/performance-insights';
 
 export { AURORA_ENGINES, MAX_BACKTRACK_WINDOW_SECONDS, MIN_MANAGED_RPO_SECONDS, protectedAuroraClusterProblems } from './private/aurora-cluster-validation';
@@ -56,8 +57,8 @@ export interface ProtectedAuroraClusterProps extends DatabaseProtectionProps {
  * secondary region, where Aurora publishes the metric). With `existing`, the cluster is looked up, not created.
  */
 export class ProtectedAuroraCluster extends Construct {
-  /** Physical names of this database's resources. */
-  public readonly names: DatabaseNames;
+  /** Physical names of this database's resources (the `names` prop, or named from stackName and databaseId). */
+  public readonly names: DatabaseNamesPlan;
   /** Identifier of the primary cluster. */
   public readonly clusterIdentifier: string;
   /** ARN of the primary cluster (AWS Backup selections, IAM policies). */
@@ -79,7 +80,8 @@ export class ProtectedAuroraCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedAuroraClusterProps) {
     super(scope, id);
-    this.names = databaseNames(props.stackName, props.databaseId);
+    this.names = protectedAuroraClusterNames(props);
+    const names = this.names;
     const problems = protectedAuroraClusterProblems(props, this.names);
     if (problems.length > 0) {
       throw new Error(`ProtectedAuroraCluster ${props.databaseId}:\n  ${problems.join('\n  ')}`);
@@ -95,12 +97,12 @@ export class ProtectedAuroraCluster extends Construct {
     const autoMinorVersionUpgrade = props.autoMinorVersionUpgrade ?? true;
 
     const managedRpo = props.globalDatabase?.managedRpoSeconds;
-    const globalRpoParameters = (id: string, region: string, name: string) =>
+    const globalRpoParameters = (id: string, region: string, name: string | undefined) =>
       managedRpo === undefined
         ? undefined
         : new RdsClusterParameterGroup(this, id, {
             region,
-            name,
+            name: name as string,
             family: `aurora-postgresql${(props.engineVersion as string).split('.')[0]}`,
             description: `rds.global_db_rpo = ${managedRpo} s for database ${props.databaseId}`,
             parameter: [{ name: 'rds.global_db_rpo', value: String(managedRpo), applyMethod: 'immediate' }],
@@ -117,14 +119,14 @@ export class ProtectedAuroraCluster extends Construct {
     } else {
       const subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
         region: props.region,
-        name: this.names.primary,
+        name: names.subnetGroup as string,
         description: `Private subnets of database ${props.databaseId}`,
         subnetIds: props.subnetIds as string[],
         tags,
       });
       this.cluster = new RdsCluster(this, 'cluster', {
         region: props.region,
-        clusterIdentifier: this.names.primary,
+        clusterIdentifier: names.primary,
         engine: props.engine,
         engineVersion: props.engineVersion,
         dbSubnetGroupName: subnetGroup.name,
@@ -136,14 +138,14 @@ export class ProtectedAuroraCluster extends Construct {
         preferredMaintenanceWindow,
         deletionProtection: true,
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: this.names.finalSnapshot,
+        finalSnapshotIdentifier: names.finalSnapshot,
         deleteAutomatedBackups: false,
         copyTagsToSnapshot: true,
         manageMasterUserPassword: true,
         masterUsername: props.masterUsername ?? 'dbadmin',
         masterUserSecretKmsKeyId: props.encryptionKey.keyArn,
         databaseName: props.databaseName,
-        dbClusterParameterGroupName: props.clusterParameterGroupName ?? globalRpoParameters('global-rpo-parameters', props.region, this.names.globalRpoParameterGroup),
+        dbClusterParameterGroupName: props.clusterParameterGroupName ?? globalRpoParameters('global-rpo-parameters', props.region, names.globalRpoParameterGroups?.primary),
         backtrackWindow: props.backtrackWindowSeconds,
         tags,
         lifecycle: {
@@ -159,8 +161,8 @@ export class ProtectedAuroraCluster extends Construct {
       // The writer takes the cluster's own name (instance and cluster identifiers are separate namespaces) and
       // readers take replica(n), so adding a reader never renames the writer and reader names match the plan's.
       const members = [
-        { constructId: 'writer', identifier: this.names.primary, reader: false },
-        ...Array.from({ length: props.readerCount ?? 1 }, (_, i) => ({ constructId: `reader-${i + 1}`, identifier: this.names.replica(i + 1), reader: true })),
+        { constructId: 'writer', identifier: names.writerInstance as string, reader: false },
+        ...Array.from({ length: props.readerCount ?? 1 }, (_, i) => ({ constructId: `reader-${i + 1}`, identifier: names.replicas[i], reader: true })),
       ];
       for (const member of members) {
         this.instances.push(
@@ -189,7 +191,7 @@ export class ProtectedAuroraCluster extends Construct {
       // engine, version and encryption come from the source, which the API requires in that case.
       this.globalCluster = new RdsGlobalCluster(this, 'global-cluster', {
         region: props.region,
-        globalClusterIdentifier: this.names.globalCluster,
+        globalClusterIdentifier: names.globalCluster,
         sourceDbClusterIdentifier: this.clusterArn,
         deletionProtection: true,
         forceDestroy: false,
@@ -197,19 +199,19 @@ export class ProtectedAuroraCluster extends Construct {
       });
       const drSubnetGroup = new DbSubnetGroup(this, 'dr-subnet-group', {
         region: dr.region,
-        name: this.names.dr,
+        name: names.drSubnetGroup as string,
         description: `Private subnets of the global secondary of database ${props.databaseId}`,
         subnetIds: dr.subnetIds as string[],
         tags,
       });
       this.secondaryCluster = new RdsCluster(this, 'secondary-cluster', {
         region: dr.region,
-        clusterIdentifier: this.names.dr,
+        clusterIdentifier: names.dr,
         engine: props.engine,
         engineVersion: this.globalCluster.engineVersion,
         globalClusterIdentifier: this.globalCluster.id,
         // The same RPO applies after a failover makes this cluster the primary.
-        dbClusterParameterGroupName: globalRpoParameters('dr-global-rpo-parameters', dr.region, this.names.drGlobalRpoParameterGroup),
+        dbClusterParameterGroupName: globalRpoParameters('dr-global-rpo-parameters', dr.region, names.globalRpoParameterGroups?.dr),
         dbSubnetGroupName: drSubnetGroup.name,
         vpcSecurityGroupIds: dr.securityGroupIds,
         // A cross-region encrypted secondary can only use a key of its own region.
@@ -220,7 +222,7 @@ export class ProtectedAuroraCluster extends Construct {
         preferredMaintenanceWindow,
         deletionProtection: true,
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: this.names.finalSnapshotOf(this.names.dr),
+        finalSnapshotIdentifier: names.drFinalSnapshot as string,
         deleteAutomatedBackups: false,
         copyTagsToSnapshot: true,
         // No master user or managed password: a secondary inherits them and the API rejects both.
@@ -230,7 +232,7 @@ export class ProtectedAuroraCluster extends Construct {
         dependsOn: this.instances.length > 0 ? [this.instances[0]] : undefined,
       });
       for (let n = 1; n <= (props.globalDatabase.readerCount ?? 0); n++) {
-        const identifier = this.names.drReplica(n);
+        const identifier = names.drReplicas[n - 1];
         this.secondaryInstances.push(
           new RdsClusterInstance(this, `secondary-reader-${n}`, {
             region: dr.region,
@@ -258,7 +260,7 @@ export class ProtectedAuroraCluster extends Construct {
         region: props.region,
         readers: readerIdentifiers,
         global: props.globalDatabase
-          ? { region: (props.dr as DisasterRecoveryRegion).region, secondaryClusterIdentifier: this.names.dr, readers: secondaryReaderIdentifiers }
+          ? { region: (props.dr as DisasterRecoveryRegion).region, secondaryClusterIdentifier: names.dr, readers: secondaryReaderIdentifiers }
           : null,
         azRpoSeconds: props.azRpoSeconds ?? null,
         regionRpoSeconds: props.regionRpoSeconds ?? null,
@@ -270,7 +272,7 @@ export class ProtectedAuroraCluster extends Construct {
         this,
         'long-term-backup',
         longTermBackupVaultProps(props.longTermBackup, {
-          vaultName: this.names.primary,
+          ...backupNames(names),
           region: props.region,
           encryptionKey: props.encryptionKey,
           dr: props.dr,

@@ -5,11 +5,12 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { Construct } from 'constructs';
 import { DEFAULT_BACKUP_WINDOW, DEFAULT_MAINTENANCE_WINDOW } from '../src/aws/windows';
 import { alarmNamePrefix, rdsInstanceAlarms } from '../src/plan/alarms';
-import { DatabaseNames, databaseNames } from '../src/aws/names';
+import type { DatabaseNamesPlan } from '../src/plan/types';
 import { ObjectiveAlarm, renderAlarms } from './alarm';
-import { BackupVault, longTermBackupVaultProps } from './backup-vault';
+import { BackupVault, backupNames, longTermBackupVaultProps } from './backup-vault';
 import { databaseAlarmShares } from './database-alarms';
 import type { DatabaseProtectionProps, DisasterRecoveryRegion } from './database-props';
+import { protectedDatabaseNames } from './private/database-names';
 import { performanceInsights } from './private/performance-insights';
 import { protectedDatabaseProblems } from './private/protected-database-validation';
 
@@ -66,8 +67,8 @@ export interface ProtectedDatabaseProps extends DatabaseProtectionProps {
  * alarms. With `existing`, the instance is looked up instead of created and everything around it still applies.
  */
 export class ProtectedDatabase extends Construct {
-  /** Physical names of this database's resources. */
-  public readonly names: DatabaseNames;
+  /** Physical names of this database's resources (the `names` prop, or named from stackName and databaseId). */
+  public readonly names: DatabaseNamesPlan;
   /** Identifier of the primary instance. */
   public readonly identifier: string;
   /** ARN of the primary instance (AWS Backup selections, IAM policies). */
@@ -87,7 +88,7 @@ export class ProtectedDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedDatabaseProps) {
     super(scope, id);
-    this.names = databaseNames(props.stackName, props.databaseId);
+    this.names = protectedDatabaseNames(props);
     const problems = protectedDatabaseProblems(props, this.names);
     if (problems.length > 0) {
       throw new Error(`ProtectedDatabase ${props.databaseId}:\n  ${problems.join('\n  ')}`);
@@ -108,7 +109,7 @@ export class ProtectedDatabase extends Construct {
     } else {
       const subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
         region: props.region,
-        name: this.names.primary,
+        name: this.names.subnetGroup as string,
         description: `Private subnets of database ${props.databaseId}`,
         subnetIds: props.subnetIds as string[],
         tags,
@@ -155,7 +156,8 @@ export class ProtectedDatabase extends Construct {
       // stays 20% of the initial size; RDS itself grows the storage at 10% free.
       allocatedStorageGb = props.allocatedStorageGb as number;
     }
-    const primaryIdentifier = props.existing?.identifier ?? this.names.primary;
+    const names = this.names;
+    const primaryIdentifier = props.existing?.identifier ?? names.primary;
     const sameRegionIdentifiers: string[] = [];
     let drReplicaAt: { identifier: string; region: string } | null = null;
 
@@ -163,12 +165,13 @@ export class ProtectedDatabase extends Construct {
     for (const replica of props.readReplicas ?? []) {
       const crossRegion = replica.region !== props.region;
       const dr = props.dr as DisasterRecoveryRegion;
-      const identifier = crossRegion ? this.names.dr : this.names.replica(++sameRegionCount);
+      const index = crossRegion ? -1 : sameRegionCount++;
+      const identifier = crossRegion ? names.dr : names.replicas[index];
       const constructId = crossRegion ? 'dr-replica' : `replica-${sameRegionCount}`;
       const subnetGroupName = crossRegion
         ? new DbSubnetGroup(this, 'dr-subnet-group', {
             region: dr.region,
-            name: this.names.dr,
+            name: names.drSubnetGroup as string,
             description: `Private subnets of the DR replica of database ${props.databaseId}`,
             subnetIds: dr.subnetIds as string[],
             tags,
@@ -197,7 +200,7 @@ export class ProtectedDatabase extends Construct {
         // A promoted replica is a standalone database whose deletion must leave a snapshot. While it is still a
         // replica RDS refuses a final snapshot, so deleting it takes a deliberate change of this setting.
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: this.names.finalSnapshotOf(identifier),
+        finalSnapshotIdentifier: crossRegion ? (names.drFinalSnapshot as string) : names.replicaFinalSnapshots[index],
         deleteAutomatedBackups: false,
         copyTagsToSnapshot: true,
         autoMinorVersionUpgrade: props.autoMinorVersionUpgrade ?? true,
@@ -246,7 +249,7 @@ export class ProtectedDatabase extends Construct {
         this,
         'long-term-backup',
         longTermBackupVaultProps(props.longTermBackup, {
-          vaultName: this.names.primary,
+          ...backupNames(names),
           region: props.region,
           encryptionKey: props.encryptionKey,
           dr: props.dr,

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { databaseNames } from '../../src/aws/names';
 import type { BackupPlan, DatabaseStorePlan } from '../../src/plan/types';
 import type { AlarmTopics } from '../alarm';
 import { alarmFromPlan } from './alarm';
@@ -46,6 +45,7 @@ function commonProps(plan: BackupPlan, store: DatabaseStorePlan, options: Databa
   return {
     stackName: plan.name,
     databaseId: store.id,
+    names: store.names,
     region: plan.regions.primary,
     engineVersion: store.engineVersion ?? undefined,
     autoMinorVersionUpgrade: store.autoMinorVersionUpgrade,
@@ -71,13 +71,17 @@ function commonProps(plan: BackupPlan, store: DatabaseStorePlan, options: Databa
   };
 }
 
-/** Same-region replicas in index order; refuses a plan whose identifiers the construct would not create. */
-function sameRegionReplicas(plan: BackupPlan, store: DatabaseStorePlan) {
-  const names = databaseNames(plan.name, store.id);
+/**
+ * Same-region replicas in index order; refuses a plan whose replicas disagree with the plan's own names. An adopted
+ * Aurora cluster keeps its own readers (the plan names none), so there is nothing to compare.
+ */
+function sameRegionReplicas(store: DatabaseStorePlan) {
   const replicas = store.readReplicas.filter((r) => r.regionRole === 'primary').sort((a, b) => a.index - b.index);
+  if (store.family === 'aurora' && store.existing) return replicas;
   replicas.forEach((replica, position) => {
-    if (replica.identifier !== names.replica(position + 1)) {
-      throw new Error(`database ${store.id}: plan replica ${replica.identifier} should be named ${names.replica(position + 1)}`);
+    const named = store.names.replicas[position];
+    if (replica.identifier !== named) {
+      throw new Error(`database ${store.id}: plan replica ${replica.identifier} differs from names.replicas[${position}] (${named ?? 'missing'})`);
     }
   });
   return replicas;
@@ -92,10 +96,9 @@ export function protectedDatabasePropsFromPlan(plan: BackupPlan, store: Database
   if (store.family !== 'instance') {
     throw new Error(`database ${store.id}: ${store.engine} is an Aurora engine; use protectedAuroraClusterPropsFromPlan`);
   }
-  const names = databaseNames(plan.name, store.id);
   const drReplicas = store.readReplicas.filter((r) => r.regionRole === 'dr');
   for (const replica of drReplicas) {
-    if (replica.identifier !== names.dr) throw new Error(`database ${store.id}: plan DR replica ${replica.identifier} should be named ${names.dr}`);
+    if (replica.identifier !== store.names.dr) throw new Error(`database ${store.id}: plan DR replica ${replica.identifier} differs from names.dr (${store.names.dr})`);
   }
   const replication = store.crossRegionBackupReplication;
   if (replication && replication.region !== plan.regions.dr) {
@@ -106,7 +109,7 @@ export function protectedDatabasePropsFromPlan(plan: BackupPlan, store: Database
     engine: store.engine as RdsInstanceEngine,
     allocatedStorageGb: store.storageGb ?? undefined,
     multiAz: store.existing ? undefined : store.multiAz,
-    readReplicas: [...sameRegionReplicas(plan, store), ...drReplicas].map((replica) => ({
+    readReplicas: [...sameRegionReplicas(store), ...drReplicas].map((replica) => ({
       region: replica.region,
       instanceClass: replica.instanceClass || undefined,
     })),
@@ -126,11 +129,10 @@ export function protectedAuroraClusterPropsFromPlan(
   if (store.family !== 'aurora') {
     throw new Error(`database ${store.id}: ${store.engine} is not an Aurora engine; use protectedDatabasePropsFromPlan`);
   }
-  const names = databaseNames(plan.name, store.id);
-  const readers = sameRegionReplicas(plan, store).length;
+  const readers = sameRegionReplicas(store).length;
   const global = store.globalDatabase;
   if (global) {
-    const expected = { globalClusterIdentifier: names.globalCluster, secondaryClusterIdentifier: names.dr, secondaryRegion: plan.regions.dr };
+    const expected = { globalClusterIdentifier: store.names.globalCluster, secondaryClusterIdentifier: store.names.dr, secondaryRegion: plan.regions.dr };
     const actual = { globalClusterIdentifier: global.globalClusterIdentifier, secondaryClusterIdentifier: global.secondaryClusterIdentifier, secondaryRegion: global.secondaryRegion };
     if (JSON.stringify(actual) !== JSON.stringify(expected)) {
       throw new Error(`database ${store.id}: plan global database ${JSON.stringify(actual)} should be ${JSON.stringify(expected)}`);

@@ -1,8 +1,9 @@
 /** Validation of ProtectedAuroraCluster props: every problem at once, each naming the prop and the limit. */
-import type { DatabaseNames } from '../../src/aws/names';
+import type { DatabaseNamesPlan } from '../../src/plan/types';
 import { plannedAlarmProblems } from '../database-alarms';
 import type { AuroraEngine, ProtectedAuroraClusterProps } from '../protected-aurora-cluster';
 import { commonDatabaseProblems, identifierProblems } from './database-validation';
+import { missingNameProblems } from './database-names';
 
 /** Aurora engines `ProtectedAuroraCluster` creates. */
 export const AURORA_ENGINES: readonly AuroraEngine[] = ['aurora-postgresql', 'aurora-mysql'];
@@ -14,18 +15,35 @@ export const MAX_BACKTRACK_WINDOW_SECONDS = 259_200;
 export const MIN_MANAGED_RPO_SECONDS = 20;
 
 /** Every problem with ProtectedAuroraCluster props, each naming the prop and the limit. */
-export function protectedAuroraClusterProblems(props: ProtectedAuroraClusterProps, names: DatabaseNames): string[] {
-  const problems = commonDatabaseProblems({ ...props, vaultName: names.primary });
+export function protectedAuroraClusterProblems(props: ProtectedAuroraClusterProps, names: DatabaseNamesPlan): string[] {
+  const problems = commonDatabaseProblems({ ...props, vaultName: names.awsBackup?.vault ?? names.primary });
   if (!AURORA_ENGINES.includes(props.engine)) {
     problems.push(`engine: must be one of ${AURORA_ENGINES.join(', ')} (RDS instance engines use ProtectedDatabase), got '${props.engine}'`);
   }
   const readers = props.readerCount ?? 1;
+  const secondaryReaders = props.globalDatabase?.readerCount ?? 0;
+  const countsValid = [readers, secondaryReaders].every((n) => Number.isInteger(n) && n >= 0 && n <= 15);
+  const nameProblems = countsValid
+    ? missingNameProblems(names, {
+        created: !props.existing,
+        replicas: props.existing ? 0 : readers,
+        drStandby: props.globalDatabase !== undefined,
+        drReplicas: props.globalDatabase ? secondaryReaders : 0,
+        globalRpo: props.globalDatabase?.managedRpoSeconds !== undefined,
+        awsBackup: props.longTermBackup !== undefined,
+        aurora: true,
+      })
+    : [];
+  // Without a name for each resource nothing below can be checked or created.
+  if (nameProblems.length > 0) return [...problems, ...nameProblems];
+  /** The n-th (1-based) name of a list, or the name the planner gives it when the count itself is invalid (reported below). */
+  const nth = (list: string[], n: number, fallback: string) => list[n - 1] ?? `${fallback}-${n}`;
   if (props.existing) {
     if (props.readerCount !== undefined) problems.push('readerCount: cannot be set on an existing cluster Lifeboat does not manage');
     if (props.performanceInsights) problems.push('performanceInsights: cannot be changed on an existing cluster Lifeboat does not manage');
     if (props.backtrackWindowSeconds) problems.push('backtrackWindowSeconds: backtrack can only be enabled when the cluster is created');
   } else {
-    problems.push(...identifierProblems('databaseId', names.primary), ...identifierProblems('readerCount', names.replica(Math.max(readers, 1))));
+    problems.push(...identifierProblems('databaseId', names.primary), ...identifierProblems('readerCount', nth(names.replicas, Math.max(readers, 1), names.primary)));
     if (!props.engineVersion) problems.push('engineVersion: required when creating a cluster');
     if (!props.instanceClass?.startsWith('db.')) problems.push(`instanceClass: required when creating a cluster and must start with 'db.', got '${props.instanceClass ?? ''}'`);
     if (!Number.isInteger(readers) || readers < 0 || readers > 15) problems.push(`readerCount: must be a whole number from 0 to 15 (Aurora limit), got ${readers}`);
@@ -41,7 +59,6 @@ export function protectedAuroraClusterProblems(props: ProtectedAuroraClusterProp
     if (props.globalDatabase) problems.push('backtrackWindowSeconds: Aurora global databases do not support backtrack; choose one');
   }
   if (props.globalDatabase) {
-    const secondaryReaders = props.globalDatabase.readerCount ?? 0;
     if (!props.dr) {
       problems.push('globalDatabase: needs dr (the secondary region, its key, subnets and security groups)');
     } else if ((props.dr.subnetIds?.length ?? 0) < 2 || (props.dr.securityGroupIds?.length ?? 0) < 1) {
@@ -62,12 +79,11 @@ export function protectedAuroraClusterProblems(props: ProtectedAuroraClusterProp
       if (props.existing) problems.push('globalDatabase.managedRpoSeconds: needs the cluster parameter group Lifeboat sets on clusters it creates, not on an existing cluster');
       if (props.clusterParameterGroupName) problems.push('globalDatabase.managedRpoSeconds: Lifeboat creates the cluster parameter group; do not also set clusterParameterGroupName');
     }
-    problems.push(...identifierProblems('globalDatabase', names.globalCluster), ...identifierProblems('globalDatabase', names.drReplica(Math.max(secondaryReaders, 1))));
+    problems.push(...identifierProblems('globalDatabase', names.globalCluster), ...identifierProblems('globalDatabase', nth(names.drReplicas, Math.max(secondaryReaders, 1), names.dr)));
   }
   if (props.plannedAlarms) {
-    const instances = props.existing ? [] : Array.from({ length: readers }, (_, i) => names.replica(i + 1));
-    const secondaryReaders = props.globalDatabase?.readerCount ?? 0;
-    if (props.globalDatabase) instances.push(...Array.from({ length: secondaryReaders }, (_, i) => names.drReplica(i + 1)));
+    const instances = props.existing ? [] : names.replicas.slice(0, readers);
+    if (props.globalDatabase) instances.push(...names.drReplicas.slice(0, secondaryReaders));
     problems.push(...plannedAlarmProblems(props.plannedAlarms, { instances, clusters: props.globalDatabase ? [names.dr] : [] }));
   }
   return problems;

@@ -1,8 +1,9 @@
 /** Validation of ProtectedDatabase props: every problem at once, each naming the prop and the limit. */
-import type { DatabaseNames } from '../../src/aws/names';
+import type { DatabaseNamesPlan } from '../../src/plan/types';
 import { plannedAlarmProblems } from '../database-alarms';
 import type { ProtectedDatabaseProps, RdsInstanceEngine } from '../protected-database';
 import { BACKUP_RETENTION_LIMITS, commonDatabaseProblems, identifierProblems } from './database-validation';
+import { missingNameProblems } from './database-names';
 
 /** RDS engines `ProtectedDatabase` creates (single DB instances). */
 export const RDS_INSTANCE_ENGINES: readonly RdsInstanceEngine[] = ['postgres', 'mysql', 'mariadb'];
@@ -10,8 +11,8 @@ const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60];
 const STORAGE_LIMITS_GB = { min: 20, max: 65_536 } as const;
 
 /** Every problem with ProtectedDatabase props, each naming the prop and the limit. */
-export function protectedDatabaseProblems(props: ProtectedDatabaseProps, names: DatabaseNames): string[] {
-  const problems = commonDatabaseProblems({ ...props, vaultName: names.primary });
+export function protectedDatabaseProblems(props: ProtectedDatabaseProps, names: DatabaseNamesPlan): string[] {
+  const problems = commonDatabaseProblems({ ...props, vaultName: names.awsBackup?.vault ?? names.primary });
   if (!RDS_INSTANCE_ENGINES.includes(props.engine)) {
     problems.push(`engine: must be one of ${RDS_INSTANCE_ENGINES.join(', ')} (Aurora engines use ProtectedAuroraCluster), got '${props.engine}'`);
   }
@@ -63,10 +64,21 @@ export function protectedDatabaseProblems(props: ProtectedDatabaseProps, names: 
     problems.push(`readReplicas: at most one replica in the DR region, got ${drReplicas}`);
   }
   const sameRegion = replicas.length - drReplicas;
-  if (sameRegion > 0) problems.push(...identifierProblems('readReplicas', names.replica(sameRegion)));
+  const nameProblems = missingNameProblems(names, {
+    created: !props.existing,
+    replicas: sameRegion,
+    drStandby: drReplicas > 0,
+    drReplicas: 0,
+    globalRpo: false,
+    awsBackup: props.longTermBackup !== undefined,
+    aurora: false,
+  });
+  // Without a name for each resource nothing below can be checked or created.
+  if (nameProblems.length > 0) return [...problems, ...nameProblems];
+  if (sameRegion > 0) problems.push(...identifierProblems('readReplicas', names.replicas[sameRegion - 1]));
   if (drReplicas > 0) problems.push(...identifierProblems('readReplicas', names.dr));
   if (props.plannedAlarms) {
-    const instances = [props.existing?.identifier ?? names.primary, ...Array.from({ length: sameRegion }, (_, i) => names.replica(i + 1))];
+    const instances = [props.existing?.identifier ?? names.primary, ...names.replicas.slice(0, sameRegion)];
     if (drReplicas > 0) instances.push(names.dr);
     problems.push(...plannedAlarmProblems(props.plannedAlarms, { instances, clusters: [] }));
   }

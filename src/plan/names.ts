@@ -23,12 +23,21 @@ export interface DatabaseNameInputs {
 }
 
 export function databaseStoreNames(req: Requirements, db: DatabaseRequirement, inputs: DatabaseNameInputs): DatabaseNamesPlan {
-  const n = databaseNames(req.name, db.id);
-  const created = db.existing === null;
+  return databaseResourceNames(req.name, db.id, db.existing?.identifier ?? null, inputs);
+}
+
+/**
+ * Every physical name of one database store from its stack name, stable id, the identifier of an adopted database
+ * (null when Lifeboat creates it) and what was decided to exist. The planner records the result in the plan; a
+ * database construct used alone (without a plan) calls this with what its props ask for, so both paths name alike.
+ */
+export function databaseResourceNames(stackName: string, storeId: string, existingIdentifier: string | null, inputs: DatabaseNameInputs): DatabaseNamesPlan {
+  const n = databaseNames(stackName, storeId);
+  const created = existingIdentifier === null;
   const count = (length: number, name: (i: number) => string) => Array.from({ length }, (_, i) => name(i + 1));
   const replicas = count(inputs.readers, n.replica);
   return {
-    primary: db.existing?.identifier ?? n.primary,
+    primary: existingIdentifier ?? n.primary,
     dr: n.dr,
     finalSnapshot: n.finalSnapshot,
     globalCluster: n.globalCluster,
