@@ -4,6 +4,7 @@
  * node_modules):
  *   lifeboat <requirements.json> <outdir>   plan + DisasterRecovery + backup_plan.json and runbooks, as `npm run synth`
  *   baseline <cdk.tf.json> <outdir>         the same resources written directly with provider classes
+ *   references <cdk.tf.json> <outdir>       the same, with references, depends_on and assets as hand-written code has them
  * Prints one JSON line: { ms (since process start), maxRssMiB, resources, phases (ms at each step) }.
  */
 import * as fs from 'node:fs';
@@ -15,7 +16,7 @@ const phases: Record<string, number> = {};
 const mark = (name: string) => (phases[name] = Math.round(performance.now()));
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded by name from the consumer's node_modules, timed */
-const { App, LocalBackend, TerraformStack } = require('cdktf') as typeof import('cdktf');
+const { App, AssetType, LocalBackend, TerraformAsset, TerraformStack, Token } = require('cdktf') as typeof import('cdktf');
 const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');
 mark('cdktf loaded');
 
@@ -74,6 +75,78 @@ function baseline(tfJsonPath: string, outdir: string): number {
   return count;
 }
 
+/** `${type.name.attribute}` or `${data.type.name.attribute}`: every reference Lifeboat's output holds has this form. */
+const REFERENCE = /\$\{((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)\}/g;
+
+/**
+ * The same Terraform written the way a cdktf user writes it by hand: an attribute that names another resource is a
+ * reference to that construct (a token, as `bucket.arn` gives), `depends_on` lists constructs, and each Lambda's code
+ * is a TerraformAsset. Shown beside the issue's baseline (literal strings, no depends_on, no asset copies) to tell
+ * the cost of cdktf's references from the cost of Lifeboat.
+ */
+function handWritten(tfJsonPath: string, outdir: string): number {
+  const doc = JSON.parse(fs.readFileSync(tfJsonPath, 'utf8')) as Json;
+  const handlers = path.join(path.dirname(require.resolve('lifeboat/package.json')), 'dist', 'handlers');
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, 'references');
+  new LocalBackend(stack, { path: '../../../terraform.references.tfstate' });
+  new AwsProvider(stack, 'aws', { region: doc.provider.aws[0].region });
+  interface Entry { kind: 'data' | 'resource'; type: string; name: string; attributes: Json; needs: string[] }
+  const entries = new Map<string, Entry>();
+  for (const kind of ['data', 'resource'] as const) {
+    for (const [type, byName] of Object.entries((doc[kind] ?? {}) as Json)) {
+      for (const [name, attributes] of Object.entries(byName as Json)) {
+        const text = JSON.stringify(attributes);
+        const needs = [...new Set([...text.matchAll(REFERENCE)].map((m) => m[1]))];
+        needs.push(...((attributes as Json).depends_on ?? []));
+        entries.set(kind === 'data' ? `data.${type}.${name}` : `${type}.${name}`, { kind, type, name, attributes: attributes as Json, needs });
+      }
+    }
+  }
+  const created = new Map<string, any>();
+  const withReferences = (value: any): any => {
+    if (typeof value === 'string') {
+      return value.replace(REFERENCE, (whole, address: string, attribute: string) =>
+        created.has(address) ? Token.asString(created.get(address).interpolationForAttribute(attribute)) : whole,
+      );
+    }
+    if (Array.isArray(value)) return value.map(withReferences);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withReferences(v)]));
+    return value;
+  };
+  // Referenced constructs first (Terraform's graph has no cycles), as hand-written code must declare them; the order
+  // is found first so that constructs are then made from a flat loop, at the call depth of hand-written code.
+  const order: string[] = [];
+  const placed = new Set<string>();
+  const place = (address: string): void => {
+    const entry = entries.get(address);
+    if (!entry || placed.has(address)) return;
+    placed.add(address);
+    for (const need of entry.needs) place(need);
+    order.push(address);
+  };
+  for (const address of entries.keys()) place(address);
+  mark('ordered');
+  let count = 0;
+  for (const address of order) {
+    const entry = entries.get(address) as Entry;
+    const Cls = providerClass(entry.kind, entry.type);
+    const config = toConfig(withReferences(entry.attributes));
+    const dependsOn = (entry.attributes.depends_on ?? []) as string[];
+    if (dependsOn.length > 0) config.dependsOn = dependsOn.map((d) => created.get(d));
+    if (entry.type === 'aws_lambda_function' && typeof entry.attributes.filename === 'string') {
+      const asset = new TerraformAsset(stack, `${entry.name}-code`, { path: path.join(handlers, path.basename(entry.attributes.filename)), type: AssetType.FILE });
+      config.filename = asset.path;
+    }
+    created.set(address, new Cls(stack, entry.name, config));
+    if (entry.kind === 'resource') count += 1;
+  }
+  mark('constructs built');
+  app.synth();
+  mark('synthesized');
+  return count;
+}
+
 function lifeboat(requirementsPath: string, outdir: string): number {
   const { loadRequirements, planBackups, renderRunbooks, serializePlan } = require('lifeboat') as typeof import('../src');
   mark('lifeboat loaded');
@@ -98,7 +171,7 @@ function lifeboat(requirementsPath: string, outdir: string): number {
 }
 
 const [mode, input, outdir] = process.argv.slice(2);
-const resources = mode === 'baseline' ? baseline(input, outdir) : lifeboat(input, outdir);
+const resources = mode === 'baseline' ? baseline(input, outdir) : mode === 'references' ? handWritten(input, outdir) : lifeboat(input, outdir);
 const ms = performance.now();
 const maxRssMiB = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(`${JSON.stringify({ ms: Math.round(ms), maxRssMiB: Math.round(maxRssMiB), resources, phases })}\n`);

@@ -24,5 +24,14 @@ export function stackAccount(scope: IConstruct): StackAccount {
     (stack.node.tryFindChild(ACCOUNT_ID) as DataAwsCallerIdentity | undefined) ?? new DataAwsCallerIdentity(stack, ACCOUNT_ID);
   const partition =
     (stack.node.tryFindChild(PARTITION_ID) as DataAwsPartition | undefined) ?? new DataAwsPartition(stack, PARTITION_ID);
-  return { accountId: identity.accountId, partition: partition.partition };
+  // One pair of references per data source: each read of a provider attribute makes a new token (a stack trace each),
+  // and a large stack asks hundreds of times. Kept beside the data sources, so it lives and dies with the stack.
+  let account = references.get(identity);
+  if (!account || references.get(partition) !== account) {
+    account = { accountId: identity.accountId, partition: partition.partition };
+    references.set(identity, account).set(partition, account);
+  }
+  return account;
 }
+
+const references = new WeakMap<DataAwsCallerIdentity | DataAwsPartition, StackAccount>();

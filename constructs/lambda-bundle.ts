@@ -102,6 +102,8 @@ export class BundledFunction extends Construct {
   public readonly bundle: Bundle;
   private readonly region: string;
   private readonly tags?: Record<string, string>;
+  /** The function's ARN and name, read once for every trigger (each read of a provider attribute makes a new token). */
+  private readonly target: { arn: string; functionName: string };
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
@@ -239,6 +241,7 @@ export class BundledFunction extends Construct {
       // the policy first (Lambda checks the VPC permissions when the function is created).
       dependsOn: [this.logGroup, policy],
     });
+    this.target = { arn: this.function.arn, functionName: this.function.functionName };
   }
 
   /** Invokes the function from an EventBridge schedule or event pattern; adds the rule, target and permission. */
@@ -264,14 +267,14 @@ export class BundledFunction extends Construct {
       region: this.region,
       rule: rule.name,
       targetId: 'lifeboat',
-      arn: this.function.arn,
+      arn: this.target.arn,
       input: trigger.input ? JSON.stringify(trigger.input) : undefined,
     });
     new LambdaPermission(this, `${id}-permission`, {
       region: this.region,
       statementId: `events-${trigger.ruleName}`.slice(0, 100),
       action: 'lambda:InvokeFunction',
-      functionName: this.function.functionName,
+      functionName: this.target.functionName,
       principal: 'events.amazonaws.com',
       sourceArn: rule.arn,
     });

@@ -200,6 +200,9 @@ export class ReplicatedBucket extends Construct {
       transitions: replicaTransitions,
     });
 
+    // Read once: each read of a provider attribute makes a new token, and tokens are costly to make (a stack trace each).
+    const sourceArn = this.source.bucket.arn;
+    const replicaArn = this.replica.bucket.arn;
     const replication = new Construct(this, 'replication');
     this.replicationRole = new IamRole(replication, 'role', {
       name: roleName,
@@ -215,8 +218,8 @@ export class ReplicatedBucket extends Construct {
       role: this.replicationRole.name,
       policy: JSON.stringify(
         replicationPolicy({
-          sourceArn: this.source.bucket.arn,
-          replicaArn: this.replica.bucket.arn,
+          sourceArn,
+          replicaArn,
           sourceKeyArn: sourceKey.keyArn,
           replicaKeyArn: replicaKey.keyArn,
           sourceRegion: props.sourceRegion,
@@ -226,10 +229,11 @@ export class ReplicatedBucket extends Construct {
       ),
     });
 
+    const roleArn = this.replicationRole.arn;
     this.replication = new S3BucketReplicationConfigurationA(replication, 'configuration', {
       region: props.sourceRegion,
       bucket: this.source.bucket.id,
-      role: this.replicationRole.arn,
+      role: roleArn,
       rule: [
         {
           id: ruleId,
@@ -239,7 +243,7 @@ export class ReplicatedBucket extends Construct {
           deleteMarkerReplication: { status: 'Enabled' },
           sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
           destination: {
-            bucket: this.replica.bucket.arn,
+            bucket: replicaArn,
             storageClass: replicaStorageClass,
             encryptionConfiguration: { replicaKmsKeyId: replicaKey.keyArn },
             // S3 refuses an event threshold unless RTC is on ("Metrics cannot contain an event threshold when
@@ -261,12 +265,12 @@ export class ReplicatedBucket extends Construct {
     const output = (suffix: string, value: string, description: string) =>
       new TerraformOutput(this, `${id}-${suffix}`, { value, description, staticId: true });
     output('source-bucket-name', this.source.bucket.bucket, `Source bucket of ${id} (${props.sourceRegion})`);
-    output('source-bucket-arn', this.source.bucket.arn, `Source bucket ARN of ${id}`);
+    output('source-bucket-arn', sourceArn, `Source bucket ARN of ${id}`);
     output('replica-bucket-name', this.replica.bucket.bucket, `Replica bucket of ${id} (${props.replicaRegion})`);
-    output('replica-bucket-arn', this.replica.bucket.arn, `Replica bucket ARN of ${id}`);
+    output('replica-bucket-arn', replicaArn, `Replica bucket ARN of ${id}`);
     output('source-key-arn', sourceKey.keyArn, `KMS key encrypting the source bucket of ${id}`);
     output('replica-key-arn', replicaKey.keyArn, `KMS key encrypting the replica bucket of ${id}`);
-    output('replication-role-arn', this.replicationRole.arn, `Role S3 assumes to replicate ${id}`);
+    output('replication-role-arn', roleArn, `Role S3 assumes to replicate ${id}`);
   }
 }
 

@@ -35,14 +35,17 @@ export function protectedBucket(scope: Construct, options: ProtectedBucketOption
     tags: options.tags,
     lifecycle: { preventDestroy: true },
   });
+  // Read once: each read of a provider attribute makes a new token, and tokens are costly to make (a stack trace each).
+  const bucketId = bucket.id;
+  const bucketArn = bucket.arn;
   const versioning = new S3BucketVersioningA(scope, 'versioning', {
     region,
-    bucket: bucket.id,
+    bucket: bucketId,
     versioningConfiguration: { status: 'Enabled' },
   });
   new S3BucketServerSideEncryptionConfigurationA(scope, 'encryption', {
     region,
-    bucket: bucket.id,
+    bucket: bucketId,
     rule: [
       {
         applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: options.key.keyArn },
@@ -54,7 +57,7 @@ export function protectedBucket(scope: Construct, options: ProtectedBucketOption
   });
   const publicAccessBlock = new S3BucketPublicAccessBlock(scope, 'public-access-block', {
     region,
-    bucket: bucket.id,
+    bucket: bucketId,
     blockPublicAcls: true,
     blockPublicPolicy: true,
     ignorePublicAcls: true,
@@ -62,19 +65,19 @@ export function protectedBucket(scope: Construct, options: ProtectedBucketOption
   });
   new S3BucketOwnershipControls(scope, 'ownership', {
     region,
-    bucket: bucket.id,
+    bucket: bucketId,
     rule: { objectOwnership: 'BucketOwnerEnforced' },
   });
   new S3BucketPolicy(scope, 'policy', {
     region,
-    bucket: bucket.id,
-    policy: JSON.stringify(bucketPolicy(bucket.arn, options.key.keyArn)),
+    bucket: bucketId,
+    policy: JSON.stringify(bucketPolicy(bucketArn, options.key.keyArn)),
     // S3 rejects concurrent public-access-block and policy updates on one bucket ("conflicting conditional operation").
     dependsOn: [publicAccessBlock],
   });
   new S3BucketLifecycleConfiguration(scope, 'lifecycle', {
     region,
-    bucket: bucket.id,
+    bucket: bucketId,
     rule: [
       {
         id: 'retention',
@@ -101,7 +104,7 @@ export function protectedBucket(scope: Construct, options: ProtectedBucketOption
   const objectLock = options.objectLock
     ? new S3BucketObjectLockConfigurationA(scope, 'object-lock', {
         region,
-        bucket: bucket.id,
+        bucket: bucketId,
         rule: {
           defaultRetention: {
             // S3's API spells the modes in capitals; props use the spec's casing.
