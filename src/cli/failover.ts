@@ -37,7 +37,8 @@ Options:
   --planned                 Both regions healthy. Global database: switchover. Replica: promote only at no lag
                             (stop the writers first)
   --unplanned               The primary region is down: accept losing the standby's lag (default for a replica)
-  --max-data-loss <dur>     Accept up to this much lost data (90s, 5m) instead of the region RPO, or an unknown lag
+  --max-data-loss <dur>     Accept up to this much lost data (90s, 5m) instead of the region RPO (no loss when the
+                            plan sets none), or an unknown lag
   --plan <file>             The plan (default: backup_plan.json), or a requirements file (planned on the fly)
   --terraform <path>        cdk.tf.json of the stack: exact addresses in the printed fail-back steps
   --execute                 Fail over (otherwise: dry run)
@@ -279,7 +280,8 @@ export async function runFailover(argv: string[], output: CommandOutput = proces
       say(`Measured lag: ${lag ? `${human(lag.seconds)} (${standby.metric.metricName} at ${lag.at.toISOString()})` : `unknown (no ${standby.metric.metricName} datapoint in the last ${LAG_LOOKBACK_SECONDS / 60} minutes)`}`);
       const losesData = !(standby.kind === 'global' && planned);
       // A switchover loses nothing whatever the lag (it waits for the secondary); everything else loses the lag.
-      const allowed = maxDataLoss ?? (standby.kind === 'replica' && planned ? 0 : rpo);
+      // Without a region RPO in the plan nothing says how much loss is acceptable: none is, unless --max-data-loss.
+      const allowed = maxDataLoss ?? (standby.kind === 'replica' && planned ? 0 : (rpo ?? 0));
       json.allowedDataLossSeconds = losesData ? allowed : 0;
       if (losesData && lag === null && maxDataLoss === null) {
         return refuse(
@@ -287,8 +289,15 @@ export async function runFailover(argv: string[], output: CommandOutput = proces
             'pass --max-data-loss <duration> to accept it (nothing was changed)',
         );
       }
-      if (losesData && lag !== null && allowed !== null && lag.seconds > allowed) {
-        const limit = maxDataLoss !== null ? `--max-data-loss ${human(maxDataLoss)}` : standby.kind === 'replica' && planned ? 'no loss (--planned)' : `the region RPO ${human(rpo as number)}`;
+      if (losesData && lag !== null && lag.seconds > allowed) {
+        const limit =
+          maxDataLoss !== null
+            ? `--max-data-loss ${human(maxDataLoss)}`
+            : standby.kind === 'replica' && planned
+              ? 'no loss (--planned)'
+              : rpo === null
+                ? 'no loss (the plan sets no region RPO)'
+                : `the region RPO ${human(rpo)}`;
         return refuse(`${standby.identifier} lags ${human(lag.seconds)}, more than ${limit}: failing over now would lose up to ${human(lag.seconds)} of writes. Pass --max-data-loss ${Math.ceil(lag.seconds)}s to accept that (nothing was changed)`);
       }
     } else {

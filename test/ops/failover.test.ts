@@ -102,6 +102,21 @@ describe('lifeboat failover: cross-region read replica', () => {
     expect(allowed.stdout).toContain('Data-loss window: unknown (no lag measured; accepted with --max-data-loss 30m)');
   });
 
+  it('a store without a region RPO accepts no data loss by default: a lagging replica needs --max-data-loss', async () => {
+    const plan = planWithDrReplica();
+    const orders = plan.stores.find((store) => store.id === 'orders') as Extract<BackupPlan['stores'][number], { kind: 'database' }>;
+    orders.scopes.region.objective.rpo = null;
+    fake.setRecentMetric('ReplicaLag', 'shop-orders-dr', 40);
+    const refused = await failover(plan, 'orders', '--execute', '--yes');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('Region objective: RPO none set');
+    expect(refused.stderr).toContain('shop-orders-dr lags 40s, more than no loss (the plan sets no region RPO)');
+    expect(fake.callsOf('PromoteReadReplica')).toEqual([]);
+    const allowed = await failover(plan, 'orders', '--execute', '--yes', '--max-data-loss', '1m');
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('Data-loss window: up to 40s');
+  });
+
   it('--planned promotes only at no lag', async () => {
     fake.setRecentMetric('ReplicaLag', 'shop-orders-dr', 3);
     const refused = await failover(planWithDrReplica(), 'orders', '--planned');
