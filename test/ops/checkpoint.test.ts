@@ -142,6 +142,25 @@ describe('lifeboat checkpoint', () => {
     expect(result.stdout).toContain('is being taken');
   });
 
+  it('an Aurora checkpoint copied to the DR region names the cluster snapshot by its ARN and uses the DR key', async () => {
+    const result = await checkpoint('ledger', '--label', 'pre-migration-42', '--copy-to-dr', '--wait', '--execute', '--yes');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const id = 'shop-ledger-pre-migration-42-20261125t1200';
+    expect(accepted('CopyDBClusterSnapshot').map((call) => [call.region, call.input])).toEqual([
+      [
+        'eu-central-1',
+        expect.objectContaining({
+          SourceDBClusterSnapshotIdentifier: `arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:${id}`,
+          TargetDBClusterSnapshotIdentifier: id,
+          KmsKeyId: 'alias/shop-rds-eu-central-1',
+          SourceRegion: 'eu-west-1',
+        }),
+      ],
+    ]);
+    expect(fake.snapshotState(id, 'eu-central-1')).toMatchObject({ kind: 'cluster', status: 'available', tags: expect.objectContaining({ 'lifeboat:store': 'ledger', 'lifeboat:label': 'pre-migration-42' }) });
+  });
+
   it('an interrupted copy resumes with --snapshot-id: no second snapshot, the copy is made', async () => {
     fake.inject('CopyDBSnapshot', failTimes(1, () => rdsError('InternalFailure', 'connection reset', 500)));
     const first = await checkpoint('orders', '--label', 'pre-migration-42', '--copy-to-dr', '--execute', '--yes');
