@@ -69,7 +69,8 @@ Options:
   --to <time|latest|id>     UTC time (2026-11-25T09:41:00Z), latest, a snapshot (a checkpoint, an automated rds:...
                             snapshot, or a copy in the DR region with --region dr), or an AWS Backup recovery point
                             (its ARN, or its awsbackup:... id): restored through AWS Backup. A time older than the
-                            point-in-time window takes the newest recovery point made at or before it.
+                            point-in-time window (or in a region without one) takes the newest recovery point or
+                            snapshot made at or before it, and says how much earlier that is.
   --region <primary|dr>     primary (default), or dr: the replicated automated backups, AWS Backup copies and
                             snapshot copies in the DR region
   --target-id <id>          Identifier of the new instance/cluster (default: <primary>-restore-<yyyymmddthhmm>)
@@ -223,6 +224,8 @@ interface ChosenSource {
   /** The time the restored data is as of (undefined: the latest restorable time, known when the restore runs). */
   restorePoint?: Date;
   point?: RecoveryPoint;
+  /** The snapshot a time maps to (kind `snapshot`). */
+  snapshotId?: string;
   /** Requested time minus the recovery point's time: what the restore will not have. */
   lagSeconds?: number;
 }
@@ -259,33 +262,85 @@ async function chooseTimeSource(
     if (requested === undefined) return { kind: 'pitr', window: pitr };
     const inside = requested.getTime() <= pitr.latest.getTime() && (pitr.earliest === undefined || requested.getTime() >= pitr.earliest.getTime());
     if (inside) return { kind: 'pitr', window: pitr, restorePoint: requested };
-    if (requested.getTime() > pitr.latest.getTime() || vaults.length === 0) {
+    if (requested.getTime() > pitr.latest.getTime()) {
       return { refused: `${to} is outside what can be restored (${pitr.earliest?.toISOString() ?? '?'} .. ${pitr.latest.toISOString()})` };
     }
   }
-  if (vaults.length === 0) {
-    return { refused: `${to} is outside what can be restored (${pitr?.earliest?.toISOString() ?? '?'} .. ${pitr?.latest?.toISOString() ?? 'no restorable time'})` };
-  }
-  const resourceArn = storeResourceArn(plan, store, await account());
-  const backupEnv = { backup: env.clients.backup, sleep: env.sleep };
+  // Older than the point-in-time window, or no window in this region: the newest recovery point or snapshot made at
+  // or before the time (for latest: the newest of all), whichever is closer.
+  const candidates: ChosenSource[] = [];
   const oldest: string[] = [];
   if (pitr) oldest.push(`${pitr.source}: point in time from ${iso(pitr.earliest)}`);
   if (pitrMissing) oldest.push(`point in time: ${pitrMissing}`);
-  for (const vault of vaults) {
-    const points = (await listRecoveryPoints(backupEnv, vault.region, vault.vault, resourceArn)).filter(restorable);
-    const chosen = requested === undefined ? points[0] : points.find((point) => point.createdAt.getTime() <= requested.getTime());
-    if (chosen) {
-      const window: Window = {
-        earliest: points.at(-1)?.createdAt,
-        latest: points[0]?.createdAt,
-        source: `AWS Backup recovery point ${chosen.arn} (vault ${chosen.vault}, ${chosen.region}), made ${chosen.createdAt.toISOString()}`,
-      };
-      const lagSeconds = requested === undefined ? 0 : Math.round((requested.getTime() - chosen.createdAt.getTime()) / 1000);
-      return { kind: 'recovery-point', window, restorePoint: chosen.createdAt, point: chosen, lagSeconds };
+  const pick = <T extends { createdAt: Date }>(items: T[]) => (requested === undefined ? items[0] : items.find((item) => item.createdAt.getTime() <= requested.getTime()));
+  const lagOf = (made: Date) => (requested === undefined ? 0 : Math.round((requested.getTime() - made.getTime()) / 1000));
+  if (vaults.length > 0) {
+    const resourceArn = storeResourceArn(plan, store, await account());
+    for (const vault of vaults) {
+      const points = (await listRecoveryPoints({ backup: env.clients.backup, sleep: env.sleep }, vault.region, vault.vault, resourceArn)).filter(restorable);
+      const chosen = pick(points);
+      if (chosen) {
+        candidates.push({
+          kind: 'recovery-point',
+          window: { earliest: points.at(-1)?.createdAt, latest: points[0]?.createdAt, source: `AWS Backup recovery point ${chosen.arn} (vault ${chosen.vault}, ${chosen.region}), made ${chosen.createdAt.toISOString()}` },
+          restorePoint: chosen.createdAt,
+          point: chosen,
+          lagSeconds: lagOf(chosen.createdAt),
+        });
+      }
+      oldest.push(`AWS Backup vault ${vault.vault} (${vault.region}): ${points.length === 0 ? 'no restorable recovery point' : `recovery points from ${iso(points.at(-1)?.createdAt)}`}`);
     }
-    oldest.push(`AWS Backup vault ${vault.vault} (${vault.region}): ${points.length === 0 ? 'no restorable recovery point' : `recovery points from ${iso(points.at(-1)?.createdAt)}`}`);
+  }
+  // Snapshots of the database in the region: checkpoints and their DR copies, automated snapshots. AWS Backup's own
+  // (type awsbackup) are its recovery points, restored through AWS Backup when the plan has the vault.
+  const snapshots = (await listSnapshots(store, where, env)).filter((snapshot) => !(vaults.length > 0 && snapshot.type === 'awsbackup'));
+  const snapshot = pick(snapshots);
+  if (snapshot) {
+    candidates.push({
+      kind: 'snapshot',
+      snapshotId: snapshot.id,
+      window: { earliest: snapshots.at(-1)?.createdAt, latest: snapshots[0]?.createdAt, source: `snapshot ${snapshot.id} of ${store.names.primary} (${where}, ${snapshot.type}), made ${snapshot.createdAt.toISOString()}` },
+      restorePoint: snapshot.createdAt,
+      lagSeconds: lagOf(snapshot.createdAt),
+    });
+  }
+  if (snapshots.length > 0) oldest.push(`snapshots of ${store.names.primary} (${where}): from ${iso(snapshots.at(-1)?.createdAt)}`);
+  const best = candidates.sort((a, b) => (b.restorePoint?.getTime() ?? 0) - (a.restorePoint?.getTime() ?? 0))[0];
+  if (best) return best;
+  if (pitr && vaults.length === 0 && snapshots.length === 0) {
+    return { refused: `${to} is outside what can be restored (${pitr.earliest?.toISOString() ?? '?'} .. ${pitr.latest?.toISOString() ?? 'no restorable time'})` };
+  }
+  if (oldest.length === 0) {
+    return {
+      refused:
+        `nothing of ${store.names.primary} can be restored in ${where}: no point-in-time window, AWS Backup copies or snapshots there` +
+        (store.family === 'aurora' ? ` (an Aurora global database fails over instead: lifeboat failover ${store.id}; lifeboat checkpoint ${store.id} --copy-to-dr puts a snapshot there)` : ''),
+    };
   }
   return { refused: `${to} is older than everything that can be restored in ${where}; oldest restorable time per source: ${oldest.join('; ')}` };
+}
+
+/** Available snapshots of the store's instance or cluster in a region, newest first (all pages). */
+async function listSnapshots(store: DatabaseStorePlan, region: string, env: Required<Pick<OpsEnvironment, 'clients' | 'sleep'>>): Promise<{ id: string; createdAt: Date; type: string }[]> {
+  const client = env.clients.rds(region);
+  const found: { id: string; createdAt: Date; type: string }[] = [];
+  let marker: string | undefined;
+  do {
+    if (store.family === 'aurora') {
+      const page = await withRetry(() => client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: store.names.primary, Marker: marker })), env.sleep);
+      for (const item of page.DBClusterSnapshots ?? []) {
+        if (item.Status === 'available' && item.DBClusterSnapshotIdentifier && item.SnapshotCreateTime) found.push({ id: item.DBClusterSnapshotIdentifier, createdAt: item.SnapshotCreateTime, type: item.SnapshotType ?? 'unknown' });
+      }
+      marker = page.Marker;
+    } else {
+      const page = await withRetry(() => client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: store.names.primary, Marker: marker })), env.sleep);
+      for (const item of page.DBSnapshots ?? []) {
+        if (item.Status === 'available' && item.DBSnapshotIdentifier && item.SnapshotCreateTime) found.push({ id: item.DBSnapshotIdentifier, createdAt: item.SnapshotCreateTime, type: item.SnapshotType ?? 'unknown' });
+      }
+      marker = page.Marker;
+    }
+  } while (marker);
+  return found.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
 }
 
 /** A recovery point named on the command line, checked: in the plan's vault of its region, of this store, restorable. */
@@ -389,14 +444,6 @@ export async function runRestore(argv: string[], output: CommandOutput = process
     );
   }
   if (region === 'dr' && store.existing === null) {
-    const drVault = vaults.some((vault) => vault.region === plan.regions.dr);
-    const drTime = store.family === 'instance' ? store.crossRegionBackupReplication !== null || drVault : drVault;
-    if (isTime && !drTime) {
-      missing.push(
-        `${storeId} has no ${store.family === 'instance' ? 'replicated automated backups and no ' : ''}AWS Backup copies in the DR region` +
-          (store.family === 'aurora' ? ' (an Aurora global database fails over instead: lifeboat failover; or restore a cluster snapshot copied there: lifeboat checkpoint --copy-to-dr)' : ''),
-      );
-    }
     if (plan.network.dr.subnetIds.length === 0) missing.push(`the plan has no DR subnets (network.dr.subnetIds): a restore in ${plan.regions.dr} needs them for its DB subnet group`);
   }
   if (missing.length > 0) {
@@ -436,13 +483,17 @@ export async function runRestore(argv: string[], output: CommandOutput = process
     if (recoveryPointRef !== undefined) chosen = await recoveryPointSource(plan, store, recoveryPointRef, region, account, env);
     else if (snapshotId !== undefined) {
       const snapshot = await snapshotSource(plan, store, snapshotId, region, env);
-      chosen = snapshot.refused ? { refused: snapshot.refused } : { kind: 'snapshot', window: snapshot.window, restorePoint: snapshot.window.latest };
+      chosen = snapshot.refused ? { refused: snapshot.refused } : { kind: 'snapshot', snapshotId, window: snapshot.window, restorePoint: snapshot.window.latest };
     } else chosen = await chooseTimeSource(plan, store, region, to as string, account, env);
     if ('refused' in chosen) return refuse(chosen.refused);
     const window = chosen.window;
     json.window = { source: window.source, earliest: window.earliest?.toISOString() ?? null, latest: window.latest?.toISOString() ?? null };
     say(`Source: ${window.source}`);
     say(`Restorable: ${window.earliest?.toISOString() ?? 'unknown'} .. ${window.latest?.toISOString() ?? 'unknown'}`);
+    if (chosen.kind === 'snapshot' && isTime && to !== 'latest') {
+      json.restorePointLagSeconds = chosen.lagSeconds ?? 0;
+      say(`Restore point: ${chosen.restorePoint?.toISOString()}, ${minutes(chosen.lagSeconds ?? 0)} (${chosen.lagSeconds}s) before ${to}: what was written in between is not in the restore`);
+    }
     if (chosen.kind === 'recovery-point' && chosen.point) {
       json.recoveryPoint = { arn: chosen.point.arn, vault: chosen.point.vault, region: chosen.point.region, createdAt: chosen.point.createdAt.toISOString(), restorePointLagSeconds: chosen.lagSeconds ?? 0 };
       say(
@@ -481,7 +532,7 @@ export async function runRestore(argv: string[], output: CommandOutput = process
         },
         region,
       );
-    } else if (snapshotId !== undefined) procedure = snapshotRestoreProcedure(plan, store, { ...options, snapshotId }, region);
+    } else if (chosen.kind === 'snapshot' && chosen.snapshotId) procedure = snapshotRestoreProcedure(plan, store, { ...options, snapshotId: chosen.snapshotId }, region);
     else if (store.family === 'aurora') procedure = clusterRestoreProcedure(plan, store, options);
     else if (region === 'dr') procedure = instanceDrRestoreProcedure(plan, store, options);
     else procedure = instanceRestoreProcedure(plan, store, options);
@@ -583,7 +634,7 @@ export async function runRestore(argv: string[], output: CommandOutput = process
       // A check that failed, or an AWS Backup job that ended FAILED/ABORTED, is a finding; anything else an error.
       return failedStep.step === 'verify' || (failedStep.step === 'restore-job' && /ended (FAILED|ABORTED)/.test(failedStep.detail ?? '')) ? EXIT_FINDINGS : EXIT_INVALID;
     }
-    const lag = chosen.kind === 'recovery-point' && isTime && to !== 'latest' ? `; the restore point is ${chosen.lagSeconds}s before ${to}` : '';
+    const lag = chosen.kind !== 'pitr' && isTime && to !== 'latest' ? `; the restore point is ${chosen.lagSeconds}s before ${to}` : '';
     say(`\nRestored ${target} in ${minutes(seconds)}${dataLagSeconds !== undefined ? `; newest restored row ${dataLagSeconds}s before the restore point` : ''}${lag}.`);
     if (region === 'primary') {
       const switchProcedure = aurora ? clusterSwitchProcedure(plan, store, options) : instanceSwitchProcedure(plan, store, options);

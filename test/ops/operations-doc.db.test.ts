@@ -192,7 +192,7 @@ it('docs/operations.md shows what the commands really print', async () => {
       '',
       'An auditor needs `billing` as it was on 2026-10-20 at 18:00, long before the 35-day point-in-time window.',
       'Its long-term copies are AWS Backup recovery points (the vault `shop-billing`, copied to eu-central-1). Lifeboat',
-      'takes the newest recovery point made at or before the time and says how much earlier it is; a time older than',
+      'takes the newest recovery point (or snapshot) made at or before the time and says how much earlier it is; a time older than',
       'every source is refused with the oldest restorable time of each. With `--execute` it restores through AWS',
       'Backup (`StartRestoreJob` with the plan\'s settings and the plan\'s AWS Backup role), polls the restore job',
       'until it is COMPLETED (a FAILED job exits 1 with its message), tags the new instance and carries on as above;',

@@ -121,6 +121,16 @@ describe('lifeboat restore from AWS Backup', () => {
     expect(backup.callsOf('StartRestoreJob')).toEqual([]);
   });
 
+  it('a checkpoint closer to the time than any recovery point wins (the smaller restore-point lag), restored as a snapshot', async () => {
+    fake.addSnapshot('shop-orders-pre-migration-41-20261018t1200', 'shop-orders', { type: 'manual', ageMs: 38 * DAY });
+    const result = await restore('orders', '--to', OLD);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Source: snapshot shop-orders-pre-migration-41-20261018t1200 of shop-orders (eu-west-1, manual), made 2026-10-18T12:00:00.000Z');
+    expect(result.stdout).toContain(`Restore point: 2026-10-18T12:00:00.000Z, 36h00m (129600s) before ${OLD}`);
+    expect(result.stdout).toMatch(/DBSnapshotIdentifier\s+shop-orders-pre-migration-41-20261018t1200/);
+    expect(backup.callsOf('GetRecoveryPointRestoreMetadata')).toEqual([]);
+  });
+
   it('refuses a time older than every source, naming the oldest restorable time of each (exit 1)', async () => {
     const result = await restore('orders', '--to', '2026-01-01T00:00:00Z', '--execute', '--yes');
     expect(result.code).toBe(1);

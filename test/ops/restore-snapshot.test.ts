@@ -125,9 +125,34 @@ describe('lifeboat restore --to <snapshot-id>', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('the plan has no DR subnets (network.dr.subnetIds): a restore in eu-central-1 needs them for its DB subnet group');
     expect(fake.calls).toEqual([]);
+  });
+
+  it('a time maps to the newest snapshot made at or before it where the PITR window does not reach (Aurora in the DR region), with the lag', async () => {
+    fake.addSourceCluster('shop-ledger');
+    fake.addSnapshot('shop-ledger-early-20261124t0900', 'shop-ledger', { kind: 'cluster', type: 'manual', ageMs: 27 * 3600_000, region: 'eu-central-1' });
+    fake.addSnapshot('shop-ledger-pre-migration-20261125t0900', 'shop-ledger', { kind: 'cluster', type: 'manual', ageMs: 3 * 3600_000, region: 'eu-central-1' });
+    fake.addSnapshot('shop-ledger-late-20261125t1100', 'shop-ledger', { kind: 'cluster', type: 'manual', ageMs: 3600_000, region: 'eu-central-1' });
+    const result = await restore('ledger', '--to', '2026-11-25T10:00:00Z', '--region', 'dr');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Source: snapshot shop-ledger-pre-migration-20261125t0900 of shop-ledger (eu-central-1, manual), made 2026-11-25T09:00:00.000Z');
+    expect(result.stdout).toContain('Restore point: 2026-11-25T09:00:00.000Z, 1h00m (3600s) before 2026-11-25T10:00:00Z');
+    expect(result.stdout).toMatch(/SnapshotIdentifier\s+shop-ledger-pre-migration-20261125t0900/);
+    expect(result.stdout).toContain('create db-cluster shop-ledger-dr-restore-20261125t1000 (eu-central-1)');
+    // Three snapshots over pages of two: the listing followed the Marker.
+    expect(fake.callsOf('DescribeDBClusterSnapshots').map((call) => [call.region, call.input.Marker])).toEqual([['eu-central-1', undefined], ['eu-central-1', '2']]);
+
+    const early = await restore('ledger', '--to', '2026-11-20T00:00:00Z', '--region', 'dr');
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain('oldest restorable time per source: snapshots of shop-ledger (eu-central-1): from 2026-11-24T09:00:00.000Z');
+  });
+
+  it('nothing to restore in the DR region for Aurora says so and points at failover and checkpoint copies (exit 1)', async () => {
+    fake.addSourceCluster('shop-ledger');
     const time = await restore('ledger', '--to', 'latest', '--region', 'dr');
-    expect(time.code).toBe(2);
-    expect(time.stderr).toContain('ledger has no AWS Backup copies in the DR region (an Aurora global database fails over instead: lifeboat failover; or restore a cluster snapshot copied there');
+    expect(time.code).toBe(1);
+    expect(time.stderr).toContain('nothing of shop-ledger can be restored in eu-central-1: no point-in-time window, AWS Backup copies or snapshots there (an Aurora global database fails over instead: lifeboat failover ledger; lifeboat checkpoint ledger --copy-to-dr puts a snapshot there)');
+    expect(fake.calls.filter((call) => /^Restore/.test(call.command))).toEqual([]);
   });
 
   it('refuses a snapshot of another database or one not yet available (exit 1); a missing one is an error (exit 2)', async () => {
