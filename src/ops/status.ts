@@ -17,7 +17,7 @@ import {
   type DBCluster,
   type DBInstance,
 } from '@aws-sdk/client-rds';
-import { GetBucketReplicationCommand, GetBucketVersioningCommand, GetObjectLockConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketLifecycleConfigurationCommand, GetBucketReplicationCommand, GetBucketVersioningCommand, GetObjectLockConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { planEvidence } from '../plan/evidence';
 import type { AlarmPlan, BackupPlan, BucketStorePlan, DatabaseStorePlan, FailureScope, StorePlan } from '../plan/types';
 import { isNotFound, withRetry } from './execute';
@@ -135,7 +135,7 @@ async function orNotFound<T>(operation: () => Promise<T>): Promise<T | undefined
   try {
     return await operation();
   } catch (error) {
-    if (isNotFound(error) || /ReplicationConfigurationNotFound|ObjectLockConfigurationNotFound|NoSuchBucket/.test((error as Error).name)) return undefined;
+    if (isNotFound(error) || /ReplicationConfigurationNotFound|ObjectLockConfigurationNotFound|NoSuchLifecycleConfiguration|NoSuchBucket/.test((error as Error).name)) return undefined;
     throw error;
   }
 }
@@ -373,6 +373,24 @@ async function bucketStatus(plan: BackupPlan, store: BucketStorePlan, deps: Stat
     if (!out) drift.push({ resource: `bucket ${bucket}`, setting: 'exists', expected: 'yes', actual: 'not found' });
     else expectDrift(drift, `bucket ${bucket}`, 'versioning', 'Enabled', out.Status ?? 'never enabled');
     versioned[bucket] = out?.Status === 'Enabled';
+  }
+  for (const bucket of [source, replica]) {
+    if (drift.some((item) => item.resource === `bucket ${bucket}` && item.setting === 'exists')) continue;
+    const lifecycle = await orNotFound(() => call(() => deps.clients.s3(regions[bucket] as string).send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))));
+    // Overwritten and deleted objects are kept as noncurrent versions for the plan's retention: the corruption
+    // scope's window. The shortest expiry of any enabled rule is what the bucket keeps.
+    const shortest = (lifecycle?.Rules ?? [])
+      .filter((rule) => rule.Status === 'Enabled' && typeof rule.NoncurrentVersionExpiration?.NoncurrentDays === 'number')
+      .sort((a, b) => (a.NoncurrentVersionExpiration?.NoncurrentDays as number) - (b.NoncurrentVersionExpiration?.NoncurrentDays as number))[0];
+    const kept = shortest?.NoncurrentVersionExpiration?.NoncurrentDays;
+    if (kept !== store.retentionDays) {
+      drift.push({
+        resource: `bucket ${bucket}`,
+        setting: 'noncurrent versions kept (days)',
+        expected: String(store.retentionDays),
+        actual: shortest ? `${kept} (lifecycle rule ${shortest.ID ?? 'without id'})` : 'no expiry rule',
+      });
+    }
   }
   const replication = await orNotFound(() => call(() => deps.clients.s3(plan.regions.primary).send(new GetBucketReplicationCommand({ Bucket: source }))));
   const rule = replication?.ReplicationConfiguration?.Rules?.find((candidate) => candidate.ID === store.replication.ruleId);

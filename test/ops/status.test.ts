@@ -76,8 +76,9 @@ function healthyWorld(): void {
   const billing = plan.stores.find((store) => store.id === 'billing') as Extract<BackupPlan['stores'][number], { kind: 'database' }>;
   s3.addBackupPlan('eu-west-1', 'another-teams-plan', [{ name: 'daily' }]);
   s3.addBackupPlan('eu-west-1', billing.names.awsBackup?.plan as string, (billing.awsBackup?.rules ?? []).map((rule) => ({ name: rule.name, ...(rule.copyToDr ? { copyTo: { region: 'eu-central-1', vault: 'shop-billing' } } : {}) })));
-  s3.addReplicatedBuckets('shop-audit-logs-eu-west-1', 'shop-audit-logs-eu-central-1', { objectLock: { mode: 'COMPLIANCE', years: 7 } });
-  s3.addReplicatedBuckets('shop-documents-eu-west-1', 'shop-documents-eu-central-1', { rtc: true });
+  const retention = (id: string) => (plan.stores.find((store) => store.id === id) as Extract<BackupPlan['stores'][number], { kind: 'bucket' }>).retentionDays;
+  s3.addReplicatedBuckets('shop-audit-logs-eu-west-1', 'shop-audit-logs-eu-central-1', { objectLock: { mode: 'COMPLIANCE', years: 7 }, noncurrentDays: retention('audit-logs') });
+  s3.addReplicatedBuckets('shop-documents-eu-west-1', 'shop-documents-eu-central-1', { rtc: true, noncurrentDays: retention('documents') });
   fake.setRecentMetric('ReplicationLatency', 'shop-documents-eu-west-1', 35);
   fake.setRecentMetric('MissingReplicas', 'documents', 0, 3 * HOUR);
   fake.setRecentMetric('MissingReplicas', 'audit-logs', 0, 3 * HOUR);
@@ -141,6 +142,8 @@ describe('lifeboat status', () => {
     fake.removeInstance('shop-ledger-1');
     fake.setGlobalDeletionProtection('shop-ledger-global', false);
     fake.setSettings('shop-ledger-dr', { BackupRetentionPeriod: 1, DeletionProtection: false });
+    // Someone added a rule that expires overwritten versions after a day: the corruption window is a day now.
+    s3.buckets.get('shop-documents-eu-central-1')?.lifecycleRules.push({ ID: 'cleanup', Status: 'Enabled', Filter: { Prefix: 'tmp/' }, NoncurrentVersionExpiration: { NoncurrentDays: 1 } });
     // A destination named by an ARN of another partition is the same bucket: no drift.
     const auditRule = s3.buckets.get('shop-audit-logs-eu-west-1')?.replicationRules[0]?.Destination as { Bucket: string };
     auditRule.Bucket = 'arn:aws-cn:s3:::shop-audit-logs-eu-central-1';
@@ -151,6 +154,7 @@ describe('lifeboat status', () => {
     expect(result.stdout).toContain('vault shop-billing (eu-central-1): vault lock is false, the plan says true');
     expect(result.stdout).toContain('bucket shop-documents-eu-west-1 replication rule lifeboat-dr: Replication Time Control is off, the plan says Enabled');
     expect(result.stdout).toContain('bucket shop-audit-logs-eu-central-1: versioning is Suspended, the plan says Enabled');
+    expect(result.stdout).toContain(`bucket shop-documents-eu-central-1: noncurrent versions kept (days) is 1 (lifecycle rule cleanup), the plan says ${(plan.stores.find((store) => store.id === 'documents') as { retentionDays: number }).retentionDays}`);
     expect(result.stdout).toContain('bucket shop-audit-logs-eu-central-1: Object Lock default retention is GOVERNANCE 7y, the plan says COMPLIANCE 7y');
     expect(result.stdout).toContain('cluster shop-ledger: instance shop-ledger-1 is absent, the plan says member');
     expect(result.stdout).toContain('global cluster shop-ledger-global: deletion protection is false, the plan says true');

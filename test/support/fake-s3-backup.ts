@@ -13,7 +13,9 @@ import {
   GetObjectLockConfigurationCommand,
   ListObjectVersionsCommand,
   S3Client,
+  GetBucketLifecycleConfigurationCommand,
   S3ServiceException,
+  type LifecycleRule,
   type ReplicationRule,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -25,6 +27,8 @@ export interface FakeBucket {
   versioning: 'Enabled' | 'Suspended' | null;
   replicationRules: ReplicationRule[];
   objectLock: { mode: 'GOVERNANCE' | 'COMPLIANCE'; days?: number; years?: number } | null;
+  /** Lifecycle rules (none: S3 answers NoSuchLifecycleConfiguration). */
+  lifecycleRules: LifecycleRule[];
 }
 
 export interface FakeVault {
@@ -74,6 +78,12 @@ export class FakeS3AndBackup {
       const found = bucket(input.Bucket);
       if (found.replicationRules.length === 0) throw s3Error('ReplicationConfigurationNotFoundError');
       return { ReplicationConfiguration: { Role: 'arn:aws:iam::123456789012:role/replication', Rules: found.replicationRules } };
+    });
+    this.s3.on(GetBucketLifecycleConfigurationCommand).callsFake(async (input: { Bucket: string }, getClient) => {
+      await record('GetBucketLifecycleConfiguration', input, getClient as never);
+      const found = bucket(input.Bucket);
+      if (found.lifecycleRules.length === 0) throw s3Error('NoSuchLifecycleConfiguration');
+      return { Rules: found.lifecycleRules };
     });
     this.s3.on(GetObjectLockConfigurationCommand).callsFake(async (input: { Bucket: string }, getClient) => {
       await record('GetObjectLockConfiguration', input, getClient as never);
@@ -138,7 +148,16 @@ export class FakeS3AndBackup {
   }
 
   /** A source bucket replicating to `replica` with rule `ruleId` (RTC when asked), and the replica bucket. */
-  addReplicatedBuckets(source: string, replica: string, options: { ruleId?: string; rtc?: boolean; objectLock?: FakeBucket['objectLock']; regions?: [string, string] } = {}): void {
+  addReplicatedBuckets(
+    source: string,
+    replica: string,
+    options: { ruleId?: string; rtc?: boolean; objectLock?: FakeBucket['objectLock']; regions?: [string, string]; noncurrentDays?: number } = {},
+  ): void {
+    // As the stack writes it: one rule keeping noncurrent versions for the retention (none when not given).
+    const lifecycle = (): LifecycleRule[] =>
+      options.noncurrentDays === undefined
+        ? []
+        : [{ ID: 'retention', Status: 'Enabled', Filter: {}, NoncurrentVersionExpiration: { NoncurrentDays: options.noncurrentDays }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }];
     const [primary, dr] = options.regions ?? ['eu-west-1', 'eu-central-1'];
     const rule: ReplicationRule = {
       ID: options.ruleId ?? 'lifeboat-dr',
@@ -151,8 +170,8 @@ export class FakeS3AndBackup {
         ...(options.rtc ? { ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } }, Metrics: { Status: 'Enabled', EventThreshold: { Minutes: 15 } } } : { Metrics: { Status: 'Enabled' } }),
       },
     };
-    this.buckets.set(source, { region: primary, versioning: 'Enabled', replicationRules: [rule], objectLock: options.objectLock ?? null });
-    this.buckets.set(replica, { region: dr, versioning: 'Enabled', replicationRules: [], objectLock: options.objectLock ?? null });
+    this.buckets.set(source, { region: primary, versioning: 'Enabled', replicationRules: [rule], objectLock: options.objectLock ?? null, lifecycleRules: lifecycle() });
+    this.buckets.set(replica, { region: dr, versioning: 'Enabled', replicationRules: [], objectLock: options.objectLock ?? null, lifecycleRules: lifecycle() });
   }
 
   /** An evidence bucket (empty) in `region`; its records are put with the methods below or on the returned fake. */
