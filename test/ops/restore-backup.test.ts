@@ -8,7 +8,7 @@ import { planBackups } from '../../src/plan';
 import type { BackupPlan, DatabaseStorePlan } from '../../src/plan/types';
 import { loadRequirements } from '../../src/spec/requirements';
 import { FakeBackup } from '../support/fake-backup';
-import { failTimes, FakeAws, rdsError } from '../support/fake-rds';
+import { failTimes, FakeAws, rdsError, throttling } from '../support/fake-rds';
 import { FakeIdentityAndSecrets } from '../support/fake-identity';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -260,6 +260,34 @@ describe('lifeboat restore from AWS Backup', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('orders has no AWS Backup in the plan (stores[].awsBackup)');
     expect(backup.calls).toEqual([]);
+  });
+
+  it('Aurora in the DR region: a copy in the DR vault restores there with the DR subnets, key and parameter group; throttling is retried', async () => {
+    fake.addSourceCluster('shop-ledger');
+    backup.addVault('eu-central-1', 'shop-ledger');
+    const copy = backup.addRecoveryPoint('eu-central-1', 'shop-ledger', { id: 'copyjob-ledger', resourceArn: LEDGER_ARN, ageMs: 30 * DAY, metadata: { Engine: 'aurora-postgresql', DBClusterParameterGroupName: 'shop-ledger-global-rpo' } });
+    backup.inject('StartRestoreJob', failTimes(2, throttling));
+    backup.inject('DescribeRecoveryPoint', failTimes(1, throttling));
+    const result = await restore('ledger', '--to', copy, '--execute', '--yes');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const target = 'shop-ledger-dr-restore-20261125t1200';
+    const accepted = backup.callsOf('StartRestoreJob').filter((call) => !call.error);
+    expect(accepted.map((call) => call.region)).toEqual(['eu-central-1']);
+    expect(accepted[0]?.input.Metadata).toEqual({
+      Engine: 'aurora-postgresql',
+      DBClusterIdentifier: target,
+      DBSubnetGroupName: 'shop-ledger-dr',
+      VpcSecurityGroupIds: '["sg-0f1e2d3c4b5a69788"]',
+      KmsKeyId: 'alias/shop-rds-eu-central-1',
+      // The primary's parameter group is regional: the DR one Terraform sets on the secondary replaces it.
+      DBClusterParameterGroupName: 'shop-ledger-dr-global-rpo',
+      DeletionProtection: 'true',
+      CopyTagsToSnapshot: 'true',
+    });
+    expect(fake.callsOf('CreateDBSubnetGroup').map((call) => [call.region, call.input.DBSubnetGroupName])).toEqual([['eu-central-1', 'shop-ledger-dr']]);
+    expect(fake.callsOf('CreateDBInstance').map((call) => [call.region, call.input.DBInstanceIdentifier])).toEqual([['eu-central-1', `${target}-1`]]);
+    expect(fake.callsOf('ModifyDBCluster').map((call) => call.input.MasterUserSecretKmsKeyId)).toEqual(['alias/shop-rds-eu-central-1']);
   });
 
   it('Aurora: AWS Backup restores the cluster with the plan key and parameter group, then the cluster instance is created', async () => {
