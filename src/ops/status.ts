@@ -274,7 +274,11 @@ async function databaseStatus(plan: BackupPlan, store: DatabaseStorePlan, deps: 
     // The replicated backups are those whose own ARN lives in the DR region (`Region` may name the source's region).
     const replicated = (out?.DBInstanceAutomatedBackups ?? []).find((backup) => backup.DBInstanceAutomatedBackupsArn?.split(':')[3] === replication.region);
     if (!replicated) drift.push({ resource: `instance ${primary}`, setting: `automated backup replication to ${replication.region}`, expected: 'replicating', actual: 'absent' });
-    else if (replicated.Status !== 'replicating') drift.push({ resource: `instance ${primary}`, setting: `automated backup replication to ${replication.region}`, expected: 'replicating', actual: replicated.Status ?? 'unknown' });
+    else {
+      if (replicated.Status !== 'replicating') drift.push({ resource: `instance ${primary}`, setting: `automated backup replication to ${replication.region}`, expected: 'replicating', actual: replicated.Status ?? 'unknown' });
+      // How far back the DR region can restore: the replication's own retention, set when it was started.
+      expectDrift(drift, `instance ${primary}`, `replicated backups retention in ${replication.region} (days)`, replication.retentionDays, replicated.BackupRetentionPeriod);
+    }
     const latest = replicated?.RestoreWindow?.LatestTime;
     region.push({ what: 'replicated backups: now - latest restorable time', region: replication.region, seconds: ageSeconds(deps.now(), latest), ...(latest ? {} : { note: 'no replicated backups' }) });
   }

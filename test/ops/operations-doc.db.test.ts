@@ -14,6 +14,7 @@ import type { CommandOutput } from '../../src/cli/output';
 import { runRestore } from '../../src/cli/restore';
 import { runStatus } from '../../src/cli/status';
 import { planBackups } from '../../src/plan';
+import type { DatabaseStorePlan } from '../../src/plan/types';
 import { loadRequirements } from '../../src/spec/requirements';
 import { createPostgresDatabase, postgresCaPem, type TestDatabase } from '../support/databases';
 import { FakeBackup } from '../support/fake-backup';
@@ -70,7 +71,8 @@ it('docs/operations.md shows what the commands really print', async () => {
   try {
     fake.addSourceInstance('shop-orders', { restorableLagMs: MINUTE });
     fake.setSettings('shop-orders', { BackupRetentionPeriod: 14, MultiAZ: true, DeletionProtection: true });
-    fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'replicating', 3 * MINUTE);
+    const orders = planBackups(loadRequirements('examples/backup_requirements.json')).stores.find((store) => store.id === 'orders') as DatabaseStorePlan;
+    fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'replicating', 3 * MINUTE, { retentionDays: orders.crossRegionBackupReplication?.retentionDays });
     fake.addSnapshot('rds:shop-orders-2026-11-25-03-05', 'shop-orders', { ageMs: 6 * HOUR });
     fake.metricHistory.set('RestoreSeconds/orders', [1180, 1420, 1260, 1310]);
     // The verification runs' evidence records, in the evidence bucket, and the metrics they published.

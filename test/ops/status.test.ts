@@ -50,16 +50,22 @@ function verificationRun(
   return s3.addVerificationRun(EVIDENCE, { store, region: VERIFIED[store], source: `shop-${store}`, endedAt: new Date(NOW.getTime() - agoMs), outcome, restoreSeconds: restore, dataLagSeconds: lag, reason: run.reason });
 }
 
+/** Days the plan keeps a store's replicated automated backups in the DR region. */
+function replicationRetention(id: string): number {
+  const store = plan.stores.find((candidate) => candidate.id === id) as Extract<BackupPlan['stores'][number], { kind: 'database' }>;
+  return store.crossRegionBackupReplication?.retentionDays as number;
+}
+
 /** Every store of the example plan deployed as planned and healthy: recent backups, small lags, a fresh verification. */
 function healthyWorld(): void {
   fake.addSourceInstance('shop-orders', { restorableLagMs: MINUTE });
   fake.setSettings('shop-orders', { BackupRetentionPeriod: 14, MultiAZ: true, DeletionProtection: true });
   // Found by its ARN's region, whatever region the answer's Region field names.
-  fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'replicating', 3 * MINUTE, { region: 'eu-west-1' });
+  fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'replicating', 3 * MINUTE, { region: 'eu-west-1', retentionDays: replicationRetention('orders') });
   fake.addSnapshot('rds:shop-orders-2026-11-25-03-05', 'shop-orders', { ageMs: 9 * HOUR });
   fake.addSourceInstance('shop-billing', { engine: 'mysql', restorableLagMs: 2 * MINUTE });
   fake.setSettings('shop-billing', { BackupRetentionPeriod: 35, MultiAZ: true, DeletionProtection: true });
-  fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-billing', 'shop-billing', 'replicating', 6 * MINUTE);
+  fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-billing', 'shop-billing', 'replicating', 6 * MINUTE, { retentionDays: replicationRetention('billing') });
   fake.addSnapshot('rds:shop-billing-2026-11-25-03-05', 'shop-billing', { ageMs: 9 * HOUR });
   fake.addGlobalCluster('shop-ledger-global', 'shop-ledger', 'shop-ledger-dr', 'aurora-postgresql', { deletionProtection: true });
   fake.setSettings('shop-ledger', { BackupRetentionPeriod: 35, DeletionProtection: true });
@@ -135,6 +141,7 @@ describe('lifeboat status', () => {
 
   it('reports drift of live settings from the plan (exit 1)', async () => {
     fake.setSettings('shop-orders', { BackupRetentionPeriod: 7, DeletionProtection: false });
+    fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'replicating', 3 * MINUTE, { retentionDays: 3 });
     s3.addVault('eu-central-1', 'shop-billing', { locked: false, recoveryPoints: [] });
     (s3.buckets.get('shop-documents-eu-west-1')?.replicationRules[0]?.Destination as { ReplicationTime?: unknown }).ReplicationTime = undefined;
     (s3.buckets.get('shop-audit-logs-eu-central-1') as { versioning: string }).versioning = 'Suspended';
@@ -151,6 +158,7 @@ describe('lifeboat status', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('instance shop-orders: backup retention (days) is 7, the plan says 14');
     expect(result.stdout).toContain('instance shop-orders: deletion protection is false, the plan says true');
+    expect(result.stdout).toContain(`instance shop-orders: replicated backups retention in eu-central-1 (days) is 3, the plan says ${replicationRetention('orders')}`);
     expect(result.stdout).toContain('vault shop-billing (eu-central-1): vault lock is false, the plan says true');
     expect(result.stdout).toContain('bucket shop-documents-eu-west-1 replication rule lifeboat-dr: Replication Time Control is off, the plan says Enabled');
     expect(result.stdout).toContain('bucket shop-audit-logs-eu-central-1: versioning is Suspended, the plan says Enabled');
@@ -188,7 +196,7 @@ describe('lifeboat status', () => {
   });
 
   it('a failed-over global database and a backup replication that does not replicate are drift too', async () => {
-    fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'pending', 3 * MINUTE);
+    fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'pending', 3 * MINUTE, { retentionDays: replicationRetention('orders') });
     // After `lifeboat failover ledger`: the writer is in the DR region, which the plan does not describe.
     const { runFailover } = await import('../../src/cli/failover');
     const quiet: CommandOutput = { out: () => undefined, err: () => undefined };
@@ -201,7 +209,7 @@ describe('lifeboat status', () => {
   });
 
   it('objectives breached now: lag above the RPO, an alarm in ALARM, a stale or failed verification, missing replicas (exit 1)', async () => {
-    fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'replicating', 20 * MINUTE);
+    fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'replicating', 20 * MINUTE, { retentionDays: replicationRetention('orders') });
     fake.alarmStates.set('shop-orders-dr-restorable-lag', 'ALARM');
     resetEvidence();
     // ledger verifies every 12h and may go 24h without a success: its last one is 30h old.

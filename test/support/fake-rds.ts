@@ -221,7 +221,7 @@ export class FakeAws {
   private readonly faults = new Map<string, Fault[]>();
   private readonly instances = new Map<string, FakeResource>();
   private readonly clusters = new Map<string, FakeResource>();
-  private readonly automatedBackups = new Map<string, { sourceId: string; status: string; latestLagMs?: number; region?: string }>();
+  private readonly automatedBackups = new Map<string, { sourceId: string; status: string; latestLagMs?: number; region?: string; retentionDays?: number }>();
   private readonly timings: FakeTimings;
   private readonly endpoint: { host: string; port: number };
 
@@ -351,9 +351,9 @@ export class FakeAws {
   }
 
   /** Replicated automated backups of `sourceId` in this region (cross-region automated backup replication). */
-  addAutomatedBackups(arn: string, sourceId: string, status = 'replicating', latestLagMs = 10 * MINUTE, options: { region?: string } = {}): void {
+  addAutomatedBackups(arn: string, sourceId: string, status = 'replicating', latestLagMs = 10 * MINUTE, options: { region?: string; retentionDays?: number } = {}): void {
     // `region`: what the answer's Region field says (it may name the source's region rather than the ARN's).
-    this.automatedBackups.set(arn, { sourceId, status, latestLagMs, ...(options.region ? { region: options.region } : {}) });
+    this.automatedBackups.set(arn, { sourceId, status, latestLagMs, ...(options.region ? { region: options.region } : {}), ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}) });
   }
 
   /**
@@ -680,7 +680,7 @@ export class FakeAws {
         : [];
       const replicated = [...this.automatedBackups.entries()]
         .filter(([, backup]) => backup.sourceId === input.DBInstanceIdentifier)
-        .map(([arn, backup]) => ({ DBInstanceAutomatedBackupsArn: arn, DBInstanceIdentifier: backup.sourceId, ...(backup.region ? { Region: backup.region } : {}), Status: backup.status, RestoreWindow: { EarliestTime: new Date(now - 7 * 24 * 3600_000), LatestTime: new Date(now - (backup.latestLagMs ?? 10 * MINUTE)) } }));
+        .map(([arn, backup]) => ({ DBInstanceAutomatedBackupsArn: arn, DBInstanceIdentifier: backup.sourceId, ...(backup.region ? { Region: backup.region } : {}), ...(backup.retentionDays !== undefined ? { BackupRetentionPeriod: backup.retentionDays } : {}), Status: backup.status, RestoreWindow: { EarliestTime: new Date(now - 7 * 24 * 3600_000), LatestTime: new Date(now - (backup.latestLagMs ?? 10 * MINUTE)) } }));
       if (own.length + replicated.length === 0) throw rdsError('DBInstanceAutomatedBackupNotFoundFault', 'not found', 404);
       return { DBInstanceAutomatedBackups: [...own, ...replicated] };
     }
