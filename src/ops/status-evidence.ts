@@ -6,7 +6,7 @@
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { evidenceKey, type ReplicaCheckSummaryRecord, type VerificationRunRecord } from '../evidence/record';
+import { evidenceKey, type EvidenceRecord, type ReplicaCheckSummaryRecord, type VerificationRunRecord } from '../evidence/record';
 import { planEvidence } from '../plan/evidence';
 import type { BackupPlan, BucketStorePlan, DatabaseStorePlan, FailureScope, StorePlan } from '../plan/types';
 import { formatSeconds, formatTime, plural } from '../report/format';
@@ -72,6 +72,19 @@ export interface StatusEvidence {
   loaded: LoadedRecords;
   metrics: MetricHour[];
   now: Date;
+  /** The records and metric hours of each store (grouped once: status may cover thousands of stores). */
+  recordsOf: Map<string, EvidenceRecord[]>;
+  metricsOf: Map<string, MetricHour[]>;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }
 
 const HOUR_MS = 3_600_000;
@@ -109,7 +122,7 @@ export async function loadStatusEvidence(
   const windows = stores.map(evidenceWindowSeconds).filter((seconds): seconds is number => seconds !== null);
   const source: EvidenceSource = { bucket: evidence.bucketName, region: evidence.region, read: 'none', errors: [], unreadable: [], overwritten: [], alarms: [] };
   let loaded: LoadedRecords = { records: [], unreadable: [], overwritten: [] };
-  if (windows.length === 0) return { source, loaded, metrics: [], now };
+  if (windows.length === 0) return { source, loaded, metrics: [], now, recordsOf: new Map(), metricsOf: new Map() };
   const since = new Date(now.getTime() - Math.max(...windows) * 1000);
   const copies = [
     { bucket: evidence.bucketName, region: evidence.region, read: 'bucket' as const },
@@ -129,7 +142,7 @@ export async function loadStatusEvidence(
   source.overwritten = loaded.overwritten.filter((entry) => entry.store === null || selected.has(entry.store));
   const verified = stores.flatMap((store) => (store.kind === 'database' && store.verification ? [{ id: store.id, region: store.verification.region }] : []));
   const metrics = verified.length > 0 ? await readVerificationMetrics(clients.cloudwatch, verified, { since, now }) : [];
-  return { source, loaded, metrics, now };
+  return { source, loaded, metrics, now, recordsOf: groupBy(loaded.records, (record) => record.store), metricsOf: groupBy(metrics, (hour) => hour.store) };
 }
 
 /** The report's view of one store over its status window, from the records and metrics already read. */
@@ -137,8 +150,8 @@ function storeReport(plan: BackupPlan, store: StorePlan, evidence: StatusEvidenc
   const since = new Date(evidence.now.getTime() - windowSeconds * 1000);
   const model = buildReport({
     plan,
-    records: evidence.loaded.records.filter((record) => record.store === store.id),
-    metrics: evidence.metrics.filter((hour) => hour.store === store.id),
+    records: evidence.recordsOf.get(store.id) ?? [],
+    metrics: evidence.metricsOf.get(store.id) ?? [],
     unreadable: evidence.loaded.unreadable.filter((entry) => entry.store === store.id),
     overwritten: evidence.loaded.overwritten.filter((entry) => entry.store === store.id),
     source: `s3://${evidence.source.bucket}`,
@@ -209,9 +222,9 @@ export function verificationStatus(plan: BackupPlan, store: DatabaseStorePlan, e
   }
   const last = report.series[report.series.length - 1];
   const record = last?.runId
-    ? evidence.loaded.records.find((candidate): candidate is VerificationRunRecord => candidate.kind === 'verification-run' && candidate.store === store.id && candidate.runId === last.runId)
+    ? (evidence.recordsOf.get(store.id) ?? []).find((candidate): candidate is VerificationRunRecord => candidate.kind === 'verification-run' && candidate.runId === last.runId)
     : undefined;
-  const hour = record ? metricHourOf(record, evidence.metrics) : undefined;
+  const hour = record ? metricHourOf(record, evidence.metricsOf.get(store.id) ?? []) : undefined;
   if (record) problems.push(...disagreements(record, hour));
   const scope: FailureScope = verification.regionRole === 'dr' ? 'region' : 'corruption';
   return {
@@ -246,8 +259,8 @@ export function replicaEvidenceStatus(plan: BackupPlan, store: BucketStorePlan, 
   const { report, since } = storeReport(plan, store, evidence, windowSeconds);
   const problems = evidenceProblems(store, evidence, "the replica check's daily results are unproven");
   if (evidence.source.read !== 'none') problems.push(...bucketVerdictReasons(report, since.toISOString(), evidence.now.getTime()).fail);
-  const newest = evidence.loaded.records
-    .filter((record): record is ReplicaCheckSummaryRecord => record.kind === 'replica-check' && record.store === store.id)
+  const newest = (evidence.recordsOf.get(store.id) ?? [])
+    .filter((record): record is ReplicaCheckSummaryRecord => record.kind === 'replica-check')
     .sort((a, b) => (a.period.start < b.period.start ? 1 : -1))[0];
   return {
     lastDay: newest ? { date: newest.period.start.slice(0, 10), sampled: newest.sampled, missing: newest.missing, mismatched: newest.mismatched, failedRuns: newest.failedRuns } : null,
