@@ -8,7 +8,7 @@ import { nameProblem, type NameKind } from '../aws/limits';
 import { bucketNames, databaseNames, probeNames, replicaCheckNames, sharePrefix, stackNames, verificationNames } from '../aws/names';
 import type { BucketRequirement, DatabaseRequirement, Requirements } from '../spec/types';
 import type { EvidencePlan } from './evidence';
-import type { BucketNamesPlan, DatabaseNamesPlan, DatabaseStorePlan, Finding, FunctionPlan, SharedNamesPlan, StorePlan } from './types';
+import type { BucketNamesPlan, BucketStorePlan, DatabaseNamesPlan, DatabaseStorePlan, Finding, FunctionPlan, SharedNamesPlan, StorePlan } from './types';
 
 /** What the earlier deciders chose that decides which database resources exist. */
 export interface DatabaseNameInputs {
@@ -278,21 +278,22 @@ function databaseUses(req: Requirements, store: DatabaseStorePlan, path: string)
   return uses;
 }
 
+function bucketUses(store: BucketStorePlan, path: string): NameUse[] {
+  const use = (kind: NameKind, namespace: string, name: string, what: string): NameUse => ({ kind, namespace, region: 'global', name, path, store: store.id, what });
+  return [
+    use('bucket', 's3-bucket', store.names.source, 'the source bucket'),
+    use('bucket', 's3-bucket', store.names.replica, 'the replica bucket'),
+    use('iamRole', 'iam-role', store.names.replicationRole, 'the replication role'),
+  ];
+}
+
 function storeUses(req: Requirements, stores: readonly StorePlan[]): NameUse[] {
   const dbIndex = new Map(req.databases.map((db, i) => [db.id, i]));
   const bucketIndex = new Map(req.buckets.map((b, i) => [b.id, i]));
   const uses: NameUse[] = [];
   for (const store of stores) {
     const path = store.kind === 'database' ? `databases.${dbIndex.get(store.id)}.id` : `buckets.${bucketIndex.get(store.id)}.id`;
-    if (store.kind === 'database') uses.push(...databaseUses(req, store, path));
-    else {
-      const base = { path, store: store.id };
-      uses.push(
-        { ...base, kind: 'bucket', namespace: 's3-bucket', region: 'global', name: store.names.source, what: 'the source bucket' },
-        { ...base, kind: 'bucket', namespace: 's3-bucket', region: 'global', name: store.names.replica, what: 'the replica bucket' },
-        { ...base, kind: 'iamRole', namespace: 'iam-role', region: 'global', name: store.names.replicationRole, what: 'the replication role' },
-      );
-    }
+    uses.push(...(store.kind === 'database' ? databaseUses(req, store, path) : bucketUses(store, path)));
     for (const alarm of store.alarms) {
       uses.push({ kind: 'alarm', namespace: 'alarm', region: alarm.region, name: alarm.alarmName, path, store: store.id, what: `the ${alarm.id} alarm` });
     }
@@ -301,11 +302,11 @@ function storeUses(req: Requirements, stores: readonly StorePlan[]): NameUse[] {
 }
 
 function evidenceUses(evidence: EvidencePlan): NameUse[] {
-  const base = { path: 'name', store: null };
+  const use = (kind: NameKind, namespace: string, region: string, name: string, what: string): NameUse => ({ kind, namespace, region, name, path: 'name', store: null, what });
   return [
-    { ...base, kind: 'bucket', namespace: 's3-bucket', region: 'global', name: evidence.bucketName, what: 'the evidence bucket' },
-    { ...base, kind: 'bucket', namespace: 's3-bucket', region: 'global', name: evidence.replicaBucketName, what: 'the evidence replica bucket' },
-    ...evidence.alarms.map((alarm): NameUse => ({ ...base, kind: 'alarm', namespace: 'alarm', region: alarm.region, name: alarm.alarmName, what: `the evidence ${alarm.id} alarm` })),
+    use('bucket', 's3-bucket', 'global', evidence.bucketName, 'the evidence bucket'),
+    use('bucket', 's3-bucket', 'global', evidence.replicaBucketName, 'the evidence replica bucket'),
+    ...evidence.alarms.map((alarm) => use('alarm', 'alarm', alarm.region, alarm.alarmName, `the evidence ${alarm.id} alarm`)),
   ];
 }
 
@@ -340,8 +341,12 @@ function sharedUses(shared: SharedNamesPlan): NameUse[] {
  * (AWS rejects the second at apply time). Messages start with the spec path to change.
  */
 export function nameFindings(req: Requirements, stores: readonly StorePlan[], shared: SharedNamesPlan, evidence: EvidencePlan): Finding[] {
+  const uses = sharedUses(shared).concat(evidenceUses(evidence), storeUses(req, stores));
+  return [...limitFindings(uses), ...collisionFindings(uses)];
+}
+
+function limitFindings(uses: readonly NameUse[]): Finding[] {
   const findings: Finding[] = [];
-  const uses = [...sharedUses(shared), ...evidenceUses(evidence), ...storeUses(req, stores)];
   for (const use of uses) {
     const problem = nameProblem(use.kind, use.name);
     if (problem) {
@@ -355,14 +360,15 @@ export function nameFindings(req: Requirements, stores: readonly StorePlan[], sh
       });
     }
   }
-  const first = new Map<string, NameUse>();
+  return findings;
+}
+
+function collisionFindings(uses: readonly NameUse[]): Finding[] {
+  const findings: Finding[] = [];
+  const first = new FirstUses();
   for (const use of uses) {
-    const key = `${use.namespace}\u0000${use.region}\u0000${use.name}`;
-    const earlier = first.get(key);
-    if (!earlier) {
-      first.set(key, use);
-      continue;
-    }
+    const earlier = first.claim(use);
+    if (!earlier) continue;
     const where = use.region === 'global' ? '' : ` in ${use.region}`;
     findings.push({
       severity: 'error',
@@ -374,4 +380,24 @@ export function nameFindings(req: Requirements, stores: readonly StorePlan[], sh
     });
   }
   return findings;
+}
+
+/**
+ * The first use of every name, by namespace, region and name. Nested maps rather than one map keyed by the three
+ * joined: a plan has a few namespaces and regions but hundreds of thousands of names, and each joined key would be
+ * a new string to build and hash.
+ */
+class FirstUses {
+  private readonly byNamespace = new Map<string, Map<string, Map<string, NameUse>>>();
+
+  /** Records `use` if its name is new in its namespace and region; otherwise returns the use that came first. */
+  claim(use: NameUse): NameUse | undefined {
+    let byRegion = this.byNamespace.get(use.namespace);
+    if (!byRegion) this.byNamespace.set(use.namespace, (byRegion = new Map()));
+    let byName = byRegion.get(use.region);
+    if (!byName) byRegion.set(use.region, (byName = new Map()));
+    const earlier = byName.get(use.name);
+    if (!earlier) byName.set(use.name, use);
+    return earlier;
+  }
 }
