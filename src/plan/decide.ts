@@ -146,12 +146,19 @@ export class MechanismSet {
     });
   }
 
+  /** Mechanisms in catalogue order, then by region; each one's scopes in FAILURE_SCOPES order. */
   list(): PlannedMechanism[] {
-    const order = (kind: MechanismKind) => MECHANISM_KINDS.indexOf(kind);
-    return [...this.byKey.values()]
-      .map((m) => ({ ...m, scopes: FAILURE_SCOPES.filter((s) => m.scopes.includes(s)) }))
-      .sort((a, b) => order(a.kind) - order(b.kind) || (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
+    return [...this.byKey.values()].map(withScopesInOrder).sort(compareMechanisms);
   }
+}
+
+function withScopesInOrder(m: PlannedMechanism): PlannedMechanism {
+  const scopes = FAILURE_SCOPES.filter((s) => m.scopes.includes(s));
+  return { kind: m.kind, region: m.region, scopes, design: m.design, reason: m.reason, source: m.source };
+}
+
+function compareMechanisms(a: PlannedMechanism, b: PlannedMechanism): number {
+  return MECHANISM_KINDS.indexOf(a.kind) - MECHANISM_KINDS.indexOf(b.kind) || (a.region < b.region ? -1 : a.region > b.region ? 1 : 0);
 }
 
 /** Collects one store's mechanisms and findings from its decisions, in the order they are applied. */

@@ -5,7 +5,7 @@
  * names must fit and differ, depends on what the planner decided: a DR replica, a vault, a global database.
  */
 import { nameProblem, type NameKind } from '../aws/limits';
-import { bucketNames, databaseNames, probeNames, replicaCheckNames, sharePrefix, stackNames, verificationNames } from '../aws/names';
+import { bucketNames, databaseNames, probeNames, replicaCheckNames, sharePrefix, stackNames, verificationNames, type DatabaseNames } from '../aws/names';
 import type { BucketRequirement, DatabaseRequirement, Requirements } from '../spec/types';
 import type { EvidencePlan } from './evidence';
 import type { BucketNamesPlan, BucketStorePlan, DatabaseNamesPlan, DatabaseStorePlan, Finding, FunctionPlan, SharedNamesPlan, StorePlan } from './types';
@@ -22,8 +22,9 @@ export interface DatabaseNameInputs {
   verification: boolean;
 }
 
-export function databaseStoreNames(req: Requirements, db: DatabaseRequirement, inputs: DatabaseNameInputs): DatabaseNamesPlan {
-  return databaseResourceNames(req.name, db.id, db.existing?.identifier ?? null, inputs);
+/** The names a database store's resources get, from its `databaseNames` (computed once by the store planner). */
+export function databaseStoreNames(db: DatabaseRequirement, n: DatabaseNames, inputs: DatabaseNameInputs): DatabaseNamesPlan {
+  return resourceNames(n, db.existing?.identifier ?? null, inputs);
 }
 
 /**
@@ -32,10 +33,12 @@ export function databaseStoreNames(req: Requirements, db: DatabaseRequirement, i
  * database construct used alone (without a plan) calls this with what its props ask for, so both paths name alike.
  */
 export function databaseResourceNames(stackName: string, storeId: string, existingIdentifier: string | null, inputs: DatabaseNameInputs): DatabaseNamesPlan {
-  const n = databaseNames(stackName, storeId);
+  return resourceNames(databaseNames(stackName, storeId), existingIdentifier, inputs);
+}
+
+function resourceNames(n: DatabaseNames, existingIdentifier: string | null, inputs: DatabaseNameInputs): DatabaseNamesPlan {
   const created = existingIdentifier === null;
-  const count = (length: number, name: (i: number) => string) => Array.from({ length }, (_, i) => name(i + 1));
-  const replicas = count(inputs.readers, n.replica);
+  const replicas = numbered(inputs.readers, n.replica);
   return {
     primary: existingIdentifier ?? n.primary,
     dr: n.dr,
@@ -48,13 +51,20 @@ export function databaseResourceNames(stackName: string, storeId: string, existi
     writerInstance: inputs.aurora && created ? n.primary : null,
     replicas,
     replicaFinalSnapshots: inputs.aurora ? [] : replicas.map(n.finalSnapshotOf),
-    drReplicas: inputs.aurora && inputs.drStandby ? count(inputs.secondaryInstances, n.drReplica) : [],
+    drReplicas: inputs.aurora && inputs.drStandby ? numbered(inputs.secondaryInstances, n.drReplica) : [],
     globalRpoParameterGroups: inputs.globalRpo ? { primary: n.globalRpoParameterGroup, dr: n.drGlobalRpoParameterGroup } : null,
     awsBackup: inputs.awsBackup ? { vault: n.backupVault, plan: n.backupPlan, role: n.backupRole, selection: n.backupSelection } : null,
     verificationRestore: inputs.verification
       ? { restored: n.verificationRestored, instance: inputs.aurora ? n.verificationClusterInstance : n.verificationRestored }
       : null,
   };
+}
+
+/** `name(1)` ... `name(count)`. */
+function numbered(count: number, name: (n: number) => string): string[] {
+  const names: string[] = [];
+  for (let n = 1; n <= count; n++) names.push(name(n));
+  return names;
 }
 
 export function bucketStoreNames(req: Requirements, bucket: BucketRequirement): BucketNamesPlan {
@@ -235,105 +245,102 @@ interface NameUse {
   what: string;
 }
 
-function databaseUses(req: Requirements, store: DatabaseStorePlan, path: string): NameUse[] {
+/** Collects the names one owner creates: a store (`path` is its spec path) or the plan itself (`name`). */
+class NameUses {
+  constructor(
+    private readonly out: NameUse[],
+    private readonly path: string,
+    private readonly store: string | null,
+  ) {}
+
+  /** Records one name; a null name is a resource the plan does not create. */
+  add(kind: NameKind, namespace: string, region: string, name: string | null, what: string): void {
+    if (name !== null) this.out.push({ kind, namespace, region, name, path: this.path, store: this.store, what });
+  }
+}
+
+function databaseUses(req: Requirements, store: DatabaseStorePlan, uses: NameUses): void {
   const { primary, dr } = req.regions;
   const n = store.names;
-  const uses: NameUse[] = [];
-  const use = (kind: NameKind, namespace: string, region: string, name: string | null, what: string) => {
-    if (name !== null) uses.push({ kind, namespace, region, name, path, store: store.id, what });
-  };
   const aurora = store.family === 'aurora';
   if (!store.existing) {
-    use('rdsIdentifier', aurora ? 'db-cluster' : 'db-instance', primary, n.primary, aurora ? 'the cluster' : 'the instance');
-    use('rdsIdentifier', 'db-snapshot', primary, n.finalSnapshot, 'the final snapshot');
+    uses.add('rdsIdentifier', aurora ? 'db-cluster' : 'db-instance', primary, n.primary, aurora ? 'the cluster' : 'the instance');
+    uses.add('rdsIdentifier', 'db-snapshot', primary, n.finalSnapshot, 'the final snapshot');
   }
-  use('rdsIdentifier', 'db-instance', primary, n.writerInstance, 'the writer instance');
-  use('dbSubnetGroup', 'db-subnet-group', primary, n.subnetGroup, 'the DB subnet group');
-  n.replicas.forEach((name, i) => use('rdsIdentifier', 'db-instance', primary, name, `${aurora ? 'reader instance' : 'read replica'} ${i + 1}`));
-  n.replicaFinalSnapshots.forEach((name, i) => use('rdsIdentifier', 'db-snapshot', primary, name, `the final snapshot of read replica ${i + 1}`));
+  uses.add('rdsIdentifier', 'db-instance', primary, n.writerInstance, 'the writer instance');
+  uses.add('dbSubnetGroup', 'db-subnet-group', primary, n.subnetGroup, 'the DB subnet group');
+  n.replicas.forEach((name, i) => uses.add('rdsIdentifier', 'db-instance', primary, name, `${aurora ? 'reader instance' : 'read replica'} ${i + 1}`));
+  n.replicaFinalSnapshots.forEach((name, i) => uses.add('rdsIdentifier', 'db-snapshot', primary, name, `the final snapshot of read replica ${i + 1}`));
   const drStandby = store.readReplicas.some((r) => r.regionRole === 'dr') || store.globalDatabase !== null;
   if (drStandby) {
-    use('rdsIdentifier', aurora ? 'db-cluster' : 'db-instance', dr, n.dr, aurora ? 'the secondary cluster' : 'the DR read replica');
-    use('rdsIdentifier', 'db-snapshot', dr, n.drFinalSnapshot, 'the final snapshot of the DR standby');
-    use('dbSubnetGroup', 'db-subnet-group', dr, n.drSubnetGroup, 'the DR DB subnet group');
+    uses.add('rdsIdentifier', aurora ? 'db-cluster' : 'db-instance', dr, n.dr, aurora ? 'the secondary cluster' : 'the DR read replica');
+    uses.add('rdsIdentifier', 'db-snapshot', dr, n.drFinalSnapshot, 'the final snapshot of the DR standby');
+    uses.add('dbSubnetGroup', 'db-subnet-group', dr, n.drSubnetGroup, 'the DR DB subnet group');
   }
-  n.drReplicas.forEach((name, i) => use('rdsIdentifier', 'db-instance', dr, name, `secondary reader instance ${i + 1}`));
-  if (store.globalDatabase) use('globalCluster', 'global-cluster', 'global', n.globalCluster, 'the global cluster');
+  n.drReplicas.forEach((name, i) => uses.add('rdsIdentifier', 'db-instance', dr, name, `secondary reader instance ${i + 1}`));
+  if (store.globalDatabase) uses.add('globalCluster', 'global-cluster', 'global', n.globalCluster, 'the global cluster');
   if (n.globalRpoParameterGroups) {
-    use('dbParameterGroup', 'db-parameter-group', primary, n.globalRpoParameterGroups.primary, 'the rds.global_db_rpo parameter group');
-    use('dbParameterGroup', 'db-parameter-group', dr, n.globalRpoParameterGroups.dr, 'the DR rds.global_db_rpo parameter group');
+    uses.add('dbParameterGroup', 'db-parameter-group', primary, n.globalRpoParameterGroups.primary, 'the rds.global_db_rpo parameter group');
+    uses.add('dbParameterGroup', 'db-parameter-group', dr, n.globalRpoParameterGroups.dr, 'the DR rds.global_db_rpo parameter group');
   }
   if (n.awsBackup) {
-    use('backupVault', 'backup-vault', primary, n.awsBackup.vault, 'the AWS Backup vault');
-    if (store.awsBackup?.rules.some((r) => r.copyToDr)) use('backupVault', 'backup-vault', dr, n.awsBackup.vault, 'the AWS Backup copy vault');
-    use('backupPlan', 'backup-plan', primary, n.awsBackup.plan, 'the AWS Backup plan');
-    use('iamRole', 'iam-role', 'global', n.awsBackup.role, 'the AWS Backup service role');
-    for (const rule of store.awsBackup?.rules ?? []) use('backupRule', `backup-rule:${n.awsBackup.plan}`, primary, rule.name, 'an AWS Backup rule');
+    uses.add('backupVault', 'backup-vault', primary, n.awsBackup.vault, 'the AWS Backup vault');
+    if (store.awsBackup?.rules.some((r) => r.copyToDr)) uses.add('backupVault', 'backup-vault', dr, n.awsBackup.vault, 'the AWS Backup copy vault');
+    uses.add('backupPlan', 'backup-plan', primary, n.awsBackup.plan, 'the AWS Backup plan');
+    uses.add('iamRole', 'iam-role', 'global', n.awsBackup.role, 'the AWS Backup service role');
+    for (const rule of store.awsBackup?.rules ?? []) uses.add('backupRule', `backup-rule:${n.awsBackup.plan}`, primary, rule.name, 'an AWS Backup rule');
   }
   if (store.verification && n.verificationRestore) {
     const region = store.verification.region;
-    use('rdsIdentifier', aurora ? 'db-cluster' : 'db-instance', region, n.verificationRestore.restored, 'the verification restore');
-    if (aurora) use('rdsIdentifier', 'db-instance', region, n.verificationRestore.instance, 'the verification restore instance');
+    uses.add('rdsIdentifier', aurora ? 'db-cluster' : 'db-instance', region, n.verificationRestore.restored, 'the verification restore');
+    if (aurora) uses.add('rdsIdentifier', 'db-instance', region, n.verificationRestore.instance, 'the verification restore instance');
   }
-  return uses;
 }
 
-function bucketUses(store: BucketStorePlan, path: string): NameUse[] {
-  const use = (kind: NameKind, namespace: string, name: string, what: string): NameUse => ({ kind, namespace, region: 'global', name, path, store: store.id, what });
-  return [
-    use('bucket', 's3-bucket', store.names.source, 'the source bucket'),
-    use('bucket', 's3-bucket', store.names.replica, 'the replica bucket'),
-    use('iamRole', 'iam-role', store.names.replicationRole, 'the replication role'),
-  ];
+function bucketUses(store: BucketStorePlan, uses: NameUses): void {
+  uses.add('bucket', 's3-bucket', 'global', store.names.source, 'the source bucket');
+  uses.add('bucket', 's3-bucket', 'global', store.names.replica, 'the replica bucket');
+  uses.add('iamRole', 'iam-role', 'global', store.names.replicationRole, 'the replication role');
 }
 
-function storeUses(req: Requirements, stores: readonly StorePlan[]): NameUse[] {
+function storeUses(req: Requirements, stores: readonly StorePlan[], out: NameUse[]): void {
   const dbIndex = new Map(req.databases.map((db, i) => [db.id, i]));
   const bucketIndex = new Map(req.buckets.map((b, i) => [b.id, i]));
-  const uses: NameUse[] = [];
   for (const store of stores) {
     const path = store.kind === 'database' ? `databases.${dbIndex.get(store.id)}.id` : `buckets.${bucketIndex.get(store.id)}.id`;
-    uses.push(...(store.kind === 'database' ? databaseUses(req, store, path) : bucketUses(store, path)));
-    for (const alarm of store.alarms) {
-      uses.push({ kind: 'alarm', namespace: 'alarm', region: alarm.region, name: alarm.alarmName, path, store: store.id, what: `the ${alarm.id} alarm` });
-    }
+    const uses = new NameUses(out, path, store.id);
+    if (store.kind === 'database') databaseUses(req, store, uses);
+    else bucketUses(store, uses);
+    for (const alarm of store.alarms) uses.add('alarm', 'alarm', alarm.region, alarm.alarmName, `the ${alarm.id} alarm`);
   }
-  return uses;
 }
 
-function evidenceUses(evidence: EvidencePlan): NameUse[] {
-  const use = (kind: NameKind, namespace: string, region: string, name: string, what: string): NameUse => ({ kind, namespace, region, name, path: 'name', store: null, what });
-  return [
-    use('bucket', 's3-bucket', 'global', evidence.bucketName, 'the evidence bucket'),
-    use('bucket', 's3-bucket', 'global', evidence.replicaBucketName, 'the evidence replica bucket'),
-    ...evidence.alarms.map((alarm) => use('alarm', 'alarm', alarm.region, alarm.alarmName, `the evidence ${alarm.id} alarm`)),
-  ];
+function evidenceUses(evidence: EvidencePlan, uses: NameUses): void {
+  uses.add('bucket', 's3-bucket', 'global', evidence.bucketName, 'the evidence bucket');
+  uses.add('bucket', 's3-bucket', 'global', evidence.replicaBucketName, 'the evidence replica bucket');
+  for (const alarm of evidence.alarms) uses.add('alarm', 'alarm', alarm.region, alarm.alarmName, `the evidence ${alarm.id} alarm`);
 }
 
-function sharedUses(shared: SharedNamesPlan): NameUse[] {
-  const uses: NameUse[] = [];
-  const use = (kind: NameKind, namespace: string, region: string, name: string, what: string) =>
-    uses.push({ kind, namespace, region, name, path: 'name', store: null, what });
-  use('dashboard', 'dashboard', 'global', shared.dashboardName, 'the recovery dashboard');
+function sharedUses(shared: SharedNamesPlan, uses: NameUses): void {
+  uses.add('dashboard', 'dashboard', 'global', shared.dashboardName, 'the recovery dashboard');
   for (const topic of shared.alertTopics) {
-    use('snsTopic', 'sns-topic', topic.region, topic.topicName, 'the alert topic');
-    use('kmsAlias', 'kms-alias', topic.region, topic.keyAlias, 'the alert topic key alias');
+    uses.add('snsTopic', 'sns-topic', topic.region, topic.topicName, 'the alert topic');
+    uses.add('kmsAlias', 'kms-alias', topic.region, topic.keyAlias, 'the alert topic key alias');
   }
-  for (const key of shared.keys) use('kmsAlias', 'kms-alias', key.region, key.alias, `the ${key.purpose} key alias`);
+  for (const key of shared.keys) uses.add('kmsAlias', 'kms-alias', key.region, key.alias, `the ${key.purpose} key alias`);
   for (const fn of shared.functions) {
     const what = `the ${fn.purpose} function${fn.namePrefix.length > 0 ? ` ${fn.id}` : ''}`;
-    use('lambdaFunction', 'lambda', fn.region, fn.functionName, what);
-    use('iamRole', 'iam-role', 'global', fn.roleName, `the role of ${what}`);
-    use('logGroup', 'log-group', fn.region, fn.logGroupName, `the log group of ${what}`);
-    for (const [purpose, name] of Object.entries(fn.ruleNames)) use('eventRule', 'event-rule', fn.region, name, `the ${purpose} rule of ${what}`);
+    uses.add('lambdaFunction', 'lambda', fn.region, fn.functionName, what);
+    uses.add('iamRole', 'iam-role', 'global', fn.roleName, `the role of ${what}`);
+    uses.add('logGroup', 'log-group', fn.region, fn.logGroupName, `the log group of ${what}`);
+    for (const [purpose, name] of Object.entries(fn.ruleNames)) uses.add('eventRule', 'event-rule', fn.region, name, `the ${purpose} rule of ${what}`);
     if (fn.network) {
-      use('dbSubnetGroup', 'db-subnet-group', fn.region, fn.network.subnetGroupName, `the DB subnet group of ${what}`);
-      use('securityGroup', 'security-group', fn.region, fn.network.functionSecurityGroupName, `a security group of ${what}`);
-      use('securityGroup', 'security-group', fn.region, fn.network.restoredSecurityGroupName, `a security group of ${what}`);
-      use('securityGroup', 'security-group', fn.region, fn.network.endpointSecurityGroupName, `a security group of ${what}`);
+      uses.add('dbSubnetGroup', 'db-subnet-group', fn.region, fn.network.subnetGroupName, `the DB subnet group of ${what}`);
+      uses.add('securityGroup', 'security-group', fn.region, fn.network.functionSecurityGroupName, `a security group of ${what}`);
+      uses.add('securityGroup', 'security-group', fn.region, fn.network.restoredSecurityGroupName, `a security group of ${what}`);
+      uses.add('securityGroup', 'security-group', fn.region, fn.network.endpointSecurityGroupName, `a security group of ${what}`);
     }
   }
-  return uses;
 }
 
 /**
@@ -341,7 +348,11 @@ function sharedUses(shared: SharedNamesPlan): NameUse[] {
  * (AWS rejects the second at apply time). Messages start with the spec path to change.
  */
 export function nameFindings(req: Requirements, stores: readonly StorePlan[], shared: SharedNamesPlan, evidence: EvidencePlan): Finding[] {
-  const uses = sharedUses(shared).concat(evidenceUses(evidence), storeUses(req, stores));
+  // Shared names first, then the evidence bucket's, then the stores' in plan order: a collision names the later use.
+  const uses: NameUse[] = [];
+  sharedUses(shared, new NameUses(uses, 'name', null));
+  evidenceUses(evidence, new NameUses(uses, 'name', null));
+  storeUses(req, stores, uses);
   return [...limitFindings(uses), ...collisionFindings(uses)];
 }
 

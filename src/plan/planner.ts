@@ -65,8 +65,12 @@ function compare(a: string, b: string): number {
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+function scopeIndex(scope: FailureScope | null): number {
+  return scope === null ? -1 : FAILURE_SCOPES.indexOf(scope);
+}
+
 function compareFindings(a: Finding, b: Finding): number {
-  const scopeIndex = (s: FailureScope | null) => (s === null ? -1 : FAILURE_SCOPES.indexOf(s));
   return (
     SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
     compare(a.store ?? '', b.store ?? '') ||

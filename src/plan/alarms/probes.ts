@@ -60,35 +60,37 @@ export interface ProbeAlarmInput {
 
 /** The probe alarms of one store, for each bound given, in the region the metric is published. */
 export function probeAlarms(input: ProbeAlarmInput): AlarmPlan[] {
+  const alarms: AlarmPlan[] = [];
+  if (input.restorableLag) alarms.push(probeAlarm(input, 'restorable-lag', input.region, 'RestorableLagSeconds', input.restorableLag));
+  if (input.backupAge) alarms.push(probeAlarm(input, 'backup-age', input.region, 'BackupAgeSeconds', input.backupAge));
+  if (input.drRegion !== null && input.drRestorableLag) alarms.push(probeAlarm(input, 'dr-restorable-lag', input.drRegion, 'RestorableLagSeconds', input.drRestorableLag));
+  if (input.drRegion !== null && input.drBackupAge) alarms.push(probeAlarm(input, 'dr-backup-age', input.drRegion, 'BackupAgeSeconds', input.drBackupAge));
+  return alarms;
+}
+
+/** One probe alarm: `bound` on `metricName` as published in `region`, breaching on M of M + 1 runs. */
+function probeAlarm(input: ProbeAlarmInput, id: string, region: string, metricName: 'RestorableLagSeconds' | 'BackupAgeSeconds', bound: ProbeBound): AlarmPlan {
   const interval = input.intervalMinutes ?? DEFAULT_PROBE_INTERVAL_MINUTES;
   const breaching = input.breachingRuns ?? DEFAULT_PROBE_BREACHING_RUNS;
-  const alarm = (id: string, region: string, metricName: 'RestorableLagSeconds' | 'BackupAgeSeconds', bound: ProbeBound): AlarmPlan => {
-    const restorable = metricName === 'RestorableLagSeconds';
-    const threshold = restorable ? bound.seconds + PITR_LOG_UPLOAD_INTERVAL_SECONDS : bound.seconds;
-    const what = restorable
-      ? `${region === input.region ? 'Point-in-time recovery' : `Replicated backups in ${region}`} lag more than ${human(bound.seconds)} (${bound.reason}) plus one ${human(PITR_LOG_UPLOAD_INTERVAL_SECONDS)} log upload interval`
-      : `Newest ${region === input.region ? 'backup' : `AWS Backup recovery point in ${region}`} is older than ${human(bound.seconds)} (${bound.reason})`;
-    return defineAlarm(input.prefix, {
-      id,
-      region,
-      namespace: input.namespace ?? 'Lifeboat',
-      metricName,
-      dimensions: { StoreId: input.storeId, Region: region },
-      statistic: 'Maximum',
-      threshold,
-      unit: 'Seconds',
-      comparisonOperator: 'GreaterThanThreshold',
-      periodSeconds: interval * 60,
-      evaluationPeriods: breaching + 1,
-      datapointsToAlarm: breaching,
-      treatMissingData: 'breaching',
-      description: `${what} on ${breaching} of ${breaching + 1} probe runs; no data means the backup-age probe is broken`,
-    });
-  };
-  const alarms: AlarmPlan[] = [];
-  if (input.restorableLag) alarms.push(alarm('restorable-lag', input.region, 'RestorableLagSeconds', input.restorableLag));
-  if (input.backupAge) alarms.push(alarm('backup-age', input.region, 'BackupAgeSeconds', input.backupAge));
-  if (input.drRegion !== null && input.drRestorableLag) alarms.push(alarm('dr-restorable-lag', input.drRegion, 'RestorableLagSeconds', input.drRestorableLag));
-  if (input.drRegion !== null && input.drBackupAge) alarms.push(alarm('dr-backup-age', input.drRegion, 'BackupAgeSeconds', input.drBackupAge));
-  return alarms;
+  const restorable = metricName === 'RestorableLagSeconds';
+  const threshold = restorable ? bound.seconds + PITR_LOG_UPLOAD_INTERVAL_SECONDS : bound.seconds;
+  const what = restorable
+    ? `${region === input.region ? 'Point-in-time recovery' : `Replicated backups in ${region}`} lag more than ${human(bound.seconds)} (${bound.reason}) plus one ${human(PITR_LOG_UPLOAD_INTERVAL_SECONDS)} log upload interval`
+    : `Newest ${region === input.region ? 'backup' : `AWS Backup recovery point in ${region}`} is older than ${human(bound.seconds)} (${bound.reason})`;
+  return defineAlarm(input.prefix, {
+    id,
+    region,
+    namespace: input.namespace ?? 'Lifeboat',
+    metricName,
+    dimensions: { StoreId: input.storeId, Region: region },
+    statistic: 'Maximum',
+    threshold,
+    unit: 'Seconds',
+    comparisonOperator: 'GreaterThanThreshold',
+    periodSeconds: interval * 60,
+    evaluationPeriods: breaching + 1,
+    datapointsToAlarm: breaching,
+    treatMissingData: 'breaching',
+    description: `${what} on ${breaching} of ${breaching + 1} probe runs; no data means the backup-age probe is broken`,
+  });
 }

@@ -141,26 +141,10 @@ export interface AuroraClusterAlarmInput {
  * the secondary region where Aurora publishes it.
  */
 export function auroraClusterAlarms(input: AuroraClusterAlarmInput): AlarmPlan[] {
-  const readerLag = (id: string, region: string, identifier: string): AlarmPlan => {
-    const threshold = lagThresholdSeconds(input.azRpoSeconds);
-    return defineAlarm(input.prefix, {
-      id,
-      region,
-      namespace: 'AWS/RDS',
-      metricName: 'AuroraReplicaLag',
-      dimensions: { DBInstanceIdentifier: identifier },
-      statistic: 'Maximum',
-      threshold: threshold * 1000,
-      unit: 'Milliseconds',
-      comparisonOperator: 'GreaterThanThreshold',
-      ...LAG_EVALUATION,
-      description: `Aurora reader ${identifier} lags more than ${objectiveText('az', input.azRpoSeconds)} behind its writer; no data means the reader is gone`,
-    });
-  };
-  const alarms = input.readers.map((identifier, index) => readerLag(`reader-${index + 1}-lag`, input.region, identifier));
+  const alarms = input.readers.map((identifier, index) => readerLagAlarm(input, `reader-${index + 1}-lag`, input.region, identifier));
   const global = input.global;
   if (global) {
-    alarms.push(...global.readers.map((identifier, index) => readerLag(`dr-reader-${index + 1}-lag`, global.region, identifier)));
+    alarms.push(...global.readers.map((identifier, index) => readerLagAlarm(input, `dr-reader-${index + 1}-lag`, global.region, identifier)));
     const threshold = lagThresholdSeconds(input.regionRpoSeconds);
     alarms.push(
       defineAlarm(input.prefix, {
@@ -181,6 +165,24 @@ export function auroraClusterAlarms(input: AuroraClusterAlarmInput): AlarmPlan[]
   return alarms;
 }
 
+/** AuroraReplicaLag of one reader instance against the az RPO. */
+function readerLagAlarm(input: AuroraClusterAlarmInput, id: string, region: string, identifier: string): AlarmPlan {
+  const threshold = lagThresholdSeconds(input.azRpoSeconds);
+  return defineAlarm(input.prefix, {
+    id,
+    region,
+    namespace: 'AWS/RDS',
+    metricName: 'AuroraReplicaLag',
+    dimensions: { DBInstanceIdentifier: identifier },
+    statistic: 'Maximum',
+    threshold: threshold * 1000,
+    unit: 'Milliseconds',
+    comparisonOperator: 'GreaterThanThreshold',
+    ...LAG_EVALUATION,
+    description: `Aurora reader ${identifier} lags more than ${objectiveText('az', input.azRpoSeconds)} behind its writer; no data means the reader is gone`,
+  });
+}
+
 /** What the alarms of an AWS Backup vault depend on. */
 export interface BackupVaultAlarmInput {
   /** Alarm name prefix (`alarmNamePrefix` of the store, or the vault name for a vault used alone). */
@@ -194,32 +196,34 @@ export interface BackupVaultAlarmInput {
 
 /** Failed backup jobs into the vault, and failed copy jobs out of it when a rule copies. */
 export function backupVaultAlarms(input: BackupVaultAlarmInput): AlarmPlan[] {
-  const jobs = (id: string, metricName: string, description: string) =>
-    defineAlarm(input.prefix, {
-      id,
-      region: input.region,
-      namespace: 'AWS/Backup',
-      metricName,
-      dimensions: { BackupVaultName: input.vaultName },
-      statistic: 'Sum',
-      threshold: 0,
-      unit: 'Count',
-      comparisonOperator: 'GreaterThanThreshold',
-      periodSeconds: 300,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      // AWS Backup publishes job counts only when jobs run: no data means no failure.
-      treatMissingData: 'notBreaching',
-      description,
-    });
   const alarms = [
-    jobs('backup-jobs-failed', 'NumberOfBackupJobsFailed', `An AWS Backup job into vault ${input.vaultName} failed: long-term retention is not being met`),
+    failedJobsAlarm(input, 'backup-jobs-failed', 'NumberOfBackupJobsFailed', `An AWS Backup job into vault ${input.vaultName} failed: long-term retention is not being met`),
   ];
   if (input.copyRegion !== null) {
     // Copy jobs run from the source vault, so their metrics carry the source vault and region.
     alarms.push(
-      jobs('copy-jobs-failed', 'NumberOfCopyJobsFailed', `An AWS Backup copy from vault ${input.vaultName} to ${input.copyRegion} failed: the DR copy is missing`),
+      failedJobsAlarm(input, 'copy-jobs-failed', 'NumberOfCopyJobsFailed', `An AWS Backup copy from vault ${input.vaultName} to ${input.copyRegion} failed: the DR copy is missing`),
     );
   }
   return alarms;
+}
+
+function failedJobsAlarm(input: BackupVaultAlarmInput, id: string, metricName: string, description: string): AlarmPlan {
+  return defineAlarm(input.prefix, {
+    id,
+    region: input.region,
+    namespace: 'AWS/Backup',
+    metricName,
+    dimensions: { BackupVaultName: input.vaultName },
+    statistic: 'Sum',
+    threshold: 0,
+    unit: 'Count',
+    comparisonOperator: 'GreaterThanThreshold',
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    // AWS Backup publishes job counts only when jobs run: no data means no failure.
+    treatMissingData: 'notBreaching',
+    description,
+  });
 }

@@ -13,13 +13,17 @@ export interface BucketRegionDecision {
   rtc: boolean;
 }
 
+/** A replication option whose RTO includes restoring archived replicas before they can be read. */
+function withReplicaRestore(entry: CatalogueEntry, archiveRestoreSeconds: number): Option {
+  return { kinds: [entry.kind], rpo: entry.rpoSeconds, rto: entry.rtoSeconds + archiveRestoreSeconds };
+}
+
 export function decideBucketRegion(bucket: BucketRequirement, dr: string, replicaStorageClass: ReplicaStorageClass): Decision<BucketRegionDecision> {
   const record = new DecisionRecord();
   const objective: Objective = { rpo: bucket.rpoSeconds, rto: bucket.rtoSeconds };
   const archiveRestore = LIMITS.s3ArchiveRestoreSeconds[replicaStorageClass] ?? 0;
-  const withReplicaRto = (entry: CatalogueEntry): Option => ({ kinds: [entry.kind], rpo: entry.rpoSeconds, rto: entry.rtoSeconds + archiveRestore });
-  const plain = withReplicaRto(CATALOGUE.s3Replication);
-  const rtc = withReplicaRto(CATALOGUE.s3ReplicationRtc);
+  const plain = withReplicaRestore(CATALOGUE.s3Replication, archiveRestore);
+  const rtc = withReplicaRestore(CATALOGUE.s3ReplicationRtc, archiveRestore);
   const options = [plain, rtc];
   const found = cheapest(options, objective);
   const chosen = found ?? rtc;

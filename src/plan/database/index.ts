@@ -50,7 +50,7 @@ export function planDatabase(req: Requirements, db: DatabaseRequirement, decisio
     instanceClass: db.instanceClass,
     storageGb: db.storageGb,
     existing: db.existing ? { identifier: db.existing.identifier } : null,
-    names: databaseStoreNames(req, db, {
+    names: databaseStoreNames(db, names, {
       aurora,
       // Aurora: the requested readers, or one in a second AZ for Multi-AZ; an adopted cluster keeps its own.
       readers: aurora ? (db.existing ? 0 : Math.max(sameRegionReaders, az.multiAz ? 1 : 0)) : sameRegionReaders,
