@@ -147,14 +147,19 @@ export function functionNames(functionName: string, region: string): { functionN
 
 /** Names of a verification-restore function with prefix `prefix` (see `sharePrefix`). */
 export function verificationNames(prefix: string, region: string) {
+  const { functionName, roleName, logGroupName } = functionNames(`${prefix}-verify-restore`, region);
   return {
-    ...functionNames(`${prefix}-verify-restore`, region),
+    functionName,
+    roleName,
+    logGroupName,
     /** DB subnet group of the restored instances (lowercase, as RDS stores it). */
     subnetGroupName: `${prefix}-verify`,
     functionSecurityGroupName: `${prefix}-verify-function`,
     restoredSecurityGroupName: `${prefix}-verify-restored`,
     endpointSecurityGroupName: `${prefix}-verify-endpoints`,
-    scheduleRuleName: (storeId: string) => `${prefix}-verify-${storeId}`,
+    scheduleRuleName(storeId: string) {
+      return `${prefix}-verify-${storeId}`;
+    },
     eventsRuleName: `${prefix}-verify-rds-events`,
     tickRuleName: `${prefix}-verify-tick`,
   };
@@ -162,10 +167,12 @@ export function verificationNames(prefix: string, region: string) {
 
 /** Names of a backup-age probe function with prefix `prefix`. */
 export function probeNames(prefix: string, region: string) {
-  return { ...functionNames(`${prefix}-backup-age-probe`, region), ruleName: `${prefix}-backup-age-probe` };
+  const { functionName, roleName, logGroupName } = functionNames(`${prefix}-backup-age-probe`, region);
+  return { functionName, roleName, logGroupName, ruleName: `${prefix}-backup-age-probe` };
 }
 
 /** Names of a replica-check function with prefix `prefix`. */
 export function replicaCheckNames(prefix: string, region: string) {
-  return { ...functionNames(`${prefix}-replica-check`, region), ruleName: `${prefix}-replica-check` };
+  const { functionName, roleName, logGroupName } = functionNames(`${prefix}-replica-check`, region);
+  return { functionName, roleName, logGroupName, ruleName: `${prefix}-replica-check` };
 }

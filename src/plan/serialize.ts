@@ -10,30 +10,64 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Sorted key lists by object shape: plans repeat a few dozen shapes thousands of times. */
-const orderCache = new Map<string, string[]>();
-
-function orderedKeys(record: Record<string, unknown>): string[] {
-  const keys = Object.keys(record);
-  const signature = keys.join('\u0000');
-  let ordered = orderCache.get(signature);
-  if (!ordered) {
-    ordered = [...keys].sort(compareKeys);
-    if (orderCache.size < 1_000) orderCache.set(signature, ordered);
-  }
-  return ordered;
+/** The canonical order of one list of keys, and whether the list is already in it. */
+interface KeyOrder {
+  keys: string[];
+  inOrder: boolean;
 }
 
-/** A copy of `value` whose objects list their keys in canonical order (JSON.stringify keeps insertion order). */
-function canonical(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(canonical);
-  const record = value as Record<string, unknown>;
-  const copy: Record<string, unknown> = {};
-  for (const key of orderedKeys(record)) {
-    const item = record[key];
-    if (item !== undefined) copy[key] = canonical(item);
+/**
+ * Canonical key orders by key list, for one serialization: a plan repeats a few thousand object shapes hundreds of
+ * thousands of times, so each list is sorted once.
+ */
+class KeyOrders {
+  private readonly byList = new Map<string, KeyOrder>();
+
+  of(keys: string[]): KeyOrder {
+    const list = keys.join('\u0000');
+    let order = this.byList.get(list);
+    if (!order) {
+      const sorted = [...keys].sort(compareKeys);
+      order = { keys: sorted, inOrder: sorted.every((key, i) => key === keys[i]) };
+      this.byList.set(list, order);
+    }
+    return order;
   }
+}
+
+/**
+ * `value` with every object's keys in canonical order (JSON.stringify keeps insertion order). Objects and arrays
+ * already in order are used as they are, not copied; `undefined` properties are left for JSON.stringify to drop.
+ */
+function canonical(value: unknown, orders: KeyOrders): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  return Array.isArray(value) ? canonicalArray(value, orders) : canonicalRecord(value as Record<string, unknown>, orders);
+}
+
+function canonicalArray(items: unknown[], orders: KeyOrders): unknown[] {
+  let copy: unknown[] | null = null;
+  for (let i = 0; i < items.length; i++) {
+    const item = canonical(items[i], orders);
+    if (copy === null && item !== items[i]) copy = items.slice(0, i);
+    if (copy !== null) copy.push(item);
+  }
+  return copy ?? items;
+}
+
+function canonicalRecord(record: Record<string, unknown>, orders: KeyOrders): Record<string, unknown> {
+  const order = orders.of(Object.keys(record));
+  // A plain object in order is written as it is; anything else (a toJSON, a class) is copied, as it always was.
+  let changed = !order.inOrder || Object.getPrototypeOf(record) !== Object.prototype;
+  const values = order.keys.map((key) => {
+    const item = canonical(record[key], orders);
+    if (item !== record[key]) changed = true;
+    return item;
+  });
+  if (!changed) return record;
+  const copy: Record<string, unknown> = {};
+  order.keys.forEach((key, i) => {
+    if (values[i] !== undefined) copy[key] = values[i];
+  });
   return copy;
 }
 
@@ -43,5 +77,5 @@ function canonical(value: unknown): unknown {
  */
 export function serializePlan(plan: BackupPlan): string {
   const stores = [...plan.stores].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return `${JSON.stringify(canonical({ ...plan, stores }), null, 2)}\n`;
+  return `${JSON.stringify(canonical({ ...plan, stores }, new KeyOrders()), null, 2)}\n`;
 }

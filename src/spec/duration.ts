@@ -31,6 +31,9 @@ export function parseDuration(text: string): number {
   return result.seconds;
 }
 
+/** Units `formatDuration` tries, largest first (seconds always divide). */
+const FORMAT_UNITS: readonly DurationUnit[] = ['y', 'd', 'h', 'm'];
+
 /**
  * Formats seconds with the largest unit that divides them exactly, so `formatDuration(parseDuration(x))` is the
  * canonical form of x (`60s` -> `1m`, `365d` -> `1y`). Non-positive or fractional input is a programming error.
@@ -39,8 +42,7 @@ export function formatDuration(seconds: number): string {
   if (!Number.isSafeInteger(seconds) || seconds <= 0) {
     throw new RangeError(`formatDuration needs a positive whole number of seconds, got ${seconds}`);
   }
-  const units: DurationUnit[] = ['y', 'd', 'h', 'm'];
-  for (const unit of units) {
+  for (const unit of FORMAT_UNITS) {
     if (seconds % DURATION_UNITS[unit] === 0) return `${seconds / DURATION_UNITS[unit]}${unit}`;
   }
   return `${seconds}s`;

@@ -9,24 +9,25 @@ export type AlarmFields = Omit<AlarmPlan, 'alarmName' | 'thresholdOfAllocatedSto
 
 /** One alarm of the store whose alarm names start with `prefix` (`alarmNamePrefix`). */
 export function defineAlarm(prefix: string, f: AlarmFields): AlarmPlan {
-  // Built field by field (not spread) so every alarm shares one object shape: the planner makes thousands.
+  // Built field by field (not spread) so every alarm shares one object shape: the planner makes thousands. Fields
+  // in the order backup_plan.json lists them (serialize.ts), which writes objects already in that order uncopied.
   return {
     id: f.id,
     alarmName: alarmName(prefix, f.id),
-    region: f.region,
-    namespace: f.namespace,
-    metricName: f.metricName,
+    comparisonOperator: f.comparisonOperator,
+    datapointsToAlarm: f.datapointsToAlarm,
+    description: f.description,
     dimensions: f.dimensions,
+    evaluationPeriods: f.evaluationPeriods,
+    metricName: f.metricName,
+    namespace: f.namespace,
+    periodSeconds: f.periodSeconds,
+    region: f.region,
     statistic: f.statistic,
     threshold: f.threshold,
     thresholdOfAllocatedStorage: f.thresholdOfAllocatedStorage ?? null,
-    unit: f.unit,
-    comparisonOperator: f.comparisonOperator,
-    periodSeconds: f.periodSeconds,
-    evaluationPeriods: f.evaluationPeriods,
-    datapointsToAlarm: f.datapointsToAlarm,
     treatMissingData: f.treatMissingData,
-    description: f.description,
+    unit: f.unit,
   };
 }
 
