@@ -8,12 +8,21 @@ import { FAILED_STATUSES } from './procedures/common';
 import type { CallStep, CheckStep, Procedure, Step, TerraformStep, TfAddress, Value, WaitStep } from './procedures/types';
 import { isRef } from './procedures/types';
 
+/** cliName of each member seen: a pure function of the name, so nothing ever needs clearing. */
+const CLI_NAMES = new Map<string, string>();
+
 /** botocore's xform_name: `DBInstanceIdentifier` -> `db-instance-identifier`, as the AWS CLI spells members. */
 export function cliName(member: string): string {
-  return member
-    .replace(/(.)([A-Z][a-z]+)/g, '$1-$2')
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .toLowerCase();
+  // The same few dozen member names recur in every runbook of a plan; the two regular expressions are the cost.
+  let name = CLI_NAMES.get(member);
+  if (name === undefined) {
+    name = member
+      .replace(/(.)([A-Z][a-z]+)/g, '$1-$2')
+      .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+      .toLowerCase();
+    CLI_NAMES.set(member, name);
+  }
+  return name;
 }
 
 const CLI_SERVICE: Record<CallStep['service'], string> = { rds: 'rds', s3: 's3api', s3control: 's3control', backup: 'backup', sts: 'sts' };
