@@ -329,3 +329,18 @@ describe('alarm thresholds in runbooks', () => {
     expect(markdown).toMatch(/# shop-orders-restorable-lag: alarms when RestorableLagSeconds .* 300 \(Seconds\)\n/);
   });
 });
+
+describe('ARN partitions in runbooks', () => {
+  it('writes every ARN it builds in the partition of the plan\'s regions (China here), never arn:aws:', () => {
+    // The example plan moved to China: every region in it (stores, replicas, the global secondary, names) replaced.
+    const plan = JSON.parse(JSON.stringify(planWithDrReplica()).replaceAll('eu-west-1', 'cn-north-1').replaceAll('eu-central-1', 'cn-northwest-1'));
+    const markdown = renderRunbooks(plan, { restoreTime: TIME })
+      .map((file) => file.content)
+      .join('\n');
+    // The cross-region replica's source, the global cluster members, and the S3 Batch Operations bucket ARNs.
+    expect(markdown).toMatch(/arn:aws-cn:rds:cn-northwest-1:\$\{?ACCOUNT_ID\}?:db:shop-orders-dr/);
+    expect(markdown).toMatch(/arn:aws-cn:rds:cn-northwest-1:\$\{?ACCOUNT_ID\}?:cluster:/);
+    expect(markdown).toMatch(/arn:aws-cn:s3:::/);
+    expect(markdown).not.toMatch(/arn:aws:/);
+  });
+});

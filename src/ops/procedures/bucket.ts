@@ -5,6 +5,7 @@
  */
 import type { BackupPlan, BucketStorePlan } from '../../plan/types';
 import type { Procedure } from './types';
+import { arnPartition } from '../names';
 
 /** Storage classes whose versions must be restored (thawed) before they can be copied. */
 export const ARCHIVED_CLASSES = ['GLACIER', 'DEEP_ARCHIVE'] as const;
@@ -34,12 +35,13 @@ export function classifyProgram(): string {
 export function bucketPrefixRestoreProcedure(plan: BackupPlan, store: BucketStorePlan, restoreTime: string | undefined): Procedure {
   const bucket = store.names.source;
   const region = plan.regions.primary;
+  const partition = arnPartition(region);
   const time = restoreTime ?? '$RESTORE_TIME';
   const lock = store.objectLock;
   const batchJob = (operation: 'copy' | 'thaw', manifest: string) => {
     const op =
       operation === 'copy'
-        ? `{"S3PutObjectCopy":{"TargetResource":"arn:aws:s3:::${bucket}","MetadataDirective":"COPY"}}`
+        ? `{"S3PutObjectCopy":{"TargetResource":"arn:${partition}:s3:::${bucket}","MetadataDirective":"COPY"}}`
         : '{"S3InitiateRestoreObject":{"ExpirationInDays":7,"GlacierJobTier":"BULK"}}';
     return [
       `aws s3 cp ${manifest} "s3://$MANIFEST_BUCKET/lifeboat/${store.id}/${manifest}" --region ${region}`,
@@ -47,8 +49,8 @@ export function bucketPrefixRestoreProcedure(plan: BackupPlan, store: BucketStor
       `aws s3control create-job --account-id "$ACCOUNT_ID" --confirmation-required --priority 10 \\`,
       `  --role-arn "$BATCH_ROLE_ARN" --client-request-token "lifeboat-${store.id}-${operation}-$RESTORE_STAMP" \\`,
       `  --operation '${op}' \\`,
-      `  --manifest "{\\"Spec\\":{\\"Format\\":\\"S3BatchOperations_CSV_20180820\\",\\"Fields\\":[\\"Bucket\\",\\"Key\\",\\"VersionId\\"]},\\"Location\\":{\\"ObjectArn\\":\\"arn:aws:s3:::$MANIFEST_BUCKET/lifeboat/${store.id}/${manifest}\\",\\"ETag\\":$etag}}" \\`,
-      `  --report "{\\"Bucket\\":\\"arn:aws:s3:::$MANIFEST_BUCKET\\",\\"Prefix\\":\\"lifeboat/${store.id}/reports\\",\\"Format\\":\\"Report_CSV_20180820\\",\\"Enabled\\":true,\\"ReportScope\\":\\"AllTasks\\"}" \\`,
+      `  --manifest "{\\"Spec\\":{\\"Format\\":\\"S3BatchOperations_CSV_20180820\\",\\"Fields\\":[\\"Bucket\\",\\"Key\\",\\"VersionId\\"]},\\"Location\\":{\\"ObjectArn\\":\\"arn:${partition}:s3:::$MANIFEST_BUCKET/lifeboat/${store.id}/${manifest}\\",\\"ETag\\":$etag}}" \\`,
+      `  --report "{\\"Bucket\\":\\"arn:${partition}:s3:::$MANIFEST_BUCKET\\",\\"Prefix\\":\\"lifeboat/${store.id}/reports\\",\\"Format\\":\\"Report_CSV_20180820\\",\\"Enabled\\":true,\\"ReportScope\\":\\"AllTasks\\"}" \\`,
       `  --tags Key=lifeboat:store,Value=${store.id} Key=lifeboat:restore-time,Value=${time} \\`,
       `  --region ${region}`,
     ];

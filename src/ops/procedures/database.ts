@@ -328,7 +328,7 @@ export function instanceSwitchProcedure(plan: BackupPlan, store: DatabaseStorePl
         operation: 'StartDBInstanceAutomatedBackupsReplication',
         region: replication.region,
         input: {
-          SourceDBInstanceArn: `arn:aws:rds:${region}:\${ACCOUNT_ID}:db:${c.names.primary}`,
+          SourceDBInstanceArn: `arn:${arnPartition(region)}:rds:${region}:\${ACCOUNT_ID}:db:${c.names.primary}`,
           KmsKeyId: c.names.kmsKey.dr,
           BackupRetentionPeriod: replication.retentionDays,
         },
@@ -422,7 +422,7 @@ export function clusterSwitchProcedure(plan: BackupPlan, store: DatabaseStorePla
         service: 'rds',
         operation: 'RemoveFromGlobalCluster',
         region: global.secondaryRegion,
-        input: { GlobalClusterIdentifier: global.globalClusterIdentifier, DbClusterIdentifier: `arn:aws:rds:${global.secondaryRegion}:\${ACCOUNT_ID}:cluster:${global.secondaryClusterIdentifier}` },
+        input: { GlobalClusterIdentifier: global.globalClusterIdentifier, DbClusterIdentifier: `arn:${arnPartition(global.secondaryRegion)}:rds:${global.secondaryRegion}:\${ACCOUNT_ID}:cluster:${global.secondaryClusterIdentifier}` },
         changes: [{ kind: 'global-cluster', identifier: global.globalClusterIdentifier, region: global.secondaryRegion }],
       },
       ...rename('db-cluster', global.secondaryClusterIdentifier, damagedSecondary, global.secondaryRegion, 'rename-secondary'),
@@ -433,7 +433,7 @@ export function clusterSwitchProcedure(plan: BackupPlan, store: DatabaseStorePla
         service: 'rds',
         operation: 'RemoveFromGlobalCluster',
         region,
-        input: { GlobalClusterIdentifier: global.globalClusterIdentifier, DbClusterIdentifier: `arn:aws:rds:${region}:\${ACCOUNT_ID}:cluster:${damaged}` },
+        input: { GlobalClusterIdentifier: global.globalClusterIdentifier, DbClusterIdentifier: `arn:${arnPartition(region)}:rds:${region}:\${ACCOUNT_ID}:cluster:${damaged}` },
         changes: [{ kind: 'global-cluster', identifier: global.globalClusterIdentifier, region }],
       },
       {
@@ -445,7 +445,7 @@ export function clusterSwitchProcedure(plan: BackupPlan, store: DatabaseStorePla
         lines: [
           `aws rds modify-global-cluster --global-cluster-identifier ${global.globalClusterIdentifier} --no-deletion-protection --region ${region}`,
           `aws rds delete-global-cluster --global-cluster-identifier ${global.globalClusterIdentifier} --region ${region}`,
-          `aws rds create-global-cluster --global-cluster-identifier ${global.globalClusterIdentifier} --source-db-cluster-identifier "arn:aws:rds:${region}:$ACCOUNT_ID:cluster:${c.names.primary}" --deletion-protection --region ${region}`,
+          `aws rds create-global-cluster --global-cluster-identifier ${global.globalClusterIdentifier} --source-db-cluster-identifier "arn:${arnPartition(region)}:rds:${region}:$ACCOUNT_ID:cluster:${c.names.primary}" --deletion-protection --region ${region}`,
         ],
       },
     );
