@@ -137,17 +137,17 @@ export class BackupAgeProbe extends Construct {
       })),
     };
     // Validate with the handler's own parser now rather than at the first run; Terraform references (e.g. the
-    // database's ARN) are only known at apply time, so they are checked as placeholders.
-    const placeholders: ProbeConfig = {
+    // database's ARN) are only known at apply time, so they are checked as stand-in values of the right form.
+    const standIns: ProbeConfig = {
       namespace,
       stores: config.stores.map((store) => ({
         ...store,
-        identifier: Token.isUnresolved(store.identifier) ? 'placeholder' : store.identifier,
-        resourceArn: Token.isUnresolved(store.resourceArn) ? `arn:aws:rds:${store.region}:000000000000:db:placeholder` : store.resourceArn,
+        identifier: Token.isUnresolved(store.identifier) ? 'unresolved' : store.identifier,
+        resourceArn: Token.isUnresolved(store.resourceArn) ? `arn:aws:rds:${store.region}:000000000000:db:unresolved` : store.resourceArn,
       })),
     };
     try {
-      parseProbeConfig(JSON.stringify(placeholders));
+      parseProbeConfig(JSON.stringify(standIns));
     } catch (error) {
       problems.push(...(error as Error).message.split('\n').slice(1).map((line) => `handler configuration: ${line.trim()}`));
     }

@@ -81,16 +81,16 @@ export class ReplicationCheck extends Construct {
         ...(bucket.prefix !== undefined ? { prefix: bucket.prefix } : {}),
       })),
     };
-    // Validate with the handler's own parser now; bucket names that are Terraform references are checked as placeholders.
-    const placeholder = (name: string, side: string) => (Token.isUnresolved(name) ? `placeholder-${side}` : name);
+    // Validate with the handler's own parser now; bucket names that are Terraform references are checked as stand-in values of the right form.
+    const standIn = (name: string, side: string) => (Token.isUnresolved(name) ? `unresolved-${side}` : name);
     try {
       parseReplicationConfig(
         JSON.stringify({
           ...config,
           buckets: config.buckets.map((bucket) => ({
             ...bucket,
-            sourceBucket: placeholder(bucket.sourceBucket, 'source'),
-            replicaBucket: placeholder(bucket.replicaBucket, 'replica'),
+            sourceBucket: standIn(bucket.sourceBucket, 'source'),
+            replicaBucket: standIn(bucket.replicaBucket, 'replica'),
           })),
         }),
       );

@@ -31,7 +31,7 @@ export const VERIFICATION_EVIDENCE_PREFIXES: readonly string[] = [VERIFY_EVIDENC
 /** CloudWatch alarm limits used by the staleness alarm. */
 const DAY_SECONDS = 86_400;
 const MAX_EVALUATION_SECONDS = 7 * DAY_SECONDS;
-const PLACEHOLDER_SECURITY_GROUP = 'sg-00000000000000000';
+const STAND_IN_SECURITY_GROUP = 'sg-00000000000000000';
 
 /** The port a store's restores listen on. */
 export function storePort(store: VerificationStore): number {
@@ -44,10 +44,10 @@ export function evidenceOf(props: VerificationRestoreProps): EvidenceDestination
 }
 
 /**
- * The handler configuration. With `placeholders`, unresolved tokens are replaced by values of the right form, so the
+ * The handler configuration. With `standIns`, unresolved tokens are replaced by values of the right form, so the
  * handler's own parser can check the configuration at synth time.
  */
-export function verifyConfig(props: VerificationRestoreProps, namespace: string, securityGroupId: string, placeholders: boolean): VerifyConfig {
+export function verifyConfig(props: VerificationRestoreProps, namespace: string, securityGroupId: string, standIns: boolean): VerifyConfig {
   const evidence = evidenceOf(props);
   const names = verificationNames(props.namePrefix, props.region);
   const stores: VerifyStoreConfig[] = props.stores.map((store) => ({
@@ -59,8 +59,8 @@ export function verifyConfig(props: VerificationRestoreProps, namespace: string,
     ...(store.sourceAutomatedBackupsArn !== undefined
       ? {
           sourceAutomatedBackupsArn:
-            placeholders && Token.isUnresolved(store.sourceAutomatedBackupsArn)
-              ? `arn:aws:rds:${props.region}:000000000000:auto-backup:ab-placeholder`
+            standIns && Token.isUnresolved(store.sourceAutomatedBackupsArn)
+              ? `arn:aws:rds:${props.region}:000000000000:auto-backup:ab-unresolved`
               : store.sourceAutomatedBackupsArn,
         }
       : {}),
@@ -76,7 +76,7 @@ export function verifyConfig(props: VerificationRestoreProps, namespace: string,
   return {
     namespace,
     evidence: {
-      bucket: placeholders && Token.isUnresolved(evidence.bucketName) ? 'placeholder-evidence-bucket' : evidence.bucketName,
+      bucket: standIns && Token.isUnresolved(evidence.bucketName) ? 'unresolved-evidence-bucket' : evidence.bucketName,
       region: evidence.region,
     },
     stores,
@@ -116,7 +116,7 @@ export function verificationRestoreProblems(props: VerificationRestoreProps, nam
   });
   // Validate the handler configuration now, with the handler's own parser, instead of at the first 4 a.m. run.
   try {
-    parseVerifyConfig(JSON.stringify(verifyConfig(props, namespace, PLACEHOLDER_SECURITY_GROUP, true)));
+    parseVerifyConfig(JSON.stringify(verifyConfig(props, namespace, STAND_IN_SECURITY_GROUP, true)));
   } catch (error) {
     problems.push(...(error as Error).message.split('\n').slice(1).map((line) => `handler configuration: ${line.trim()}`));
   }
