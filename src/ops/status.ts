@@ -327,6 +327,10 @@ async function databaseStatus(plan: BackupPlan, store: DatabaseStorePlan, deps: 
   }
 
   const backups: Measurement[] = [await newestSnapshot(deps, call, primaryRegion, store)];
+  // Snapshot copies in the DR region (e.g. `lifeboat checkpoint --copy-to-dr`) keep the source's identifier. Listed
+  // when there are any: nothing plans them, so none there is not a finding.
+  const drCopy = await newestSnapshot(deps, call, plan.regions.dr, store);
+  if (drCopy.seconds !== null) backups.push({ ...drCopy, what: 'newest snapshot copy' });
   const awsBackup = store.awsBackup;
   const vault = store.names.awsBackup?.vault;
   if (awsBackup && vault) {

@@ -139,6 +139,17 @@ describe('lifeboat status', () => {
     expect(fake.unsupported).toEqual([]);
   });
 
+  it('lists snapshot copies in the DR region when there are any (a checkpoint copied there), and no line when there are none', async () => {
+    const before = await status('--store', 'orders');
+    expect(before.stdout).not.toContain('newest snapshot copy');
+    fake.addSnapshot('lifeboat-orders-before-migration', 'shop-orders', { type: 'manual', ageMs: 2 * HOUR, region: 'eu-central-1' });
+    fake.addSnapshot('lifeboat-orders-older', 'shop-orders', { type: 'manual', ageMs: 30 * HOUR, region: 'eu-central-1' });
+    const after = await status('--store', 'orders');
+    expect(after.code).toBe(0);
+    expect(after.stdout).toContain('newest snapshot copy [eu-central-1]: 2h');
+    expect(after.stdout).toContain('newest snapshot [eu-west-1]: 9h');
+  });
+
   it('reports drift of live settings from the plan (exit 1)', async () => {
     fake.setSettings('shop-orders', { BackupRetentionPeriod: 7, DeletionProtection: false });
     fake.addAutomatedBackups('arn:aws:rds:eu-central-1:123456789012:auto-backup:ab-orders', 'shop-orders', 'replicating', 3 * MINUTE, { retentionDays: 3 });
