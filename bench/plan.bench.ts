@@ -1,6 +1,8 @@
 /**
  * `lifeboat plan` on generated specs of 10, 1,000 and 10,000 stores: in-process phases (parse + validate, plan,
- * serialize) and the whole command in a fresh process, as CI runs it.
+ * serialize) and the whole command in a fresh process, as CI runs it. With LIFEBOAT_BENCH_BASELINE set to another
+ * checkout of Lifeboat (e.g. `git worktree add <dir> <commit>`, its node_modules linked), that checkout is measured
+ * in the same run, its rounds interleaved with this one's, so the ratio is side by side on the same machine load.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,6 +14,43 @@ import { serializePlan } from '../src/plan/serialize';
 import { parseRequirements } from '../src/spec/requirements';
 
 const root = path.resolve(__dirname, '..');
+
+/** The phases of one checkout, and how its rows are labelled. */
+interface Side {
+  label: string;
+  root: string;
+  parse: (text: string) => unknown;
+  plan: (requirements: unknown) => unknown;
+  serialize: (plan: unknown) => string;
+}
+
+const sides: Side[] = [
+  {
+    label: 'this commit',
+    root,
+    parse: (text) => parseRequirements(JSON.parse(text)),
+    plan: (requirements) => planBackups(requirements as Parameters<typeof planBackups>[0]),
+    serialize: (plan) => serializePlan(plan as Parameters<typeof serializePlan>[0]),
+  },
+];
+const baselineRoot = process.env.LIFEBOAT_BENCH_BASELINE;
+if (baselineRoot) {
+  const commit = execFileSync('git', ['-C', baselineRoot, 'log', '-1', '--format=%h (%cs)'], { encoding: 'utf8' }).trim();
+  /* eslint-disable @typescript-eslint/no-require-imports -- another checkout's modules, loaded by path */
+  const baseline = {
+    planner: require(path.join(baselineRoot, 'src', 'plan', 'planner')),
+    serialize: require(path.join(baselineRoot, 'src', 'plan', 'serialize')),
+    requirements: require(path.join(baselineRoot, 'src', 'spec', 'requirements')),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  sides.push({
+    label: `baseline ${commit}`,
+    root: baselineRoot,
+    parse: (text) => baseline.requirements.parseRequirements(JSON.parse(text)),
+    plan: (requirements) => baseline.planner.planBackups(requirements),
+    serialize: (plan) => baseline.serialize.serializePlan(plan),
+  });
+}
 const example = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'backup_requirements.json'), 'utf8'));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-bench-plan-'));
 
@@ -39,40 +78,52 @@ function time<T>(fn: () => T): [T, number] {
   return [result, performance.now() - start];
 }
 
+interface Samples {
+  parse: number[];
+  plan: number[];
+  serialize: number[];
+  cli: number[];
+  bytes: number;
+}
+
+/** One round of the three phases of `side`, timed. */
+function round(side: Side, text: string, samples: Samples, keep: boolean): void {
+  const [requirements, tParse] = time(() => side.parse(text));
+  const [planned, tPlan] = time(() => side.plan(requirements));
+  const [json, tSerialize] = time(() => side.serialize(planned));
+  samples.bytes = json.length;
+  if (!keep) return; // the first round warms the JIT; the process column shows a cold start
+  samples.parse.push(tParse);
+  samples.plan.push(tPlan);
+  samples.serialize.push(tSerialize);
+}
+
+function cliRun(side: Side, specFile: string): number {
+  const start = performance.now();
+  execFileSync(process.execPath, [path.join(side.root, 'bin', 'lifeboat.js'), 'plan', specFile, '--format', 'json', '-o', path.join(work, 'plan.json')], {
+    stdio: 'ignore',
+  });
+  return performance.now() - start;
+}
+
 const rows: string[] = [];
 for (const count of [10, 1_000, 10_000]) {
   process.stderr.write(`plan: ${count} stores\n`);
-  const spec = generate(count);
-  const text = JSON.stringify(spec);
-  const parse: number[] = [];
-  const plan: number[] = [];
-  const serialize: number[] = [];
-  let bytes = 0;
+  const text = JSON.stringify(generate(count));
+  const samples = sides.map((): Samples => ({ parse: [], plan: [], serialize: [], cli: [], bytes: 0 }));
   const rounds = count >= 10_000 ? 5 : 9;
-  for (let round = 0; round <= rounds; round += 1) {
-    const [requirements, tParse] = time(() => parseRequirements(JSON.parse(text)));
-    const [planned, tPlan] = time(() => planBackups(requirements));
-    const [json, tSerialize] = time(() => serializePlan(planned));
-    bytes = json.length;
-    if (round === 0) continue; // first round warms the JIT; reported separately by the process column
-    parse.push(tParse);
-    plan.push(tPlan);
-    serialize.push(tSerialize);
-  }
+  for (let r = 0; r <= rounds; r += 1) sides.forEach((side, i) => round(side, text, samples[i], r > 0));
   const specFile = path.join(work, `spec-${count}.json`);
   fs.writeFileSync(specFile, text);
-  const cli: number[] = [];
-  for (let round = 0; round < 3; round += 1) {
-    const start = performance.now();
-    execFileSync(process.execPath, [path.join(root, 'bin', 'lifeboat.js'), 'plan', specFile, '--format', 'json', '-o', path.join(work, 'plan.json')], {
-      stdio: 'ignore',
-    });
-    cli.push(performance.now() - start);
-  }
-  const total = median(parse) + median(plan) + median(serialize);
-  rows.push(
-    `| ${count.toLocaleString('en-US')} | ${median(parse).toFixed(0)} | ${median(plan).toFixed(0)} | ${median(serialize).toFixed(0)} | ${total.toFixed(0)} | ${median(cli).toFixed(0)} | ${(bytes / 2 ** 20).toFixed(1)} |`,
-  );
+  for (let r = 0; r < 3; r += 1) sides.forEach((side, i) => samples[i].cli.push(cliRun(side, specFile)));
+  sides.forEach((side, i) => {
+    const s = samples[i];
+    const total = median(s.parse) + median(s.plan) + median(s.serialize);
+    const label = sides.length > 1 ? ` ${side.label} |` : '';
+    rows.push(
+      `| ${count.toLocaleString('en-US')} |${label} ${median(s.parse).toFixed(0)} | ${median(s.plan).toFixed(0)} | ${median(s.serialize).toFixed(0)} | ${total.toFixed(0)} | ${median(s.cli).toFixed(0)} | ${(s.bytes / 2 ** 20).toFixed(1)} |`,
+    );
+  });
 }
 const empty = (() => {
   const samples: number[] = [];
@@ -94,9 +145,12 @@ process.stdout.write(
     '`CLI` is the whole `node bin/lifeboat.js plan <spec> --format json -o plan.json` in a fresh process (median of 3;',
     `node start-up, module loading and transpiling included; an empty \`node -e ''\` takes ${empty.toFixed(0)} ms here).`,
     'Goal: 10,000 stores planned in under 1 s.',
+    ...(sides.length > 1
+      ? ['', `Side by side: \`LIFEBOAT_BENCH_BASELINE\` was a checkout of ${sides[1].label}, measured in the same run, rounds interleaved.`]
+      : []),
     '',
-    '| stores | parse ms | plan ms | serialize ms | in-process total ms | CLI ms | plan MiB |',
-    '|---|---|---|---|---|---|---|',
+    `| stores |${sides.length > 1 ? ' code |' : ''} parse ms | plan ms | serialize ms | in-process total ms | CLI ms | plan MiB |`,
+    `|---|${sides.length > 1 ? '---|' : ''}---|---|---|---|---|---|`,
     ...rows,
   ].join('\n') + '\n',
 );
