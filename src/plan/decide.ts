@@ -129,17 +129,18 @@ export class DecisionRecord {
 
 /** The mechanisms of one store, merged by kind and region so each appears once with every scope it serves. */
 export class MechanismSet {
-  private readonly byKey = new Map<string, PlannedMechanism>();
+  // A list, not a map: a store has a handful of mechanisms, and a map per store with a joined key per mechanism costs
+  // more than scanning them.
+  private readonly mechanisms: PlannedMechanism[] = [];
 
   add({ entry, region, scope, reason, figures }: MechanismChoice): void {
-    const key = `${entry.kind}@${region}`;
-    const existing = this.byKey.get(key);
+    const existing = this.mechanisms.find((m) => m.kind === entry.kind && m.region === region);
     if (existing) {
       if (scope && !existing.scopes.includes(scope)) existing.scopes.push(scope);
       if (!existing.reason.includes(reason)) existing.reason = `${existing.reason}; ${reason}`;
       return;
     }
-    this.byKey.set(key, {
+    this.mechanisms.push({
       kind: entry.kind,
       design: figures ?? design(entry.rpoSeconds, entry.rtoSeconds),
       reason,
@@ -151,7 +152,7 @@ export class MechanismSet {
 
   /** Mechanisms in catalogue order, then by region; each one's scopes in FAILURE_SCOPES order. */
   list(): PlannedMechanism[] {
-    return [...this.byKey.values()].map(withScopesInOrder).sort(compareMechanisms);
+    return this.mechanisms.map(withScopesInOrder).sort(compareMechanisms);
   }
 }
 
