@@ -10,6 +10,7 @@
  * Stability: additive changes only within formatVersion 1 (readers ignore keys they do not know).
  */
 import type { CheckResult, CheckSpec } from '../checks/types';
+import { canonicalJson } from '../shared/canonical-json';
 import { JsonProblems } from '../shared/json-problems';
 
 export const EVIDENCE_FORMAT_VERSION = 1 as const;
@@ -319,28 +320,9 @@ export function checkEvidence(spec: CheckSpec, result: CheckResult | undefined, 
 /** Keys that lead their object, in this order, so a record reads top-down; every other key is sorted. */
 const LEADING_KEYS = ['formatVersion', 'kind', 'store', 'region', 'runId', 'name', 'type', 'target', 'result', 'startedAt', 'endedAt'];
 
-function compareKeys(a: string, b: string): number {
-  const ia = LEADING_KEYS.indexOf(a);
-  const ib = LEADING_KEYS.indexOf(b);
-  if (ia !== -1 || ib !== -1) return (ia === -1 ? LEADING_KEYS.length : ia) - (ib === -1 ? LEADING_KEYS.length : ib);
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function canonical(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(canonical);
-  const record = value as Record<string, unknown>;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(record).sort(compareKeys)) {
-    const item = record[key];
-    if (item !== undefined) copy[key] = canonical(item);
-  }
-  return copy;
-}
-
 /** Byte-for-byte deterministic JSON: keys in a fixed order however the object was built, two-space indent, newline. */
 export function serializeEvidence(record: EvidenceRecord): string {
-  return `${JSON.stringify(canonical(record), null, 2)}\n`;
+  return canonicalJson(record, LEADING_KEYS);
 }
 
 // ------------------------------------------------------------------------------------------------------ parsing
