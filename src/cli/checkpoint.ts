@@ -12,7 +12,7 @@ import { stampOf } from '../ops/context';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
-import { executionMode } from './execution';
+import { executionMode, MUTATING_COMMAND_OPTIONS } from './execution';
 import { processOutput, type CommandOutput } from './output';
 import { callerName } from './caller';
 import { defaultClients, type OpsEnvironment } from './restore';
@@ -73,14 +73,11 @@ export async function runCheckpoint(argv: string[], output: CommandOutput = proc
   const parsed = parseCommandArgs(
     argv,
     {
+      ...MUTATING_COMMAND_OPTIONS,
       label: { type: 'string' },
       'copy-to-dr': { type: 'boolean' },
       wait: { type: 'boolean' },
       'snapshot-id': { type: 'string' },
-      plan: { type: 'string' },
-      execute: { type: 'boolean' },
-      yes: { type: 'boolean' },
-      format: { type: 'string' },
     },
     CHECKPOINT_USAGE,
     output,

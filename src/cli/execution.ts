@@ -1,6 +1,14 @@
 import { EXIT_INVALID } from './exit-codes';
 import type { CommandOutput } from './output';
 
+/** The options every command that changes AWS resources takes: the plan, the execution rule and the output format. */
+export const MUTATING_COMMAND_OPTIONS = {
+  plan: { type: 'string' },
+  execute: { type: 'boolean' },
+  yes: { type: 'boolean' },
+  format: { type: 'string' },
+} as const;
+
 /**
  * The one rule for every command that changes AWS resources: nothing changes without `--execute`, and without a
  * terminal (CI, a pipe) `--execute` must be confirmed with `--yes`. Returns whether to act, or the exit code of a

@@ -18,7 +18,7 @@ import { stampOf } from '../ops/context';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
-import { executionMode } from './execution';
+import { executionMode, MUTATING_COMMAND_OPTIONS } from './execution';
 import { processOutput, type CommandOutput } from './output';
 import { callerName } from './caller';
 import { defaultClients, type OpsEnvironment } from './restore';
@@ -182,14 +182,11 @@ export async function runFailover(argv: string[], output: CommandOutput = proces
   const parsed = parseCommandArgs(
     argv,
     {
+      ...MUTATING_COMMAND_OPTIONS,
       planned: { type: 'boolean' },
       unplanned: { type: 'boolean' },
       'max-data-loss': { type: 'string' },
-      plan: { type: 'string' },
       terraform: { type: 'string' },
-      execute: { type: 'boolean' },
-      yes: { type: 'boolean' },
-      format: { type: 'string' },
     },
     FAILOVER_USAGE,
     output,

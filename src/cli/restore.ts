@@ -53,7 +53,7 @@ import { parseCommandArgs, usageError } from './args';
 import { callerIdentity } from './caller';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
-import { executionMode } from './execution';
+import { executionMode, MUTATING_COMMAND_OPTIONS } from './execution';
 import { processOutput, type CommandOutput } from './output';
 import { RESTORE_SUMMARY } from './summaries';
 
@@ -374,17 +374,14 @@ export async function runRestore(argv: string[], output: CommandOutput = process
   const parsed = parseCommandArgs(
     argv,
     {
+      ...MUTATING_COMMAND_OPTIONS,
       to: { type: 'string' },
       region: { type: 'string' },
       'target-id': { type: 'string' },
-      plan: { type: 'string' },
       terraform: { type: 'string' },
       'multi-az': { type: 'boolean' },
       database: { type: 'string' },
       'ca-bundle': { type: 'string' },
-      execute: { type: 'boolean' },
-      yes: { type: 'boolean' },
-      format: { type: 'string' },
     },
     RESTORE_USAGE,
     output,
