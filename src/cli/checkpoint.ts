@@ -11,7 +11,7 @@ import { touchedResources, type CallStep } from '../ops/procedures/types';
 import { stampOf } from '../ops/context';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
-import { loadPlanForOps } from './ops-plan';
+import { loadDatabaseStoreForOps } from './ops-plan';
 import { executionMode, MUTATING_COMMAND_OPTIONS } from './execution';
 import { processOutput, type CommandOutput } from './output';
 import { callerName } from './caller';
@@ -95,19 +95,9 @@ export async function runCheckpoint(argv: string[], output: CommandOutput = proc
   if (format !== 'table' && format !== 'json') problems.push('--format must be table or json');
   if (problems.length > 0) return usageError(problems.join('\nlifeboat: '), CHECKPOINT_USAGE, output).exit;
 
-  const loaded = loadPlanForOps((values.plan as string | undefined) ?? 'backup_plan.json');
-  if ('errors' in loaded) {
-    output.err(loaded.errors.map((error) => `lifeboat checkpoint: ${error}\n`).join(''));
-    return EXIT_INVALID;
-  }
-  const plan = loaded.plan;
-  const store = plan.stores.find((candidate) => candidate.id === storeId);
-  if (!store || store.kind !== 'database') {
-    const ids = plan.stores.filter((candidate) => candidate.kind === 'database').map((candidate) => candidate.id);
-    const bucket = store?.kind === 'bucket' ? ` (${storeId} is a bucket: versioning keeps every overwritten or deleted object, there is nothing to snapshot)` : '';
-    output.err(`lifeboat checkpoint: no database store "${storeId}" in the plan${bucket} (databases: ${ids.join(', ')})\n`);
-    return EXIT_INVALID;
-  }
+  const found = loadDatabaseStoreForOps('checkpoint', (values.plan as string | undefined) ?? 'backup_plan.json', storeId, output, (bucket) => `${bucket.id} is a bucket: versioning keeps every overwritten or deleted object, there is nothing to snapshot`);
+  if ('exit' in found) return found.exit;
+  const { plan, store } = found;
   const env: Env = {
     clients: environment.clients ?? defaultClients(),
     sleep: environment.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),

@@ -17,7 +17,7 @@ import { loadStackAddresses } from '../ops/terraform';
 import { stampOf } from '../ops/context';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
-import { loadPlanForOps } from './ops-plan';
+import { loadDatabaseStoreForOps } from './ops-plan';
 import { executionMode, MUTATING_COMMAND_OPTIONS } from './execution';
 import { processOutput, type CommandOutput } from './output';
 import { callerName } from './caller';
@@ -208,19 +208,9 @@ export async function runFailover(argv: string[], output: CommandOutput = proces
   if (format !== 'table' && format !== 'json') problems.push('--format must be table or json');
   if (problems.length > 0) return usageError(problems.join('\nlifeboat: '), FAILOVER_USAGE, output).exit;
 
-  const loaded = loadPlanForOps((values.plan as string | undefined) ?? 'backup_plan.json');
-  if ('errors' in loaded) {
-    output.err(loaded.errors.map((error) => `lifeboat failover: ${error}\n`).join(''));
-    return EXIT_INVALID;
-  }
-  const plan = loaded.plan;
-  const store = plan.stores.find((candidate) => candidate.id === storeId);
-  if (!store || store.kind !== 'database') {
-    const ids = plan.stores.filter((candidate) => candidate.kind === 'database').map((candidate) => candidate.id);
-    const bucket = store?.kind === 'bucket' ? ` (${storeId} is a bucket: its replica ${store.names.replica} is readable now, there is nothing to fail over)` : '';
-    output.err(`lifeboat failover: no database store "${storeId}" in the plan${bucket} (databases: ${ids.join(', ')})\n`);
-    return EXIT_INVALID;
-  }
+  const found = loadDatabaseStoreForOps('failover', (values.plan as string | undefined) ?? 'backup_plan.json', storeId, output, (bucket) => `${bucket.id} is a bucket: its replica ${bucket.names.replica} is readable now, there is nothing to fail over`);
+  if ('exit' in found) return found.exit;
+  const { plan, store } = found;
   const standby = standbyOf(store);
   if (!standby) {
     output.err(`lifeboat failover: ${noStandbyMessage(plan, store)}\n`);

@@ -52,9 +52,10 @@ import { restoreTimeProblems, stampOf } from '../ops/context';
 import { parseCommandArgs, usageError } from './args';
 import { callerIdentity } from './caller';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
-import { loadPlanForOps } from './ops-plan';
+import { loadDatabaseStoreForOps } from './ops-plan';
 import { executionMode, MUTATING_COMMAND_OPTIONS } from './execution';
 import { processOutput, type CommandOutput } from './output';
+import { OPS_MAX_ATTEMPTS, perRegion } from './regional-clients';
 import { RESTORE_SUMMARY } from './summaries';
 
 
@@ -99,17 +100,12 @@ export interface OpsEnvironment {
 }
 
 export function defaultClients(): NonNullable<OpsEnvironment['clients']> {
-  const cache = new Map<string, unknown>();
-  const memo = <T>(key: string, make: () => T): T => {
-    if (!cache.has(key)) cache.set(key, make());
-    return cache.get(key) as T;
-  };
   return {
-    rds: (region) => memo(`rds:${region}`, () => new RDSClient({ region, maxAttempts: 5 })),
-    sts: (region) => memo(`sts:${region}`, () => new STSClient({ region, maxAttempts: 5 })),
-    backup: (region) => memo(`backup:${region}`, () => new BackupClient({ region, maxAttempts: 5 })),
-    cloudwatch: (region) => memo(`cw:${region}`, () => new CloudWatchClient({ region, maxAttempts: 5 })),
-    secrets: (region) => memo(`sm:${region}`, () => new SecretsManagerClient({ region, maxAttempts: 5 })),
+    rds: perRegion((region) => new RDSClient({ region, maxAttempts: OPS_MAX_ATTEMPTS })),
+    sts: perRegion((region) => new STSClient({ region, maxAttempts: OPS_MAX_ATTEMPTS })),
+    backup: perRegion((region) => new BackupClient({ region, maxAttempts: OPS_MAX_ATTEMPTS })),
+    cloudwatch: perRegion((region) => new CloudWatchClient({ region, maxAttempts: OPS_MAX_ATTEMPTS })),
+    secrets: perRegion((region) => new SecretsManagerClient({ region, maxAttempts: OPS_MAX_ATTEMPTS })),
   };
 }
 
@@ -404,18 +400,9 @@ export async function runRestore(argv: string[], output: CommandOutput = process
   if (targetId !== undefined && !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(targetId)) problems.push('--target-id must be an RDS identifier (lowercase letters, digits, single hyphens)');
   if (problems.length > 0) return usageError(problems.join('\nlifeboat: '), RESTORE_USAGE, output).exit;
 
-  const loaded = loadPlanForOps((values.plan as string | undefined) ?? 'backup_plan.json');
-  if ('errors' in loaded) {
-    output.err(loaded.errors.map((error) => `lifeboat restore: ${error}\n`).join(''));
-    return EXIT_INVALID;
-  }
-  const plan = loaded.plan;
-  const store = plan.stores.find((candidate) => candidate.id === storeId);
-  if (!store || store.kind !== 'database') {
-    const ids = plan.stores.filter((candidate) => candidate.kind === 'database').map((candidate) => candidate.id);
-    output.err(`lifeboat restore: no database store "${storeId}" in the plan (databases: ${ids.join(', ')})\n`);
-    return EXIT_INVALID;
-  }
+  const found = loadDatabaseStoreForOps('restore', (values.plan as string | undefined) ?? 'backup_plan.json', storeId, output);
+  if ('exit' in found) return found.exit;
+  const { plan, store } = found;
   const vaults = storeVaults(plan, store);
   // A recovery point goes through AWS Backup when the plan has the store's vault; an `awsbackup:` snapshot of a store
   // without one (an adopted database backed up elsewhere) is still an RDS snapshot and restores as one.

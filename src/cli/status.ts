@@ -13,6 +13,7 @@ import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { loadPlanForOps } from './ops-plan';
 import { processOutput, type CommandOutput } from './output';
+import { OPS_MAX_ATTEMPTS, perRegion } from './regional-clients';
 import { STATUS_SUMMARY } from './summaries';
 
 
@@ -44,16 +45,11 @@ export interface StatusEnvironment {
 }
 
 function defaultStatusClients(): StatusClients {
-  const cache = new Map<string, unknown>();
-  const memo = <T>(key: string, make: () => T): T => {
-    if (!cache.has(key)) cache.set(key, make());
-    return cache.get(key) as T;
-  };
   return {
-    rds: (region) => memo(`rds:${region}`, () => new RDSClient({ region, maxAttempts: 5 })),
-    cloudwatch: (region) => memo(`cw:${region}`, () => new CloudWatchClient({ region, maxAttempts: 5 })),
-    s3: (region) => memo(`s3:${region}`, () => new S3Client({ region, maxAttempts: 5 })),
-    backup: (region) => memo(`backup:${region}`, () => new BackupClient({ region, maxAttempts: 5 })),
+    rds: perRegion((region) => new RDSClient({ region, maxAttempts: OPS_MAX_ATTEMPTS })),
+    cloudwatch: perRegion((region) => new CloudWatchClient({ region, maxAttempts: OPS_MAX_ATTEMPTS })),
+    s3: perRegion((region) => new S3Client({ region, maxAttempts: OPS_MAX_ATTEMPTS })),
+    backup: perRegion((region) => new BackupClient({ region, maxAttempts: OPS_MAX_ATTEMPTS })),
   };
 }
 
