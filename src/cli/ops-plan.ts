@@ -1,25 +1,12 @@
-import * as fs from 'node:fs';
-import { planBackups } from '../plan';
 import type { BackupPlan, DatabaseStorePlan } from '../plan/types';
-import { loadRequirements } from '../spec/requirements';
 import { EXIT_INVALID } from './exit-codes';
 import type { CommandOutput } from './output';
+import { readPlanFile } from './plan-file';
 
-/** The plan an operator command reads: `backup_plan.json`, or a requirements file planned on the fly. */
+/** The plan an operator command reads: `backup_plan.json`, or a requirements file planned on the fly; errors name the file. */
 export function loadPlanForOps(file: string): { plan: BackupPlan } | { errors: string[] } {
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    return { errors: [`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (write it with "lifeboat plan <spec> -o backup_plan.json", or pass --plan)' : (error as Error).message}`] };
-  }
-  const candidate = json as { planVersion?: unknown; stores?: unknown };
-  if (candidate && candidate.planVersion === 1 && Array.isArray(candidate.stores)) return { plan: json as BackupPlan };
-  try {
-    return { plan: planBackups(loadRequirements(file)) };
-  } catch (error) {
-    return { errors: [`${file}: neither a backup plan nor valid requirements: ${(error as Error).message}`] };
-  }
+  const loaded = readPlanFile(file, { requirements: true, missingHint: 'write it with "lifeboat plan <spec> -o backup_plan.json", or pass --plan' });
+  return 'errors' in loaded ? { errors: loaded.errors.map((error) => `${file}: ${error}`) } : loaded;
 }
 
 /**

@@ -7,19 +7,16 @@ import * as path from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { planEvidence } from '../plan/evidence';
-import { planBackups } from '../plan/planner';
-import type { BackupPlan } from '../plan/types';
 import { buildReport, type MetricHour } from '../report/model';
 import { renderHtml } from '../report/html';
 import { renderJson } from '../report/json';
 import { renderMarkdown } from '../report/markdown';
 import { readRecordsFromBucket, readRecordsFromDirectory, readVerificationMetrics, type LoadedRecords } from '../report/sources';
 import { tryParseDuration } from '../spec/duration';
-import { RequirementsError } from '../spec/errors';
-import { parseRequirements } from '../spec/requirements';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_INVALID, EXIT_OK } from './exit-codes';
 import { processOutput, type CommandOutput } from './output';
+import { readPlanFile } from './plan-file';
 import { REPORT_SUMMARY } from './summaries';
 
 
@@ -70,39 +67,6 @@ function messageOf(error: unknown): string {
   return String(error);
 }
 
-/** A plan file (planVersion) as is; a requirements file planned here. */
-function loadPlanOrSpec(file: string): { plan: BackupPlan } | { errors: string[] } {
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    return { errors: [(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON: ${(error as Error).message}`] };
-  }
-  if (json !== null && typeof json === 'object' && !Array.isArray(json) && 'planVersion' in json) {
-    const plan = json as Partial<BackupPlan>;
-    const errors: string[] = [];
-    if (plan.planVersion !== 1) errors.push(`planVersion must be 1 (this lifeboat reads plan version 1), got ${JSON.stringify(plan.planVersion)}`);
-    if (typeof plan.name !== 'string') errors.push('name: missing');
-    if (typeof plan.regions?.dr !== 'string') errors.push('regions.dr: missing');
-    if (!Array.isArray(plan.stores)) errors.push('stores: missing');
-    else {
-      plan.stores.forEach((store, index) => {
-        if (typeof store?.id !== 'string') errors.push(`stores[${index}].id: missing`);
-        if (store?.kind !== 'database' && store?.kind !== 'bucket') errors.push(`stores[${index}].kind: must be database or bucket`);
-        if (typeof store?.scopes !== 'object' || store.scopes === null) errors.push(`stores[${index}].scopes: missing`);
-        if (!Array.isArray(store?.alarms)) errors.push(`stores[${index}].alarms: missing`);
-      });
-    }
-    return errors.length > 0 ? { errors } : { plan: plan as BackupPlan };
-  }
-  try {
-    return { plan: planBackups(parseRequirements(json)) };
-  } catch (error) {
-    if (error instanceof RequirementsError) return { errors: error.issues.map((issue) => `${issue.path}: ${issue.message}`) };
-    throw error;
-  }
-}
-
 /** Writes through a temporary file in the same directory, so a failed run never leaves half a report. */
 function writeAtomically(file: string, text: string): void {
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
@@ -149,7 +113,7 @@ export async function runReport(argv: string[], output: CommandOutput = processO
   if (problems.length > 0) return usageError(problems.join('\nlifeboat: '), REPORT_USAGE, output).exit;
 
   const planFile = args.positionals[0];
-  const loaded = loadPlanOrSpec(planFile);
+  const loaded = readPlanFile(planFile, { requirements: true });
   if ('errors' in loaded) {
     output.err(loaded.errors.map((problem) => `lifeboat report: ${planFile}: ${problem}\n`).join(''));
     return EXIT_INVALID;

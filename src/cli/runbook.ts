@@ -1,12 +1,11 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BackupPlan } from '../plan/types';
 import { restoreTimeProblems } from '../runbook';
 import { writeRunbooks } from '../runbook/write';
 import { loadStackAddresses, type StackAddresses } from '../ops/terraform';
 import { EXIT_INVALID as EXIT_INVALID_INPUT, EXIT_OK } from './exit-codes';
 import { processOutput, type CommandOutput } from './output';
+import { readPlanFile } from './plan-file';
 import { RUNBOOK_SUMMARY } from './summaries';
 
 
@@ -59,7 +58,7 @@ export async function runRunbook(argv: string[], output: CommandOutput = process
     return EXIT_INVALID_INPUT;
   }
   const planFile = positionals[0] as string;
-  const loaded = loadPlan(planFile);
+  const loaded = readPlanFile(planFile, { requirements: false });
   if ('errors' in loaded) {
     output.err(`${loaded.errors.map((problem) => `lifeboat runbook: ${planFile}: ${problem}`).join('\n')}\n`);
     return EXIT_INVALID_INPUT;
@@ -79,32 +78,3 @@ export async function runRunbook(argv: string[], output: CommandOutput = process
   return EXIT_OK;
 }
 
-const STORE_ID = /^[a-z0-9][a-z0-9-]*$/;
-
-/** Reads a plan and checks the shape the runbooks rely on; every problem is reported at once. */
-function loadPlan(file: string): { plan: BackupPlan } | { errors: string[] } {
-  let json: unknown;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    return { errors: [(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message] };
-  }
-  const errors: string[] = [];
-  const plan = json as Partial<BackupPlan> | null;
-  if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) return { errors: ['expected a backup plan object'] };
-  if (plan.planVersion !== 1) errors.push(`planVersion must be 1 (this lifeboat reads plan version 1), got ${JSON.stringify(plan.planVersion ?? null)}`);
-  if (typeof plan.name !== 'string') errors.push('name: missing');
-  if (typeof plan.regions?.primary !== 'string' || typeof plan.regions?.dr !== 'string') errors.push('regions.primary and regions.dr: missing');
-  if (!Array.isArray(plan.network?.primary?.securityGroupIds) || !Array.isArray(plan.network?.dr?.subnetIds)) errors.push('network: missing');
-  if (!Array.isArray(plan.stores)) {
-    errors.push('stores: missing');
-  } else {
-    plan.stores.forEach((store, index) => {
-      if (typeof store?.id !== 'string' || !STORE_ID.test(store.id)) errors.push(`stores[${index}].id: must be a lowercase store id`);
-      if (store?.kind !== 'database' && store?.kind !== 'bucket') errors.push(`stores[${index}].kind: must be database or bucket`);
-      if (typeof store?.names !== 'object' || store.names === null) errors.push(`stores[${index}].names: missing`);
-      if (typeof store?.scopes !== 'object' || store.scopes === null) errors.push(`stores[${index}].scopes: missing`);
-    });
-  }
-  return errors.length > 0 ? { errors } : { plan: plan as BackupPlan };
-}

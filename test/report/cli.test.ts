@@ -117,8 +117,10 @@ describe('lifeboat report on the recorded fixtures', () => {
     expect(result.stderr.split('\n').filter(Boolean)).toEqual([
       `lifeboat report: ${bad}: planVersion must be 1 (this lifeboat reads plan version 1), got 2`,
       `lifeboat report: ${bad}: name: missing`,
-      `lifeboat report: ${bad}: regions.dr: missing`,
+      `lifeboat report: ${bad}: regions.primary and regions.dr: missing`,
+      `lifeboat report: ${bad}: network: missing`,
       `lifeboat report: ${bad}: stores[0].kind: must be database or bucket`,
+      `lifeboat report: ${bad}: stores[0].names: missing`,
       `lifeboat report: ${bad}: stores[0].scopes: missing`,
       `lifeboat report: ${bad}: stores[0].alarms: missing`,
     ]);

@@ -61,6 +61,7 @@ describe('lifeboat runbook', () => {
       `lifeboat runbook: ${file}: stores[0].kind: must be database or bucket`,
       `lifeboat runbook: ${file}: stores[0].names: missing`,
       `lifeboat runbook: ${file}: stores[0].scopes: missing`,
+      `lifeboat runbook: ${file}: stores[0].alarms: missing`,
     ]);
     expect(fs.existsSync(path.join(directory, 'out'))).toBe(false);
     expect((await run(path.join(directory, 'missing.json'))).stderr).toBe(`lifeboat runbook: ${path.join(directory, 'missing.json')}: no such file\n`);
