@@ -137,6 +137,8 @@ export interface ReplicaView {
   latest: string;
   /** The newest summarized day found a missing or mismatched object. */
   lastDayBad: boolean;
+  /** The newest summarized day, when every check run of it failed to read the buckets (nothing was compared); else null. */
+  lastDayUnchecked: { date: string; runs: number } | null;
 }
 
 export interface BackupAgeView {
@@ -309,7 +311,13 @@ function replicaView(records: readonly ReplicaCheckSummaryRecord[]): ReplicaView
       .map((r) => ({ date: r.period.start.slice(0, 10), missing: r.missing, mismatched: r.mismatched })),
     latest: sorted[sorted.length - 1].period.end,
     lastDayBad: sorted[sorted.length - 1].missing > 0 || sorted[sorted.length - 1].mismatched > 0,
+    lastDayUnchecked: uncheckedDay(sorted[sorted.length - 1]),
   };
+}
+
+/** A day whose every replica-check run failed proves nothing about the replica, however few objects were missing. */
+function uncheckedDay(record: ReplicaCheckSummaryRecord): ReplicaView['lastDayUnchecked'] {
+  return record.runs > 0 && record.failedRuns >= record.runs ? { date: record.period.start.slice(0, 10), runs: record.runs } : null;
 }
 
 function backupAgeView(store: StorePlan, records: readonly BackupAgeSummaryRecord[]): BackupAgeView | null {
@@ -446,7 +454,11 @@ export function bucketVerdictReasons(report: Omit<StoreReport, 'verdict'>, since
   } else if (replica.badDays.length > 0) {
     warn.push(`${plural(replica.badDays.length, 'day')} with missing or mismatched replicas`);
   }
-  if (replica.failedRuns > 0) warn.push(`${plural(replica.failedRuns, 'check run')} could not read the bucket`);
+  if (replica.lastDayUnchecked) {
+    fail.push(`the last day (${replica.lastDayUnchecked.date}) checked nothing: all ${plural(replica.lastDayUnchecked.runs, 'check run')} could not read the bucket`);
+  } else if (replica.failedRuns > 0) {
+    warn.push(`${plural(replica.failedRuns, 'check run')} could not read the bucket`);
+  }
   if (report.unreadable > 0) warn.push(`${plural(report.unreadable, 'unreadable record')}`);
   if (report.overwritten > 0) warn.push(`${plural(report.overwritten, 'record')} overwritten or deleted after writing (the original is used)`);
   return { fail, warn, summary: `${plural(replica.days, 'day')} checked; ${replica.sampled} objects sampled, ${replica.missing} missing, ${replica.mismatched} mismatched` };

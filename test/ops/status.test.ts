@@ -364,6 +364,13 @@ describe('lifeboat status', () => {
     expect(none.stdout).toContain('replica check: no replica-check evidence since 2026-11-21 12:00Z');
   });
 
+  it("a bucket whose replica check could not read the buckets all of its last day fails: nothing was compared", async () => {
+    s3.addReplicaCheckDay(EVIDENCE, { store: 'documents', region: 'eu-central-1', day: '2026-11-25', sampled: 0, failedRuns: 24 });
+    const unchecked = await status('--store', 'documents');
+    expect(unchecked.code).toBe(1);
+    expect(unchecked.stdout).toContain('replica check: the last day (2026-11-25) checked nothing: all 24 check runs could not read the bucket');
+  });
+
   it('reads a requirements file as the plan (planned on the fly); a missing plan file is an error (exit 2)', async () => {
     let stdout = '';
     const output: CommandOutput = { out: (text) => void (stdout += text), err: () => undefined };

@@ -132,7 +132,7 @@ describe('buildReport: verification runs', () => {
 });
 
 describe('buildReport: buckets and summaries', () => {
-  function replica(day: number, missing = 0): ReplicaCheckSummaryRecord {
+  function replica(day: number, missing = 0, failedRuns = 0): ReplicaCheckSummaryRecord {
     const start = new Date(Date.UTC(2026, 10, day)).toISOString();
     return {
       formatVersion: 1,
@@ -144,8 +144,8 @@ describe('buildReport: buckets and summaries', () => {
       recordedAt: start,
       period: { start, end: new Date(Date.parse(start) + 24 * H).toISOString() },
       runs: 24,
-      failedRuns: 0,
-      sampled: 100,
+      failedRuns,
+      sampled: failedRuns === 24 ? 0 : 100,
       missing,
       mismatched: 0,
       sizeOnly: 0,
@@ -159,6 +159,13 @@ describe('buildReport: buckets and summaries', () => {
     expect(verdict([replica(28), replica(29), replica(30, 3)]).line).toBe('FAIL: the last day (2026-11-30) found 3 missing replicas and 0 mismatched objects');
     expect(verdict([replica(28, 1), replica(29), replica(30)])).toMatchObject({ status: 'warn', reasons: ['1 day with missing or mismatched replicas'] });
     expect(verdict([replica(29), replica(30)]).status).toBe('pass');
+  });
+
+  it('fails a bucket whose last day checked nothing (every run failed to read the buckets); some failed runs only warn', () => {
+    const verdict = (records: EvidenceRecord[]) => build(records, { store: 'documents' }).stores[0].verdict;
+    expect(verdict([replica(29), replica(30, 0, 24)]).line).toBe('FAIL: the last day (2026-11-30) checked nothing: all 24 check runs could not read the bucket');
+    expect(verdict([replica(29), replica(30, 0, 3)])).toMatchObject({ status: 'warn', reasons: ['3 check runs could not read the bucket'] });
+    expect(verdict([replica(29, 0, 24), replica(30)])).toMatchObject({ status: 'warn', reasons: ['24 check runs could not read the bucket'] });
   });
 
   it('marks a database without verification as not verified, never as a failure', () => {
