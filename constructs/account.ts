@@ -2,6 +2,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { ref } from './private/reference';
 
 /** The account and partition a stack deploys into, as Terraform references. */
 export interface StackAccount {
@@ -24,11 +25,11 @@ export function stackAccount(scope: IConstruct): StackAccount {
     (stack.node.tryFindChild(ACCOUNT_ID) as DataAwsCallerIdentity | undefined) ?? new DataAwsCallerIdentity(stack, ACCOUNT_ID);
   const partition =
     (stack.node.tryFindChild(PARTITION_ID) as DataAwsPartition | undefined) ?? new DataAwsPartition(stack, PARTITION_ID);
-  // One pair of references per data source: each read of a provider attribute makes a new token (a stack trace each),
-  // and a large stack asks hundreds of times. Kept beside the data sources, so it lives and dies with the stack.
+  // One pair of references per data source, asked for hundreds of times in a large stack; kept beside the data
+  // sources, so it lives and dies with the stack. They are same-stack references: the data sources are per stack.
   let account = references.get(identity);
   if (!account || references.get(partition) !== account) {
-    account = { accountId: identity.accountId, partition: partition.partition };
+    account = { accountId: ref(identity, 'accountId'), partition: ref(partition, 'partition') };
     references.set(identity, account).set(partition, account);
   }
   return account;

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { stackAccount } from './account';
 import { AlarmTopics } from './alarm';
 import { EncryptionKey } from './encryption-key';
+import { ref } from './private/reference';
 import { stackNames } from '../src/aws/names';
 
 export interface AlertTopicsProps {
@@ -82,7 +83,7 @@ export class AlertTopics extends Construct {
       });
       new SnsTopicPolicy(this, `policy-${region}`, {
         region,
-        arn: topic.arn,
+        arn: ref(topic, 'arn'),
         policy: JSON.stringify({
           Version: '2012-10-17',
           Statement: [
@@ -91,14 +92,14 @@ export class AlertTopics extends Construct {
               Effect: 'Allow',
               Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
               Action: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
-              Resource: topic.arn,
+              Resource: ref(topic, 'arn'),
             },
             {
               Sid: 'CloudWatchAlarmsPublish',
               Effect: 'Allow',
               Principal: { Service: 'cloudwatch.amazonaws.com' },
               Action: 'sns:Publish',
-              Resource: topic.arn,
+              Resource: ref(topic, 'arn'),
               Condition: alarmSource,
             },
             {
@@ -106,7 +107,7 @@ export class AlertTopics extends Construct {
               Effect: 'Deny',
               Principal: '*',
               Action: 'sns:Publish',
-              Resource: topic.arn,
+              Resource: ref(topic, 'arn'),
               Condition: { Bool: { 'aws:SecureTransport': 'false' } },
             },
           ],
@@ -120,7 +121,7 @@ export class AlertTopics extends Construct {
         // Ids from the endpoint itself, so adding or removing one subscriber never replaces another.
         new SnsTopicSubscription(this, `sub-${region}-${protocol}-${subscriptionSlug(endpoint)}`, {
           region,
-          topicArn: topic.arn,
+          topicArn: ref(topic, 'arn'),
           protocol,
           endpoint,
           endpointAutoConfirms: protocol === 'https' ? false : undefined,

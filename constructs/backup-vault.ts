@@ -12,6 +12,7 @@ import type { DatabaseNamesPlan } from '../src/plan/types';
 import { backupVaultAlarms } from '../src/plan/alarms';
 import { AlarmTopics, ObjectiveAlarm, renderAlarms, StoreAlarm } from './alarm';
 import { backupVaultProblems, DEFAULT_COMPLETION_WINDOW_MINUTES, DEFAULT_START_WINDOW_MINUTES, VAULT_LOCK_LIMITS } from './private/backup-vault-validation';
+import { ref } from './private/reference';
 
 export { backupVaultProblems, COLD_STORAGE_MINIMUM_DAYS, VAULT_LOCK_LIMITS } from './private/backup-vault-validation';
 
@@ -140,7 +141,7 @@ export class BackupVault extends Construct {
       name: props.planName ?? props.vaultName,
       rule: props.rules.map((rule) => ({
         ruleName: rule.name,
-        targetVaultName: this.vault.name,
+        targetVaultName: ref(this.vault, 'name'),
         schedule: rule.schedule,
         startWindow: rule.startWindowMinutes ?? DEFAULT_START_WINDOW_MINUTES,
         completionWindow: rule.completionWindowMinutes ?? DEFAULT_COMPLETION_WINDOW_MINUTES,
@@ -149,7 +150,7 @@ export class BackupVault extends Construct {
           copyVault && copies(rule)
             ? [
                 {
-                  destinationVaultArn: copyVault.arn,
+                  destinationVaultArn: ref(copyVault, 'arn'),
                   lifecycle: {
                     deleteAfter: rule.copyDeleteAfterDays ?? rule.deleteAfterDays,
                     coldStorageAfter: rule.copyColdStorageAfterDays,
@@ -172,7 +173,7 @@ export class BackupVault extends Construct {
     });
     for (const policy of ['AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForRestores']) {
       new IamRolePolicyAttachment(this, `role-${policy}`, {
-        role: this.role.name,
+        role: ref(this.role, 'name'),
         policyArn: `arn:${partition}:iam::aws:policy/service-role/${policy}`,
       });
     }
@@ -181,7 +182,7 @@ export class BackupVault extends Construct {
     const keyArns = [props.encryptionKey.keyArn, ...(copyTo ? [copyTo.encryptionKey.keyArn] : [])];
     new IamRolePolicy(this, 'role-kms', {
       name: 'use-vault-keys',
-      role: this.role.name,
+      role: ref(this.role, 'name'),
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
@@ -206,8 +207,8 @@ export class BackupVault extends Construct {
       region: props.region,
       // Selection names are per plan and limited to 50 characters, so a fixed name never collides or overflows.
       name: props.selectionName ?? 'protected-resources',
-      planId: this.plan.id,
-      iamRoleArn: this.role.arn,
+      planId: ref(this.plan, 'id'),
+      iamRoleArn: ref(this.role, 'arn'),
       resources: props.resourceArns,
     });
 
@@ -236,7 +237,7 @@ export class BackupVault extends Construct {
     if (lock) {
       new BackupVaultLockConfiguration(this, `${id}-lock`, {
         region,
-        backupVaultName: vault.name,
+        backupVaultName: ref(vault, 'name'),
         minRetentionDays: lock.minRetentionDays,
         maxRetentionDays: lock.maxRetentionDays,
         // Terraform expresses compliance mode as the presence of changeable_for_days.

@@ -18,6 +18,7 @@ import { ReplicatedBucket } from './replicated-bucket';
 import { ReplicationCheck } from './replication-check';
 import { VerificationRestore } from './verification-restore';
 import { DashboardStore, RecoveryDashboard } from './recovery-dashboard';
+import { ref } from './private/reference';
 
 export interface DisasterRecoveryProps {
   /** The plan to render (from `planBackups`, or a reviewed `backup_plan.json`). Exactly one of plan/requirements. @default planned from `requirements` */
@@ -93,7 +94,7 @@ export class DisasterRecovery extends Construct {
       const construct = stores.get(store.id);
       if (store.kind === 'database') {
         if (construct instanceof ProtectedDatabase && construct.backupReplication) {
-          automatedBackupsArns[store.id] = construct.backupReplication.id;
+          automatedBackupsArns[store.id] = ref(construct.backupReplication, 'id');
         }
         if (store.verification) {
           const restoreRegion = store.verification.region;

@@ -2,6 +2,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { stackAccount } from './account';
+import { ref } from './private/reference';
 
 /** A service allowed to use the key directly through the key policy (services that cannot use IAM delegation). */
 export interface KeyServiceGrant {
@@ -92,7 +93,7 @@ export class EncryptionKey extends Construct {
     new KmsAlias(this, 'alias', {
       region: props.region,
       name: `alias/${props.alias}`,
-      targetKeyId: this.key.keyId,
+      targetKeyId: ref(this.key, 'keyId'),
     });
     this.keyArn = this.key.arn;
     this.keyId = this.key.keyId;

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { stackAccount } from './account';
 import { functionNames } from '../src/aws/names';
 import { Bundle, HandlerName, handlerCode } from './private/handler-code';
+import { dependOn, ref } from './private/reference';
 
 export type { Bundle, HandlerName };
 
@@ -215,7 +216,7 @@ export class BundledFunction extends Construct {
     ];
     const policy = new IamRolePolicy(this, 'policy', {
       name: 'lifeboat',
-      role: this.role.id,
+      role: ref(this.role, 'id'),
       policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
     });
 
@@ -223,7 +224,7 @@ export class BundledFunction extends Construct {
       region: props.region,
       functionName: props.functionName,
       description: props.description,
-      role: this.role.arn,
+      role: ref(this.role, 'arn'),
       runtime: 'nodejs22.x',
       architectures: ['arm64'],
       handler: 'index.handler',
@@ -235,13 +236,13 @@ export class BundledFunction extends Construct {
       environment: props.environment ? { variables: props.environment } : undefined,
       vpcConfig: props.vpc ? { subnetIds: [...props.vpc.subnetIds], securityGroupIds: [...props.vpc.securityGroupIds] } : undefined,
       deadLetterConfig: props.deadLetterTargetArn ? { targetArn: props.deadLetterTargetArn } : undefined,
-      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      loggingConfig: { logFormat: 'Text', logGroup: ref(this.logGroup, 'name') },
       tags: props.tags,
-      // The log group must exist first (else Lambda creates one without retention on the first invocation), and
-      // the policy first (Lambda checks the VPC permissions when the function is created).
-      dependsOn: [this.logGroup, policy],
     });
-    this.target = { arn: this.function.arn, functionName: this.function.functionName };
+    // The log group must exist first (else Lambda creates one without retention on the first invocation), and the
+    // policy first (Lambda checks the VPC permissions when the function is created).
+    dependOn(this.function, [this.logGroup, policy]);
+    this.target = { arn: ref(this.function, 'arn'), functionName: ref(this.function, 'functionName') };
   }
 
   /** Invokes the function from an EventBridge schedule or event pattern; adds the rule, target and permission. */
@@ -265,7 +266,7 @@ export class BundledFunction extends Construct {
     });
     new CloudwatchEventTarget(this, `${id}-target`, {
       region: this.region,
-      rule: rule.name,
+      rule: ref(rule, 'name'),
       targetId: 'lifeboat',
       arn: this.target.arn,
       input: trigger.input ? JSON.stringify(trigger.input) : undefined,
@@ -276,7 +277,7 @@ export class BundledFunction extends Construct {
       action: 'lambda:InvokeFunction',
       functionName: this.target.functionName,
       principal: 'events.amazonaws.com',
-      sourceArn: rule.arn,
+      sourceArn: ref(rule, 'arn'),
     });
     return rule;
   }

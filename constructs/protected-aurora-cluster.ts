@@ -15,6 +15,7 @@ import type { DatabaseProtectionProps, DisasterRecoveryRegion } from './database
 import { protectedAuroraClusterProblems } from './private/aurora-cluster-validation';
 import { protectedAuroraClusterNames } from './private/database-names';
 import { performanceInsights } from './private/performance-insights';
+import { dependOn, ref } from './private/reference';
 
 export { AURORA_ENGINES, MAX_BACKTRACK_WINDOW_SECONDS, MIN_MANAGED_RPO_SECONDS, protectedAuroraClusterProblems } from './private/aurora-cluster-validation';
 
@@ -100,14 +101,14 @@ export class ProtectedAuroraCluster extends Construct {
     const globalRpoParameters = (id: string, region: string, name: string | undefined) =>
       managedRpo === undefined
         ? undefined
-        : new RdsClusterParameterGroup(this, id, {
+        : ref(new RdsClusterParameterGroup(this, id, {
             region,
             name: name as string,
             family: `aurora-postgresql${(props.engineVersion as string).split('.')[0]}`,
             description: `rds.global_db_rpo = ${managedRpo} s for database ${props.databaseId}`,
             parameter: [{ name: 'rds.global_db_rpo', value: String(managedRpo), applyMethod: 'immediate' }],
             tags,
-          }).name;
+          }), 'name');
 
     if (props.existing) {
       const existing = new DataAwsRdsCluster(this, 'existing', {
@@ -129,7 +130,7 @@ export class ProtectedAuroraCluster extends Construct {
         clusterIdentifier: names.primary,
         engine: props.engine,
         engineVersion: props.engineVersion,
-        dbSubnetGroupName: subnetGroup.name,
+        dbSubnetGroupName: ref(subnetGroup, 'name'),
         vpcSecurityGroupIds: props.securityGroupIds,
         storageEncrypted: true,
         kmsKeyId: props.encryptionKey.keyArn,
@@ -169,10 +170,10 @@ export class ProtectedAuroraCluster extends Construct {
           new RdsClusterInstance(this, member.constructId, {
             region: props.region,
             identifier: member.identifier,
-            clusterIdentifier: this.cluster.id,
+            clusterIdentifier: ref(this.cluster, 'id'),
             engine: props.engine,
             instanceClass: props.instanceClass as string,
-            dbSubnetGroupName: subnetGroup.name,
+            dbSubnetGroupName: ref(subnetGroup, 'name'),
             publiclyAccessible: false,
             autoMinorVersionUpgrade,
             preferredMaintenanceWindow,
@@ -208,11 +209,11 @@ export class ProtectedAuroraCluster extends Construct {
         region: dr.region,
         clusterIdentifier: names.dr,
         engine: props.engine,
-        engineVersion: this.globalCluster.engineVersion,
-        globalClusterIdentifier: this.globalCluster.id,
+        engineVersion: ref(this.globalCluster, 'engineVersion'),
+        globalClusterIdentifier: ref(this.globalCluster, 'id'),
         // The same RPO applies after a failover makes this cluster the primary.
         dbClusterParameterGroupName: globalRpoParameters('dr-global-rpo-parameters', dr.region, names.globalRpoParameterGroups?.dr),
-        dbSubnetGroupName: drSubnetGroup.name,
+        dbSubnetGroupName: ref(drSubnetGroup, 'name'),
         vpcSecurityGroupIds: dr.securityGroupIds,
         // A cross-region encrypted secondary can only use a key of its own region.
         storageEncrypted: true,
@@ -228,19 +229,19 @@ export class ProtectedAuroraCluster extends Construct {
         // No master user or managed password: a secondary inherits them and the API rejects both.
         tags,
         lifecycle: { preventDestroy: true, ignoreChanges: ['replication_source_identifier'] },
-        // A secondary can join only once the primary has a writer.
-        dependsOn: this.instances.length > 0 ? [this.instances[0]] : undefined,
       });
+      // A secondary can join only once the primary has a writer.
+      if (this.instances.length > 0) dependOn(this.secondaryCluster, [this.instances[0]]);
       for (let n = 1; n <= (props.globalDatabase.readerCount ?? 0); n++) {
         const identifier = names.drReplicas[n - 1];
         this.secondaryInstances.push(
           new RdsClusterInstance(this, `secondary-reader-${n}`, {
             region: dr.region,
             identifier,
-            clusterIdentifier: this.secondaryCluster.id,
+            clusterIdentifier: ref(this.secondaryCluster, 'id'),
             engine: props.engine,
             instanceClass: (props.globalDatabase.instanceClass ?? props.instanceClass) as string,
-            dbSubnetGroupName: drSubnetGroup.name,
+            dbSubnetGroupName: ref(drSubnetGroup, 'name'),
             publiclyAccessible: false,
             autoMinorVersionUpgrade,
             preferredMaintenanceWindow,

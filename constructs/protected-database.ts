@@ -13,6 +13,7 @@ import type { DatabaseProtectionProps, DisasterRecoveryRegion } from './database
 import { protectedDatabaseNames } from './private/database-names';
 import { performanceInsights } from './private/performance-insights';
 import { protectedDatabaseProblems } from './private/protected-database-validation';
+import { ref } from './private/reference';
 
 export type { RegionalKey } from './backup-vault';
 
@@ -125,7 +126,7 @@ export class ProtectedDatabase extends Construct {
         storageType: 'gp3',
         storageEncrypted: true,
         kmsKeyId: props.encryptionKey.keyArn,
-        dbSubnetGroupName: subnetGroup.name,
+        dbSubnetGroupName: ref(subnetGroup, 'name'),
         vpcSecurityGroupIds: props.securityGroupIds,
         publiclyAccessible: false,
         multiAz: props.multiAz ?? false,

@@ -14,6 +14,7 @@ import { standaloneReplicationRoleName } from '../src/aws/names';
 import { MIN_BUCKET_RPO_SECONDS, RTC_MINUTES } from './private/bucket-limits';
 import { replicationPolicy } from './private/bucket-policies';
 import { protectedBucket } from './private/protected-bucket';
+import { dependOn, ref } from './private/reference';
 import { replicatedBucketProblems } from './private/replicated-bucket-validation';
 
 export type { ReplicaStorageClass, TransitionStorageClass };
@@ -200,9 +201,8 @@ export class ReplicatedBucket extends Construct {
       transitions: replicaTransitions,
     });
 
-    // Read once: each read of a provider attribute makes a new token, and tokens are costly to make (a stack trace each).
-    const sourceArn = this.source.bucket.arn;
-    const replicaArn = this.replica.bucket.arn;
+    const sourceArn = ref(this.source.bucket, 'arn');
+    const replicaArn = ref(this.replica.bucket, 'arn');
     const replication = new Construct(this, 'replication');
     this.replicationRole = new IamRole(replication, 'role', {
       name: roleName,
@@ -215,7 +215,7 @@ export class ReplicatedBucket extends Construct {
     });
     const rolePolicy = new IamRolePolicy(replication, 'policy', {
       name: 'replicate',
-      role: this.replicationRole.name,
+      role: ref(this.replicationRole, 'name'),
       policy: JSON.stringify(
         replicationPolicy({
           sourceArn,
@@ -229,10 +229,10 @@ export class ReplicatedBucket extends Construct {
       ),
     });
 
-    const roleArn = this.replicationRole.arn;
+    const roleArn = ref(this.replicationRole, 'arn');
     this.replication = new S3BucketReplicationConfigurationA(replication, 'configuration', {
       region: props.sourceRegion,
-      bucket: this.source.bucket.id,
+      bucket: ref(this.source.bucket, 'id'),
       role: roleArn,
       rule: [
         {
@@ -255,18 +255,18 @@ export class ReplicatedBucket extends Construct {
           },
         },
       ],
-      // PutBucketReplication fails with "destination bucket must have versioning enabled" when it races the replica's
-      // versioning; the role's permissions must exist before the first object is replicated.
-      dependsOn: [this.source.versioning, this.replica.versioning, rolePolicy],
     });
+    // PutBucketReplication fails with "destination bucket must have versioning enabled" when it races the replica's
+    // versioning; the role's permissions must exist before the first object is replicated.
+    dependOn(this.replication, [this.source.versioning, this.replica.versioning, rolePolicy]);
 
     this.alarms = renderAlarms(this, alarms, { topics: props.alarmTopics, tags: props.tags });
 
     const output = (suffix: string, value: string, description: string) =>
       new TerraformOutput(this, `${id}-${suffix}`, { value, description, staticId: true });
-    output('source-bucket-name', this.source.bucket.bucket, `Source bucket of ${id} (${props.sourceRegion})`);
+    output('source-bucket-name', ref(this.source.bucket, 'bucket'), `Source bucket of ${id} (${props.sourceRegion})`);
     output('source-bucket-arn', sourceArn, `Source bucket ARN of ${id}`);
-    output('replica-bucket-name', this.replica.bucket.bucket, `Replica bucket of ${id} (${props.replicaRegion})`);
+    output('replica-bucket-name', ref(this.replica.bucket, 'bucket'), `Replica bucket of ${id} (${props.replicaRegion})`);
     output('replica-bucket-arn', replicaArn, `Replica bucket ARN of ${id}`);
     output('source-key-arn', sourceKey.keyArn, `KMS key encrypting the source bucket of ${id}`);
     output('replica-key-arn', replicaKey.keyArn, `KMS key encrypting the replica bucket of ${id}`);

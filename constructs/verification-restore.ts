@@ -17,6 +17,7 @@ import { AlarmTopics, ObjectiveAlarm, renderStoreAlarms } from './alarm';
 import type { StoreAlarmSpec } from './backup-age-probe';
 import { BundledFunction } from './lambda-bundle';
 import { storePort, verificationPolicyStatements, verificationRestoreProblems, verifyConfig } from './private/verification-restore-config';
+import { ref } from './private/reference';
 
 export { ENGINE_PORTS, VERIFICATION_EVIDENCE_PREFIXES } from './private/verification-restore-config';
 
@@ -191,8 +192,8 @@ export class VerificationRestore extends Construct {
     for (const port of [...new Set(props.stores.map(storePort))].sort((a, b) => a - b)) {
       new VpcSecurityGroupIngressRule(this, `restored-from-function-${port}`, {
         region: props.region,
-        securityGroupId: this.restoredSecurityGroup.id,
-        referencedSecurityGroupId: this.functionSecurityGroup.id,
+        securityGroupId: ref(this.restoredSecurityGroup, 'id'),
+        referencedSecurityGroupId: ref(this.functionSecurityGroup, 'id'),
         ipProtocol: 'tcp',
         fromPort: port,
         toPort: port,
@@ -201,8 +202,8 @@ export class VerificationRestore extends Construct {
       });
       new VpcSecurityGroupEgressRule(this, `function-to-restored-${port}`, {
         region: props.region,
-        securityGroupId: this.functionSecurityGroup.id,
-        referencedSecurityGroupId: this.restoredSecurityGroup.id,
+        securityGroupId: ref(this.functionSecurityGroup, 'id'),
+        referencedSecurityGroupId: ref(this.restoredSecurityGroup, 'id'),
         ipProtocol: 'tcp',
         fromPort: port,
         toPort: port,
@@ -220,8 +221,8 @@ export class VerificationRestore extends Construct {
       });
       new VpcSecurityGroupIngressRule(this, 'endpoints-from-function', {
         region: props.region,
-        securityGroupId: endpointGroup.id,
-        referencedSecurityGroupId: this.functionSecurityGroup.id,
+        securityGroupId: ref(endpointGroup, 'id'),
+        referencedSecurityGroupId: ref(this.functionSecurityGroup, 'id'),
         ipProtocol: 'tcp',
         fromPort: 443,
         toPort: 443,
@@ -230,8 +231,8 @@ export class VerificationRestore extends Construct {
       });
       new VpcSecurityGroupEgressRule(this, 'function-to-endpoints', {
         region: props.region,
-        securityGroupId: this.functionSecurityGroup.id,
-        referencedSecurityGroupId: endpointGroup.id,
+        securityGroupId: ref(this.functionSecurityGroup, 'id'),
+        referencedSecurityGroupId: ref(endpointGroup, 'id'),
         ipProtocol: 'tcp',
         fromPort: 443,
         toPort: 443,
@@ -246,14 +247,14 @@ export class VerificationRestore extends Construct {
           vpcEndpointType: 'Interface',
           privateDnsEnabled: true,
           subnetIds: [...props.subnetIds],
-          securityGroupIds: [endpointGroup.id],
+          securityGroupIds: [ref(endpointGroup, 'id')],
           tags,
         });
       }
     } else {
       new VpcSecurityGroupEgressRule(this, 'function-to-aws-apis', {
         region: props.region,
-        securityGroupId: this.functionSecurityGroup.id,
+        securityGroupId: ref(this.functionSecurityGroup, 'id'),
         cidrIpv4: props.apiEgressCidr ?? '0.0.0.0/0',
         ipProtocol: 'tcp',
         fromPort: 443,
@@ -264,7 +265,7 @@ export class VerificationRestore extends Construct {
     }
 
     const account = stackAccount(this);
-    this.config = verifyConfig(props, namespace, this.restoredSecurityGroup.id, false);
+    this.config = verifyConfig(props, namespace, ref(this.restoredSecurityGroup, 'id'), false);
     const statements = verificationPolicyStatements(props, this.config, account);
 
     this.function = new BundledFunction(this, 'verify', {
@@ -279,7 +280,7 @@ export class VerificationRestore extends Construct {
       // No reserved concurrency: a new account's quota of 10 leaves nothing to reserve, and none is needed. A run is
       // started by one RestoreDBInstanceToPointInTime that only one caller can win (fixed identifier per source),
       // and every later step is claimed with a conditional create in the evidence bucket (lambda/verify-restore/claims.ts).
-      vpc: { subnetIds: props.subnetIds, securityGroupIds: [this.functionSecurityGroup.id] },
+      vpc: { subnetIds: props.subnetIds, securityGroupIds: [ref(this.functionSecurityGroup, 'id')] },
       logRetentionDays: props.logRetentionDays,
       tags,
     });

@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import type { EncryptionKey } from '../encryption-key';
 import type { ObjectLockRetention, ProtectedBucketResources, StorageTransition } from '../replicated-bucket';
 import { bucketPolicy } from './bucket-policies';
+import { dependOn, ref } from './reference';
 
 export interface ProtectedBucketOptions {
   readonly region: string;
@@ -35,9 +36,9 @@ export function protectedBucket(scope: Construct, options: ProtectedBucketOption
     tags: options.tags,
     lifecycle: { preventDestroy: true },
   });
-  // Read once: each read of a provider attribute makes a new token, and tokens are costly to make (a stack trace each).
-  const bucketId = bucket.id;
-  const bucketArn = bucket.arn;
+  // Read once and shared by the bucket's configurations.
+  const bucketId = ref(bucket, 'id');
+  const bucketArn = ref(bucket, 'arn');
   const versioning = new S3BucketVersioningA(scope, 'versioning', {
     region,
     bucket: bucketId,
@@ -68,14 +69,14 @@ export function protectedBucket(scope: Construct, options: ProtectedBucketOption
     bucket: bucketId,
     rule: { objectOwnership: 'BucketOwnerEnforced' },
   });
-  new S3BucketPolicy(scope, 'policy', {
+  const policy = new S3BucketPolicy(scope, 'policy', {
     region,
     bucket: bucketId,
     policy: JSON.stringify(bucketPolicy(bucketArn, options.key.keyArn)),
-    // S3 rejects concurrent public-access-block and policy updates on one bucket ("conflicting conditional operation").
-    dependsOn: [publicAccessBlock],
   });
-  new S3BucketLifecycleConfiguration(scope, 'lifecycle', {
+  // S3 rejects concurrent public-access-block and policy updates on one bucket ("conflicting conditional operation").
+  dependOn(policy, [publicAccessBlock]);
+  const lifecycle = new S3BucketLifecycleConfiguration(scope, 'lifecycle', {
     region,
     bucket: bucketId,
     rule: [
@@ -98,9 +99,9 @@ export function protectedBucket(scope: Construct, options: ProtectedBucketOption
           : {}),
       },
     ],
-    // Rules on noncurrent versions are rejected or ignored until versioning is on.
-    dependsOn: [versioning],
   });
+  // Rules on noncurrent versions are rejected or ignored until versioning is on.
+  dependOn(lifecycle, [versioning]);
   const objectLock = options.objectLock
     ? new S3BucketObjectLockConfigurationA(scope, 'object-lock', {
         region,
