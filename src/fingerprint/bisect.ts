@@ -311,24 +311,24 @@ export function combineFolds(folds: Fold[]): Fold {
   return { rowCount, xor: xor.toString(16).padStart(16, '0'), sum: sum.toString() };
 }
 
-/** Folds `range` of `side` into the integer buckets [lo, hi) of `width` keys from `min`. */
+/** Folds `range` of `side` into the integer buckets [lo, hi) of 2^`shift` keys from `origin`. */
 async function foldIntegerBuckets(
   side: Side,
   columns: HashedColumn[],
   range: KeyRange,
-  bucketing: { min: bigint; width: bigint; span: bigint; lo: number; hi: number },
+  bucketing: { origin: bigint; shift: number; lo: number; hi: number },
 ): Promise<Map<number, Fold>> {
   const dialect = dialectFor(side.session.engine);
   const params = new ParamList(side.session.engine);
   const hash = dialect.rowHash(columns, 't');
-  const bucket = dialect.integerBucket(side.keys[0], 't', bucketing.min, bucketing.width, bucketing.span, params);
+  const bucket = dialect.integerBucket(side.keys[0], 't', bucketing.origin, bucketing.shift, params);
   const where = rangeCondition(dialect, side.keys, 't', range, params);
-  const rows = await dialect.groupedFold(side.session, { bucket, hash, from: dialect.qualified(side.table), where }, params.values);
+  const rows = await dialect.groupedFold(side.session, { bucket: bucket.expression, hash, from: dialect.qualified(side.table), where }, params.values);
   // Every key of the range lies between the snapshot's min and max, so its bucket is in [lo, hi); should one not be,
   // its rows still count, in the nearest bucket (clamping here costs the servers nothing per row).
   const byBucket = new Map<number, Fold[]>();
   for (const r of rows) {
-    const bucketIndex = Math.min(Math.max(Number(r.bucket), bucketing.lo), bucketing.hi - 1);
+    const bucketIndex = Math.min(Math.max(Number(BigInt(String(r.bucket)) - bucket.offset), bucketing.lo), bucketing.hi - 1);
     const folds = byBucket.get(bucketIndex) ?? [];
     folds.push(foldOf(r as { n: unknown; x: unknown; s: unknown }));
     byBucket.set(bucketIndex, folds);
@@ -373,18 +373,20 @@ export async function firstPass(lanes: Lane[], columns: HashedColumn[], factor: 
     if (!a && !b) return { source: EMPTY_FOLD, target: EMPTY_FOLD, differing: [] };
     const min = [a?.min, b?.min].filter((v): v is bigint => v !== undefined).reduce((x, y) => (x < y ? x : y));
     const max = [a?.max, b?.max].filter((v): v is bigint => v !== undefined).reduce((x, y) => (x > y ? x : y));
-    const span = max - min;
-    const wantedBuckets = span + 1n < BigInt(factor) ? Number(span + 1n) : factor;
-    const width = (span + BigInt(wantedBuckets)) / BigInt(wantedBuckets); // ceil((span + 1) / buckets)
-    const buckets = Number(span / width) + 1;
-    const bound = (i: number): string[] => [String(min + BigInt(i) * width)];
+    // Buckets of 2^shift keys aligned on multiples of 2^shift (the smallest width giving at most `factor` of them:
+    // between factor/2 and factor for a large table), so that the servers number rows with one shift of the key.
+    let shift = 0;
+    while ((max >> BigInt(shift)) - (min >> BigInt(shift)) + 1n > BigInt(factor)) shift += 1;
+    const origin = (min >> BigInt(shift)) << BigInt(shift);
+    const buckets = Number((max - origin) >> BigInt(shift)) + 1;
+    const bound = (i: number): string[] => [String(origin + (BigInt(i) << BigInt(shift)))];
     const groups = Math.min(lanes.length, buckets);
     const results = await Promise.all(
       Array.from({ length: groups }, async (_, j) => {
         const lo = Math.floor((j * buckets) / groups);
         const hi = Math.floor(((j + 1) * buckets) / groups);
         const range: KeyRange = { lower: lo === 0 ? null : bound(lo), upper: hi === buckets ? null : bound(hi) };
-        const bucketing = { min, width, span, lo, hi };
+        const bucketing = { origin, shift, lo, hi };
         const lane = lanes[j];
         return Promise.all([foldIntegerBuckets(lane.source, columns, range, bucketing), foldIntegerBuckets(lane.target, columns, range, bucketing)]);
       }),
