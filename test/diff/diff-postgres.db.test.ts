@@ -146,6 +146,18 @@ describe('diff on PostgreSQL', () => {
     expect(diff.localization!.rounds).toBeGreaterThan(2);
   });
 
+  it('localizes differences among smallint keys over the whole type, negative keys included', async () => {
+    // The first pass numbers rows by shifting the key in its own type: smallint here, its range split at multiples
+    // of a power of two on both sides of zero.
+    await pair.seedBoth(`CREATE TABLE smallkeys (id smallint PRIMARY KEY, v text);
+      INSERT INTO smallkeys SELECT g, 'v' || g FROM generate_series(-32768, 32767) g;`);
+    await pair.onTarget(`UPDATE smallkeys SET v = 'changed' WHERE id IN (-32768, -1, 0, 32767);
+      DELETE FROM smallkeys WHERE id = -100;`);
+    const diff = await diffTable('smallkeys');
+    expect(keysOf(diff)).toEqual(['changed -32768', 'missing-in-target -100', 'changed -1', 'changed 0', 'changed 32767']);
+    expect(diff.localization!.rounds).toBe(2);
+  });
+
   it('localizes differences among long text keys', async () => {
     await pair.seedBoth(`CREATE TABLE textkeys (k text PRIMARY KEY, v integer);
       INSERT INTO textkeys SELECT repeat(md5(g::text), 20) || g, g FROM generate_series(1, 2000) g;`);
