@@ -25,11 +25,22 @@ export interface Bundle {
   readonly zipBytes: number;
 }
 
-/** Where the build writes the zips: `dist/handlers`, seen from the compiled `dist/constructs/private`. */
-export const SHIPPED_HANDLERS_DIR = path.resolve(__dirname, '..', '..', 'handlers');
+/**
+ * Where the build writes the zips: `dist/handlers` of the package this file belongs to (found upwards from here: the
+ * build bundles this module into `dist/constructs/index.js`, one level above its compiled place).
+ */
+export const SHIPPED_HANDLERS_DIR = path.join(packageRoot(__dirname), 'dist', 'handlers');
 /** True when this module runs as TypeScript, i.e. from a checkout's source rather than from a build. */
 const FROM_SOURCE = path.extname(__filename) === '.ts';
 const loaded = new Map<HandlerName, Bundle>();
+
+/** The nearest directory at or above `from` holding a package.json (`from` itself when there is none). */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return from;
+  }
+}
 
 /** The deployable code of a handler, read (or, from source, bundled) once per process. */
 export function handlerCode(name: HandlerName): Bundle {

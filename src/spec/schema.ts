@@ -3,7 +3,7 @@
  * per-field formats only; rules that relate fields to each other live in `rules.ts`, which runs even when this
  * schema fails so that every problem is reported at once. No transforms here, so `z.toJSONSchema` can export it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RDS_LIMITS, REGION_CODE } from '../aws/limits';
 import { DURATION_FORMS } from './duration';
 import {

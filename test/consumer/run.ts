@@ -164,6 +164,28 @@ function install(app: string, tarball: string): void {
   run(process.execPath, [tsc, '-p', 'tsconfig.node16.json'], { cwd: app });
 }
 
+/**
+ * 2b. The entry points as the build bundles them (scripts/entry-bundles.ts): src/ once, in internal.js, read by both
+ * `lifeboat` and `lifeboat/constructs` (so a class either exports is one class), and three files loaded in all.
+ */
+function checkEntryBundles(app: string, runtime: Runtime): void {
+  const dist = path.join(app, 'node_modules', 'lifeboat', 'dist');
+  const modulesIn = (file: string) => [...fs.readFileSync(path.join(dist, file), 'utf8').matchAll(/^\/\/ ((?:src|constructs|lambda|node_modules)\/\S+)$/gm)].map((m) => m[1]);
+  const internal = modulesIn('src/internal.js');
+  const constructs = modulesIn('constructs/index.js');
+  assert.ok(internal.includes('src/spec/errors.ts') && internal.includes('src/plan/planner.ts'), 'internal.js lacks src/');
+  assert.deepEqual(internal.filter((m) => !m.startsWith('src/') && !m.startsWith('node_modules/zod/')), [], 'internal.js holds more than src/ and zod');
+  assert.ok(!internal.some((m) => m.startsWith('node_modules/zod/v4/locales/') && !m.endsWith('/en.js')), 'internal.js holds zod locales besides en');
+  assert.ok(constructs.includes('constructs/disaster-recovery.ts'), 'the constructs bundle lacks the constructs');
+  assert.deepEqual(constructs.filter((m) => m.startsWith('src/') || m.startsWith('node_modules/')), [], 'the constructs bundle holds a second copy of src/ or a package');
+  const loaded = run(
+    'node',
+    ['-e', "require('lifeboat'); require('lifeboat/constructs'); console.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('/node_modules/lifeboat/')).map((f) => f.slice(f.indexOf('/node_modules/lifeboat/') + 23)).sort()))"],
+    { cwd: app, env: runtimeEnv(runtime) },
+  );
+  assert.deepEqual(JSON.parse(loaded.stdout), ['dist/constructs/index.js', 'dist/src/index.js', 'dist/src/internal.js']);
+}
+
 interface Synth {
   tickets: Json;
   storage: Json;
@@ -409,6 +431,8 @@ async function main(): Promise<void> {
     let reference: Synth | undefined;
     for (const [index, runtime] of runtimes.entries()) {
       const dir = path.join(work, `run-${index + 1}`);
+      step(`${runtime.name}: the entry bundles (src/ once, three files loaded)`);
+      checkEntryBundles(app, runtime);
       step(`${runtime.name}: synth with plain node, lifeboat check`);
       const synth = synthesize(app, runtime, dir);
       checkSynth(app, dir, synth);
