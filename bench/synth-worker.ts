@@ -5,6 +5,8 @@
  *   lifeboat <requirements.json> <outdir>   plan + DisasterRecovery + backup_plan.json and runbooks, as `npm run synth`
  *   baseline <cdk.tf.json> <outdir>         the same resources written directly with provider classes
  *   references <cdk.tf.json> <outdir>       the same, with references, depends_on and assets as hand-written code has them
+ *   app <requirements.json> <outdir>        a consumer's app: DisasterRecovery from the requirements, synthesized;
+ *                                           no backup_plan.json, no runbooks
  * Prints one JSON line: { ms (since process start), maxRssMiB, resources, phases (ms at each step) }.
  */
 import * as fs from 'node:fs';
@@ -170,8 +172,28 @@ function lifeboat(requirementsPath: string, outdir: string): number {
   return Object.values(doc.resource as Json).reduce((n: number, byName: any) => n + Object.keys(byName).length, 0);
 }
 
+/** A consumer's own app: its stack holds DisasterRecovery, given the requirements; it writes no plan and no runbooks. */
+function app(requirementsPath: string, outdir: string): number {
+  const { loadRequirements } = require('lifeboat') as typeof import('../src');
+  mark('lifeboat loaded');
+  const { DisasterRecovery } = require('lifeboat/constructs') as typeof import('../constructs');
+  mark('lifeboat/constructs loaded');
+  const requirements = loadRequirements(requirementsPath);
+  const application = new App({ outdir });
+  const stack = new TerraformStack(application, requirements.name);
+  new LocalBackend(stack, { path: `../../../terraform.${requirements.name}.tfstate` });
+  new AwsProvider(stack, 'aws', { region: requirements.regions.primary });
+  new DisasterRecovery(stack, 'lifeboat', { requirements });
+  mark('constructs built');
+  application.synth();
+  mark('synthesized');
+  const doc = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', requirements.name, 'cdk.tf.json'), 'utf8')) as Json;
+  return Object.values(doc.resource as Json).reduce((n: number, byName: any) => n + Object.keys(byName).length, 0);
+}
+
 const [mode, input, outdir] = process.argv.slice(2);
-const resources = mode === 'baseline' ? baseline(input, outdir) : mode === 'references' ? handWritten(input, outdir) : lifeboat(input, outdir);
+const workers: Record<string, (input: string, outdir: string) => number> = { baseline, references: handWritten, lifeboat, app };
+const resources = workers[mode](input, outdir);
 const ms = performance.now();
 const maxRssMiB = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(`${JSON.stringify({ ms: Math.round(ms), maxRssMiB: Math.round(maxRssMiB), resources, phases })}\n`);
