@@ -130,7 +130,7 @@ for (const testCase of cases) {
   rest.push(
     `${testCase.name}: of the ${lMs - blMs} ms Lifeboat's later synth takes beyond the baseline, loading lifeboat and lifeboat/constructs ` +
       `takes ${deltas[1] + deltas[2]} ms, validating and planning ${deltas[3]} ms, writing backup_plan.json and the runbooks ${deltas[6]} ms, ` +
-      `and building plus synthesizing the constructs ${buildAndSynth - (baseMarks[2] - baseMarks[0])} ms more than the baseline's ` +
+      `and building plus synthesizing the constructs ${signed(buildAndSynth - (baseMarks[2] - baseMarks[0]))} than the baseline's ` +
       `(${signed(buildAndSynth - (handMarks[3] - handMarks[1]))} than the hand-written stack's, whose build includes the harness's conversion of the document, as the baseline's does).`,
   );
   phaseRows.push(
