@@ -129,8 +129,8 @@ export class DecisionRecord {
 
 /** The mechanisms of one store, merged by kind and region so each appears once with every scope it serves. */
 export class MechanismSet {
-  // A list, not a map: a store has a handful of mechanisms, and a map per store with a joined key per mechanism costs
-  // more than scanning them.
+  // A list kept in plan order as mechanisms are added, not a map or a sort at the end: a store has a handful of
+  // mechanisms, and a map per store with a joined key per mechanism, or a sort per store, costs more than a scan.
   private readonly mechanisms: PlannedMechanism[] = [];
 
   add({ entry, region, scope, reason, figures }: MechanismChoice): void {
@@ -140,19 +140,26 @@ export class MechanismSet {
       if (!existing.reason.includes(reason)) existing.reason = `${existing.reason}; ${reason}`;
       return;
     }
-    this.mechanisms.push({
+    const mechanism: PlannedMechanism = {
       kind: entry.kind,
       design: figures ?? design(entry.rpoSeconds, entry.rtoSeconds),
       reason,
       region,
       scopes: scope ? [scope] : [],
       source: entry.source,
-    });
+    };
+    // Insertion in order (catalogue order, then region): moved down past every later mechanism.
+    const list = this.mechanisms;
+    list.push(mechanism);
+    for (let i = list.length - 1; i > 0 && compareMechanisms(mechanism, list[i - 1]) < 0; i -= 1) {
+      list[i] = list[i - 1];
+      list[i - 1] = mechanism;
+    }
   }
 
   /** Mechanisms in catalogue order, then by region; each one's scopes in FAILURE_SCOPES order. */
   list(): PlannedMechanism[] {
-    return this.mechanisms.map(withScopesInOrder).sort(compareMechanisms);
+    return this.mechanisms.map(withScopesInOrder);
   }
 }
 

@@ -8,6 +8,7 @@ import { nameProblem, type NameKind } from '../aws/limits';
 import { bucketNames, databaseNames, probeNames, replicaCheckNames, sharePrefix, stackNames, verificationNames, type DatabaseNames } from '../aws/names';
 import type { BucketRequirement, DatabaseRequirement, Requirements } from '../spec/types';
 import type { EvidencePlan } from './evidence';
+import { jsonBytes } from './json-bytes';
 import type { BucketNamesPlan, BucketStorePlan, DatabaseNamesPlan, DatabaseStorePlan, Finding, FunctionPlan, SharedNamesPlan, StorePlan } from './types';
 
 /** What the earlier deciders chose that decides which database resources exist. */
@@ -102,8 +103,6 @@ function shareBySize<T>(items: readonly T[], size: (item: T) => number): T[][] {
   if (current.length > 0) shares.push(current);
   return shares;
 }
-
-const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
 /** The part of a verified store's handler configuration the plan fixes (what constructs/from-plan/verification.ts renders). */
 function verificationConfigBytes(store: DatabaseStorePlan): number {
@@ -232,32 +231,19 @@ export function sharedNames(req: Requirements, stores: readonly StorePlan[]): Sh
 // Checks: AWS limits and uniqueness per region
 // ---------------------------------------------------------------------------------------------------------------
 
-/** One name the plan creates: its AWS namespace, region (`global` for IAM, S3 and global clusters), and owner. */
-interface NameUse {
-  kind: NameKind;
-  /** Names must differ within (namespace, region); RDS instances and clusters are separate namespaces. */
-  namespace: string;
-  region: string;
-  name: string;
-  /** Spec path of the store (or `name` for shared resources) and what the name is for. */
-  path: string;
-  store: string | null;
-  what: string;
+/**
+ * Where the listing below sends each name the plan creates: its AWS naming rule, namespace (names must differ within
+ * one namespace and region; RDS instances and clusters are separate namespaces), region (`global` for IAM, S3 and
+ * global clusters), and what it is for. `owner` says whose names come next: a store (`path` is its spec path) or the
+ * plan itself (`name`).
+ */
+interface NameListener {
+  owner(path: string, store: string | null): void;
+  /** One name; a null name is a resource the plan does not create. */
+  add(kind: NameKind, namespace: string, region: string, name: string | null, what: string): void;
 }
 
-/** Collects the names one owner creates: a store (`path` is its spec path) or the plan itself (`name`). */
-class NameUses {
-  constructor(
-    private readonly out: NameUse[],
-    private readonly path: string,
-    private readonly store: string | null,
-  ) {}
-
-  /** Records one name; a null name is a resource the plan does not create. */
-  add(kind: NameKind, namespace: string, region: string, name: string | null, what: string): void {
-    if (name !== null) this.out.push({ kind, namespace, region, name, path: this.path, store: this.store, what });
-  }
-}
+type NameUses = Pick<NameListener, 'add'>;
 
 function databaseUses(req: Requirements, store: DatabaseStorePlan, uses: NameUses): void {
   const { primary, dr } = req.regions;
@@ -303,15 +289,14 @@ function bucketUses(store: BucketStorePlan, uses: NameUses): void {
   uses.add('iamRole', 'iam-role', 'global', store.names.replicationRole, 'the replication role');
 }
 
-function storeUses(req: Requirements, stores: readonly StorePlan[], out: NameUse[]): void {
+function storeUses(req: Requirements, stores: readonly StorePlan[], listener: NameListener): void {
   const dbIndex = new Map(req.databases.map((db, i) => [db.id, i]));
   const bucketIndex = new Map(req.buckets.map((b, i) => [b.id, i]));
   for (const store of stores) {
-    const path = store.kind === 'database' ? `databases.${dbIndex.get(store.id)}.id` : `buckets.${bucketIndex.get(store.id)}.id`;
-    const uses = new NameUses(out, path, store.id);
-    if (store.kind === 'database') databaseUses(req, store, uses);
-    else bucketUses(store, uses);
-    for (const alarm of store.alarms) uses.add('alarm', 'alarm', alarm.region, alarm.alarmName, `the ${alarm.id} alarm`);
+    listener.owner(store.kind === 'database' ? `databases.${dbIndex.get(store.id)}.id` : `buckets.${bucketIndex.get(store.id)}.id`, store.id);
+    if (store.kind === 'database') databaseUses(req, store, listener);
+    else bucketUses(store, listener);
+    for (const alarm of store.alarms) listener.add('alarm', 'alarm', alarm.region, alarm.alarmName, `the ${alarm.id} alarm`);
   }
 }
 
@@ -343,72 +328,126 @@ function sharedUses(shared: SharedNamesPlan, uses: NameUses): void {
   }
 }
 
+/** Every name the plan creates, in a fixed order: shared names, then the evidence bucket's, then the stores' in plan order. */
+function listNames(req: Requirements, stores: readonly StorePlan[], shared: SharedNamesPlan, evidence: EvidencePlan, listener: NameListener): void {
+  listener.owner('name', null);
+  sharedUses(shared, listener);
+  evidenceUses(evidence, listener);
+  storeUses(req, stores, listener);
+}
+
 /**
  * Error findings for names that break an AWS limit, and for two resources that would share a name in one region
- * (AWS rejects the second at apply time). Messages start with the spec path to change.
+ * (AWS rejects the second at apply time). Messages start with the spec path to change; a collision names the later
+ * use and the one that came first in the listing order.
  */
 export function nameFindings(req: Requirements, stores: readonly StorePlan[], shared: SharedNamesPlan, evidence: EvidencePlan): Finding[] {
-  // Shared names first, then the evidence bucket's, then the stores' in plan order: a collision names the later use.
-  const uses: NameUse[] = [];
-  sharedUses(shared, new NameUses(uses, 'name', null));
-  evidenceUses(evidence, new NameUses(uses, 'name', null));
-  storeUses(req, stores, uses);
-  return [...limitFindings(uses), ...collisionFindings(uses)];
+  const check = new NameCheck();
+  listNames(req, stores, shared, evidence, check);
+  if (check.repeated.length === 0) return check.invalid;
+  // Rare (the plan is in error): list the names again to find each repeated name's first use.
+  const first = new FirstUses(check.repeated);
+  listNames(req, stores, shared, evidence, first);
+  return [...check.invalid, ...check.repeated.map((use) => collisionFinding(use, first.of(use)))];
 }
 
-function limitFindings(uses: readonly NameUse[]): Finding[] {
-  const findings: Finding[] = [];
-  for (const use of uses) {
-    const problem = nameProblem(use.kind, use.name);
-    if (problem) {
-      findings.push({
-        severity: 'error',
-        code: 'LB-NAME-INVALID',
-        store: use.store,
-        scope: null,
-        message: `${use.path}: ${problem} (${use.what})`,
-        fix: `shorten or change ${use.path === 'name' ? 'name' : `name or ${use.path}`} (physical names are built from them)`,
-      });
-    }
-  }
-  return findings;
-}
-
-function collisionFindings(uses: readonly NameUse[]): Finding[] {
-  const findings: Finding[] = [];
-  const first = new FirstUses();
-  for (const use of uses) {
-    const earlier = first.claim(use);
-    if (!earlier) continue;
-    const where = use.region === 'global' ? '' : ` in ${use.region}`;
-    findings.push({
-      severity: 'error',
-      code: 'LB-NAME-COLLISION',
-      store: use.store,
-      scope: null,
-      message: `${use.path}: "${use.name}"${where} is both ${use.what}${use.store ? ` of ${use.store}` : ''} and ${earlier.what}${earlier.store ? ` of ${earlier.store}` : ''} (${earlier.path})`,
-      fix: 'rename one of the stores: ids become part of physical names, and AWS allows each name once per region',
-    });
-  }
-  return findings;
+/** One use of a name, kept only for names used twice. */
+interface NameUse {
+  namespace: string;
+  region: string;
+  name: string;
+  path: string;
+  store: string | null;
+  what: string;
 }
 
 /**
- * The first use of every name, by namespace, region and name. Nested maps rather than one map keyed by the three
- * joined: a plan has a few namespaces and regions but hundreds of thousands of names, and each joined key would be
- * a new string to build and hash.
+ * Pass one: each name against its AWS limit, and against the names listed before it in its namespace and region.
+ * Only the names themselves are kept (a plan has hundreds of thousands); a name listed twice is kept as a use.
  */
-class FirstUses {
-  private readonly byNamespace = new Map<string, Map<string, Map<string, NameUse>>>();
+class NameCheck implements NameListener {
+  readonly invalid: Finding[] = [];
+  readonly repeated: NameUse[] = [];
+  private readonly names = new NamesByNamespace<Set<string>>(() => new Set());
+  private path = 'name';
+  private store: string | null = null;
 
-  /** Records `use` if its name is new in its namespace and region; otherwise returns the use that came first. */
-  claim(use: NameUse): NameUse | undefined {
-    let byRegion = this.byNamespace.get(use.namespace);
-    if (!byRegion) this.byNamespace.set(use.namespace, (byRegion = new Map()));
-    let byName = byRegion.get(use.region);
-    if (!byName) byRegion.set(use.region, (byName = new Map()));
-    const earlier = byName.get(use.name);
-    if (!earlier) byName.set(use.name, use);
-    return earlier;
+  owner(path: string, store: string | null): void {
+    this.path = path;
+    this.store = store;
   }
+
+  add(kind: NameKind, namespace: string, region: string, name: string | null, what: string): void {
+    if (name === null) return;
+    const problem = nameProblem(kind, name);
+    if (problem) {
+      this.invalid.push({
+        severity: 'error',
+        code: 'LB-NAME-INVALID',
+        store: this.store,
+        scope: null,
+        message: `${this.path}: ${problem} (${what})`,
+        fix: `shorten or change ${this.path === 'name' ? 'name' : `name or ${this.path}`} (physical names are built from them)`,
+      });
+    }
+    const names = this.names.get(namespace, region);
+    const before = names.size;
+    if (names.add(name).size === before) this.repeated.push({ namespace, region, name, path: this.path, store: this.store, what });
+  }
+}
+
+/** Pass two, for repeated names only: the first use of each. */
+class FirstUses implements NameListener {
+  private readonly first = new NamesByNamespace<Map<string, NameUse | null>>(() => new Map());
+  private path = 'name';
+  private store: string | null = null;
+
+  constructor(repeated: readonly NameUse[]) {
+    for (const use of repeated) this.first.get(use.namespace, use.region).set(use.name, null);
+  }
+
+  owner(path: string, store: string | null): void {
+    this.path = path;
+    this.store = store;
+  }
+
+  add(_kind: NameKind, namespace: string, region: string, name: string | null, what: string): void {
+    if (name === null) return;
+    const byName = this.first.get(namespace, region);
+    if (byName.get(name) === null) byName.set(name, { namespace, region, name, path: this.path, store: this.store, what });
+  }
+
+  of(use: NameUse): NameUse {
+    return this.first.get(use.namespace, use.region).get(use.name)!;
+  }
+}
+
+/**
+ * One collection per namespace and region, in nested maps rather than one map keyed by the two joined: a plan has a
+ * few namespaces and regions, and a joined key per name would be a new string to build and hash.
+ */
+class NamesByNamespace<T> {
+  private readonly byNamespace = new Map<string, Map<string, T>>();
+
+  constructor(private readonly create: () => T) {}
+
+  get(namespace: string, region: string): T {
+    let byRegion = this.byNamespace.get(namespace);
+    if (!byRegion) this.byNamespace.set(namespace, (byRegion = new Map()));
+    let names = byRegion.get(region);
+    if (!names) byRegion.set(region, (names = this.create()));
+    return names;
+  }
+}
+
+function collisionFinding(use: NameUse, earlier: NameUse): Finding {
+  const where = use.region === 'global' ? '' : ` in ${use.region}`;
+  return {
+    severity: 'error',
+    code: 'LB-NAME-COLLISION',
+    store: use.store,
+    scope: null,
+    message: `${use.path}: "${use.name}"${where} is both ${use.what}${use.store ? ` of ${use.store}` : ''} and ${earlier.what}${earlier.store ? ` of ${earlier.store}` : ''} (${earlier.path})`,
+    fix: 'rename one of the stores: ids become part of physical names, and AWS allows each name once per region',
+  };
 }

@@ -31,9 +31,6 @@ export function parseDuration(text: string): number {
   return result.seconds;
 }
 
-/** Units `formatDuration` tries, largest first (seconds always divide). */
-const FORMAT_UNITS: readonly DurationUnit[] = ['y', 'd', 'h', 'm'];
-
 /**
  * Formats seconds with the largest unit that divides them exactly, so `formatDuration(parseDuration(x))` is the
  * canonical form of x (`60s` -> `1m`, `365d` -> `1y`). Non-positive or fractional input is a programming error.
@@ -42,9 +39,12 @@ export function formatDuration(seconds: number): string {
   if (!Number.isSafeInteger(seconds) || seconds <= 0) {
     throw new RangeError(`formatDuration needs a positive whole number of seconds, got ${seconds}`);
   }
-  for (const unit of FORMAT_UNITS) {
-    if (seconds % DURATION_UNITS[unit] === 0) return `${seconds / DURATION_UNITS[unit]}${unit}`;
-  }
+  // The units largest first, spelled out rather than looped over: a plan of 10,000 stores formats hundreds of thousands.
+  const { y, d, h, m } = DURATION_UNITS;
+  if (seconds % y === 0) return `${seconds / y}y`;
+  if (seconds % d === 0) return `${seconds / d}d`;
+  if (seconds % h === 0) return `${seconds / h}h`;
+  if (seconds % m === 0) return `${seconds / m}m`;
   return `${seconds}s`;
 }
 
