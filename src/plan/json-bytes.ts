@@ -42,7 +42,9 @@ function arrayBytes(items: readonly unknown[]): number {
 function objectBytes(object: Record<string, unknown>): number {
   let bytes = 2; // braces
   let fields = 0;
-  for (const key of Object.keys(object)) {
+  // for-in with an own-property test rather than Object.keys: no array of keys per object.
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
     const item = object[key];
     if (!written(item)) continue;
     bytes += jsonStringBytes(key) + 1 + jsonBytes(item); // "key":value

@@ -344,31 +344,23 @@ function listNames(req: Requirements, stores: readonly StorePlan[], shared: Shar
 export function nameFindings(req: Requirements, stores: readonly StorePlan[], shared: SharedNamesPlan, evidence: EvidencePlan): Finding[] {
   const check = new NameCheck();
   listNames(req, stores, shared, evidence, check);
-  if (check.repeated.length === 0) return check.invalid;
-  // Rare (the plan is in error): list the names again to find each repeated name's first use.
-  const first = new FirstUses(check.repeated);
-  listNames(req, stores, shared, evidence, first);
-  return [...check.invalid, ...check.repeated.map((use) => collisionFinding(use, first.of(use)))];
-}
-
-/** One use of a name, kept only for names used twice. */
-interface NameUse {
-  namespace: string;
-  region: string;
-  name: string;
-  path: string;
-  store: string | null;
-  what: string;
+  const repeated = check.repeatedNames();
+  if (repeated.length === 0) return check.invalid;
+  // Rare (the plan is in error): list the names again to find who uses each repeated name, first use first.
+  const collisions = new Collisions(repeated);
+  listNames(req, stores, shared, evidence, collisions);
+  return [...check.invalid, ...collisions.findings];
 }
 
 /**
- * Pass one: each name against its AWS limit, and against the names listed before it in its namespace and region.
- * Only the names themselves are kept (a plan has hundreds of thousands); a name listed twice is kept as a use.
+ * Pass one: each name against its AWS limit as it is listed, and into the list of its namespace and region; then
+ * each list into a set, one after another, to find the names listed twice. Only the names are kept (a plan has
+ * hundreds of thousands), and filling one set at a time keeps each in the processor's cache longer than adding
+ * every name to its own set as it comes.
  */
 class NameCheck implements NameListener {
   readonly invalid: Finding[] = [];
-  readonly repeated: NameUse[] = [];
-  private readonly names = new NamesByNamespace<Set<string>>(() => new Set());
+  private readonly names = new NamesByNamespace<string[]>(() => []);
   private path = 'name';
   private store: string | null = null;
 
@@ -390,20 +382,45 @@ class NameCheck implements NameListener {
         fix: `shorten or change ${this.path === 'name' ? 'name' : `name or ${this.path}`} (physical names are built from them)`,
       });
     }
-    const names = this.names.get(namespace, region);
-    const before = names.size;
-    if (names.add(name).size === before) this.repeated.push({ namespace, region, name, path: this.path, store: this.store, what });
+    this.names.get(namespace, region).push(name);
+  }
+
+  /** The names listed more than once in one namespace and region. */
+  repeatedNames(): RepeatedName[] {
+    const repeated: RepeatedName[] = [];
+    this.names.forEach((namespace, region, names) => {
+      const seen = new Set<string>();
+      for (const name of names) {
+        const before = seen.size;
+        if (seen.add(name).size === before) repeated.push({ namespace, region, name });
+      }
+    });
+    return repeated;
   }
 }
 
-/** Pass two, for repeated names only: the first use of each. */
-class FirstUses implements NameListener {
+interface RepeatedName {
+  namespace: string;
+  region: string;
+  name: string;
+}
+
+/** One use of a repeated name. */
+interface NameUse extends RepeatedName {
+  path: string;
+  store: string | null;
+  what: string;
+}
+
+/** Pass two, for repeated names only: a collision finding for every use after the first. */
+class Collisions implements NameListener {
+  readonly findings: Finding[] = [];
   private readonly first = new NamesByNamespace<Map<string, NameUse | null>>(() => new Map());
   private path = 'name';
   private store: string | null = null;
 
-  constructor(repeated: readonly NameUse[]) {
-    for (const use of repeated) this.first.get(use.namespace, use.region).set(use.name, null);
+  constructor(repeated: readonly RepeatedName[]) {
+    for (const { namespace, region, name } of repeated) this.first.get(namespace, region).set(name, null);
   }
 
   owner(path: string, store: string | null): void {
@@ -414,11 +431,11 @@ class FirstUses implements NameListener {
   add(_kind: NameKind, namespace: string, region: string, name: string | null, what: string): void {
     if (name === null) return;
     const byName = this.first.get(namespace, region);
-    if (byName.get(name) === null) byName.set(name, { namespace, region, name, path: this.path, store: this.store, what });
-  }
-
-  of(use: NameUse): NameUse {
-    return this.first.get(use.namespace, use.region).get(use.name)!;
+    const earlier = byName.get(name);
+    if (earlier === undefined) return; // used once
+    const use = { namespace, region, name, path: this.path, store: this.store, what };
+    if (earlier === null) byName.set(name, use);
+    else this.findings.push(collisionFinding(use, earlier));
   }
 }
 
@@ -437,6 +454,10 @@ class NamesByNamespace<T> {
     let names = byRegion.get(region);
     if (!names) byRegion.set(region, (names = this.create()));
     return names;
+  }
+
+  forEach(visit: (namespace: string, region: string, names: T) => void): void {
+    for (const [namespace, byRegion] of this.byNamespace) for (const [region, names] of byRegion) visit(namespace, region, names);
   }
 }
 
