@@ -1,3 +1,5 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -13,6 +15,23 @@ import { Bundle, HandlerName, handlerCode } from './private/handler-code';
 import { dependOn, ref } from './private/reference';
 
 export type { Bundle, HandlerName };
+
+const assetHashes = new Map<string, string>();
+
+/**
+ * The asset hash TerraformAsset would compute itself (the MD5 of the file, 32 upper-case hex digits, which names the
+ * asset's folder in cdktf.out), once per handler zip instead of once per function: a large stack deploys the same
+ * three zips in dozens of functions.
+ */
+function assetHash(bundle: Bundle): string {
+  const key = `${bundle.zipPath}\0${bundle.sourceCodeHash}`;
+  let hash = assetHashes.get(key);
+  if (hash === undefined) {
+    hash = crypto.createHash('md5').update(fs.readFileSync(bundle.zipPath)).digest('hex').toUpperCase();
+    assetHashes.set(key, hash);
+  }
+  return hash;
+}
 
 /** One IAM policy statement as JSON. */
 export interface IamStatement {
@@ -149,7 +168,7 @@ export class BundledFunction extends Construct {
     this.tags = props.tags;
     const { accountId, partition } = stackAccount(this);
     this.bundle = handlerCode(props.handler);
-    const asset = new TerraformAsset(this, 'code', { path: this.bundle.zipPath, type: AssetType.FILE });
+    const asset = new TerraformAsset(this, 'code', { path: this.bundle.zipPath, type: AssetType.FILE, assetHash: assetHash(this.bundle) });
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       region: props.region,
