@@ -37,11 +37,16 @@ class SameStackReference implements IResolvable {
   /** Empty: a stack trace per token is what these tokens avoid (cdktf only shows it in some error messages). */
   public readonly creationStack: string[] = [];
 
+  /** The Terraform name of the attribute (`key_id`), or undefined for the address alone (a `depends_on` entry). */
+  private readonly attribute: string | undefined;
+
   constructor(
     private readonly element: Element,
-    private readonly attribute: string | undefined,
+    attribute: string | undefined,
     private readonly use: string,
-  ) {}
+  ) {
+    this.attribute = attribute === undefined ? undefined : terraformName(attribute);
+  }
 
   public resolve(context: IResolveContext): string {
     const stack = TerraformStack.of(context.scope);
@@ -58,7 +63,7 @@ class SameStackReference implements IResolvable {
     context.suppressBraces = true;
     const target = address(this.element);
     const expression =
-      this.attribute === undefined ? target : `${target}${this.element.forEach ? '.*' : ''}.${terraformName(this.attribute)}`;
+      this.attribute === undefined ? target : `${target}${this.element.forEach ? '.*' : ''}.${this.attribute}`;
     return suppressBraces || this.attribute === undefined ? expression : `\${${expression}}`;
   }
 
