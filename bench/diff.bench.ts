@@ -17,7 +17,7 @@ import { diffDatabases, fingerprintTable, type DiffReport, type QuerySession } f
 
 const PG_BIN = process.env.LIFEBOAT_BENCH_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const ROWS = Number(process.env.LIFEBOAT_BENCH_DIFF_ROWS ?? 5_000_000);
-const REPEATS = 5;
+const REPEATS = 7;
 const STARTUP_REPEATS = 7;
 const CHANGED_IDS = Array.from({ length: 10 }, (_, i) => 1 + Math.floor(((i + 0.5) * ROWS) / 10) + i * 7);
 const ROOT = path.resolve(__dirname, '..');
