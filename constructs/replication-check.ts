@@ -184,7 +184,9 @@ export function replicationCheckPolicyStatements(
       Sid: 'ReadChecksumsOfKmsEncryptedObjects',
       Effect: 'Allow',
       Action: ['kms:Decrypt'],
-      Resource: sorted(keys.map((entry) => entry.key)),
+      // Keys may be unresolved tokens, whose text is a creation counter: ordered by region (plain text), then as given,
+      // never by their own text, so an unrelated token made earlier cannot reorder the policy.
+      Resource: [...new Set([...keys].sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : 0)).map((entry) => entry.key))],
       Condition: { StringEquals: { 'kms:ViaService': sorted(keys.map((entry) => `s3.${entry.region}.amazonaws.com`)) } },
     });
   }

@@ -130,7 +130,8 @@ export function verificationPolicyStatements(
   account: { partition: string; accountId: string },
 ): IamStatement[] {
   const evidence = evidenceOf(props);
-  const kmsKeys = [...new Set(props.stores.flatMap((store) => (store.sourceKmsKeyArn ? [store.sourceKmsKeyArn] : [])))].sort();
+  // In the stores' order, not sorted: a key ARN may be an unresolved token, whose text is only a creation counter.
+  const kmsKeys = [...new Set(props.stores.flatMap((store) => (store.sourceKmsKeyArn ? [store.sourceKmsKeyArn] : [])))];
   return [
     ...verifyRestorePolicyStatements({ partition: account.partition, accountId: account.accountId, region: props.region, stores: config.stores, namespace: config.namespace }),
     ...evidenceWriterStatements({

@@ -1,4 +1,5 @@
 import 'cdktf/lib/testing/adapters/jest';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { BackupAgeProbe, BackupAgeProbeStore } from '../../constructs/backup-age-probe';
 import { ReplicationCheck, ReplicationCheckBucket } from '../../constructs/replication-check';
 import { parseProbeConfig } from '../../lambda/backup-age-probe/config';
@@ -232,6 +233,23 @@ describe('ReplicationCheck', () => {
         Condition: { StringEquals: { 'cloudwatch:namespace': 'Lifeboat' } },
       },
     ]);
+  });
+
+  it("lists KMS keys given as unresolved references in the same order whichever was made first (a token's text is only a creation counter)", () => {
+    const policyWith = (westFirst: boolean) =>
+      JSON.parse(
+        onlyResource(
+          synthStack((stack) => {
+            const make = (id: string) => new KmsKey(stack, id, {});
+            const [west, central] = westFirst ? [make('west'), make('central')] : [make('central'), make('west')].reverse();
+            const bucket = { ...documents, sourceKmsKeyArn: west.arn, replicaKmsKeyArn: central.arn };
+            new ReplicationCheck(stack, 'replicas', { region: 'eu-west-1', namePrefix: 'shop', buckets: [bucket], alarmTopics: topics });
+          }),
+          'aws_iam_role_policy',
+        ).policy,
+      ).Statement.find((statement: { Sid: string }) => statement.Sid === 'ReadChecksumsOfKmsEncryptedObjects');
+    expect(policyWith(true)).toEqual(policyWith(false));
+    expect(policyWith(true).Resource).toEqual(['${aws_kms_key.central.arn}', '${aws_kms_key.west.arn}']);
   });
 
   it('runs every 15 minutes, one run at a time, and alarms in the replica region on any missing replica or silence', () => {
