@@ -47,10 +47,10 @@ export function meets(option: { rpo: number; rto: number }, objective: Objective
 }
 
 export function objectiveText(objective: Objective): string {
-  const parts = [];
-  if (objective.rpo !== null) parts.push(`RPO ${human(objective.rpo)}`);
-  if (objective.rto !== null) parts.push(`RTO ${human(objective.rto)}`);
-  return parts.join(', ');
+  const { rpo, rto } = objective;
+  if (rpo !== null && rto !== null) return `RPO ${human(rpo)}, RTO ${human(rto)}`;
+  if (rpo !== null) return `RPO ${human(rpo)}`;
+  return rto !== null ? `RTO ${human(rto)}` : '';
 }
 
 export function optionText(option: Option): string {
@@ -164,7 +164,7 @@ export class MechanismSet {
 }
 
 function withScopesInOrder(m: PlannedMechanism): PlannedMechanism {
-  const scopes = FAILURE_SCOPES.filter((s) => m.scopes.includes(s));
+  const scopes = m.scopes.length < 2 ? m.scopes.slice() : FAILURE_SCOPES.filter((s) => m.scopes.includes(s));
   return { kind: m.kind, design: m.design, reason: m.reason, region: m.region, scopes, source: m.source };
 }
 
