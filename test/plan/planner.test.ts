@@ -1,5 +1,8 @@
 import { FINDING_CODES } from '../../src/plan/findings';
 import type { BackupPlan, FailureScope, MechanismKind } from '../../src/plan/types';
+import { planBackups } from '../../src/plan/planner';
+import { parseRequirements } from '../../src/spec/requirements';
+import { baseSpec } from '../spec/fixtures';
 import { aurora, bucket, codes, database, db, planWith } from './helpers';
 
 const hit = new Set<string>();
@@ -341,6 +344,35 @@ describe('planner: names', () => {
       expect.arrayContaining([expect.stringMatching(/^databases\.\d\.id: "shop-orders-1" in eu-west-1 is both .* and .*\(databases\.\d\.id\)$/)]),
     );
     expect(result.summary.errors).toBeGreaterThan(0);
+  });
+
+  it('two names each taken twice: one collision error per later use, naming both uses and their fields', () => {
+    const result = plan((doc) => {
+      doc.databases[0].readReplicas = [{ region: 'primary' }, { region: 'primary' }];
+      for (const id of ['orders-1', 'orders-2']) doc.databases.push({ ...JSON.parse(JSON.stringify(doc.databases[0])), id, readReplicas: [] });
+    });
+    const fix = 'rename one of the stores: ids become part of physical names, and AWS allows each name once per region';
+    expect(result.findings.filter((f) => f.code === 'LB-NAME-COLLISION').map((f) => [f.store, f.message, f.fix])).toEqual([
+      ['orders-1', 'databases.1.id: "shop-orders-1" in eu-west-1 is both the instance of orders-1 and read replica 1 of orders (databases.0.id)', fix],
+      ['orders-1', 'databases.1.id: "shop-orders-1-final" in eu-west-1 is both the final snapshot of orders-1 and the final snapshot of read replica 1 of orders (databases.0.id)', fix],
+      ['orders-2', 'databases.2.id: "shop-orders-2" in eu-west-1 is both the instance of orders-2 and read replica 2 of orders (databases.0.id)', fix],
+      ['orders-2', 'databases.2.id: "shop-orders-2-final" in eu-west-1 is both the final snapshot of orders-2 and the final snapshot of read replica 2 of orders (databases.0.id)', fix],
+    ]);
+  });
+
+  it('a store id that makes only its verification restore identifier too long: that one error, with the field and the fix', () => {
+    // Past the spec's own bound (ids of at most 32 characters), as a plan built from requirements in code can be.
+    const req = parseRequirements(baseSpec());
+    const id = 'o'.repeat(51);
+    const result = planBackups({ ...req, databases: req.databases.map((d, i) => (i === 0 ? { ...d, id } : d)) });
+    expect(result.findings.filter((f) => f.code.startsWith('LB-NAME-')).map((f) => [f.code, f.store, f.message, f.fix])).toEqual([
+      [
+        'LB-NAME-INVALID',
+        id,
+        `databases.0.id: RDS identifier "lbv-shop-${id}-run" is 64 characters; AWS allows at most 63 (the verification restore)`,
+        'shorten or change name or databases.0.id (physical names are built from them)',
+      ],
+    ]);
   });
 
   it('a store id that is also a verification rule name is a collision', () => {
