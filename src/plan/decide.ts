@@ -115,7 +115,7 @@ export class DecisionRecord {
   readonly findings: FindingChoice[] = [];
 
   mechanism(entry: CatalogueEntry, region: string, scope: FailureScope | null, reason: string, figures?: DesignFigures): void {
-    this.mechanisms.push({ entry, region, scope, reason, ...(figures ? { figures } : {}) });
+    this.mechanisms.push(figures ? { entry, region, scope, reason, figures } : { entry, region, scope, reason });
   }
 
   finding(code: FindingCode, scope: FailureScope | null, message: string, fix: string): void {

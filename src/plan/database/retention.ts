@@ -35,7 +35,11 @@ export function decideRetention(db: DatabaseRequirement, dr: string, copyRule: B
   }
   if (rules.length === 0) return record.done(null);
   const lock = db.retention.lock;
-  const retentions = rules.flatMap((r) => [r.retentionDays, ...(r.drRetentionDays === null ? [] : [r.drRetentionDays])]);
+  const retentions: number[] = [];
+  for (const r of rules) {
+    retentions.push(r.retentionDays);
+    if (r.drRetentionDays !== null) retentions.push(r.drRetentionDays);
+  }
   const changeableForDays =
     lock?.mode === 'compliance' ? (lock.changeableForSeconds === null ? LIMITS.vaultLockDefaultChangeableForDays : lock.changeableForSeconds / DAY) : null;
   const awsBackup: AwsBackupPlan = {
