@@ -149,6 +149,12 @@ function handWritten(tfJsonPath: string, outdir: string): number {
   return count;
 }
 
+/** How many resources the stack `name` synthesized into `outdir` holds. */
+function resourceCount(outdir: string, name: string): number {
+  const doc = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as Json;
+  return Object.values(doc.resource as Json).reduce((n: number, byName: any) => n + Object.keys(byName).length, 0);
+}
+
 function lifeboat(requirementsPath: string, outdir: string): number {
   const { loadRequirements, planBackups, renderRunbooks, serializePlan } = require('lifeboat') as typeof import('../src');
   mark('lifeboat loaded');
@@ -168,8 +174,7 @@ function lifeboat(requirementsPath: string, outdir: string): number {
   fs.mkdirSync(path.join(outdir, 'runbooks'), { recursive: true });
   for (const file of renderRunbooks(plan, { planFile: 'backup_plan.json' })) fs.writeFileSync(path.join(outdir, 'runbooks', file.path), file.content);
   mark('plan and runbooks written');
-  const doc = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', plan.name, 'cdk.tf.json'), 'utf8')) as Json;
-  return Object.values(doc.resource as Json).reduce((n: number, byName: any) => n + Object.keys(byName).length, 0);
+  return resourceCount(outdir, plan.name);
 }
 
 /** A consumer's own app: its stack holds DisasterRecovery, given the requirements; it writes no plan and no runbooks. */
@@ -187,8 +192,7 @@ function app(requirementsPath: string, outdir: string): number {
   mark('constructs built');
   application.synth();
   mark('synthesized');
-  const doc = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', requirements.name, 'cdk.tf.json'), 'utf8')) as Json;
-  return Object.values(doc.resource as Json).reduce((n: number, byName: any) => n + Object.keys(byName).length, 0);
+  return resourceCount(outdir, requirements.name);
 }
 
 const [mode, input, outdir] = process.argv.slice(2);

@@ -3,22 +3,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { COMMANDS, main } from '../../src/cli/main';
-import type { CommandOutput } from '../../src/cli/output';
+import { COMMANDS } from '../../src/cli/main';
 import { TABLE_WIDTH } from '../../src/cli/table';
 import { baseSpec, EXAMPLE_PATH } from '../spec/fixtures';
+import { runLifeboat } from '../support/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-cli-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const output: CommandOutput = { out: (t) => void (stdout += t), err: (t) => void (stderr += t) };
-  const code = await main(argv, output);
-  return { code, stdout, stderr };
-}
+const cli = runLifeboat;
 
 function writeSpec(name: string, doc: unknown): string {
   const file = path.join(dir, name);

@@ -1,20 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../src/cli/main';
-import type { CommandOutput } from '../../src/cli/output';
 import { EXAMPLE_PATH } from '../spec/fixtures';
+import { runLifeboat } from '../support/cli';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeboat-plan-file-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const output: CommandOutput = { out: (t) => void (stdout += t), err: (t) => void (stderr += t) };
-  const code = await main(argv, output);
-  return { code, stdout, stderr };
-}
+const cli = runLifeboat;
 
 function write(name: string, doc: unknown): string {
   const file = path.join(dir, name);
