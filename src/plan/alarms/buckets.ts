@@ -3,7 +3,7 @@
  * RuleId, published in the source region) and the replica check's `MissingReplicas` (`Lifeboat`, in the replica
  * region). `ReplicatedBucket` and `ReplicationCheck` render them.
  */
-import { defineAlarm, human } from './define';
+import { defineAlarm, failureCountAlarm, human } from './define';
 import type { AlarmPlan } from './types';
 
 /** What a bucket's replication alarms depend on. */
@@ -45,20 +45,12 @@ export function bucketReplicationAlarms(input: BucketReplicationAlarmInput): Ala
       treatMissingData: 'notBreaching',
       description: `Replication to ${input.replicaBucket} lags more than the region RPO (${human(input.rpoSeconds)}); S3 publishes no latency when nothing is written`,
     }),
-    defineAlarm(input.prefix, {
+    failureCountAlarm(input.prefix, {
       id: 'replication-failed',
       region: input.sourceRegion,
       namespace: 'AWS/S3',
       metricName: 'OperationsFailedReplication',
       dimensions: { ...dimensions },
-      statistic: 'Sum',
-      threshold: 0,
-      unit: 'Count',
-      comparisonOperator: 'GreaterThanThreshold',
-      periodSeconds: 300,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      treatMissingData: 'notBreaching',
       description: `Objects failed to replicate to ${input.replicaBucket}: those objects have no copy in ${input.replicaRegion}`,
     }),
   ];

@@ -31,5 +31,31 @@ export function defineAlarm(prefix: string, f: AlarmFields): AlarmPlan {
   };
 }
 
+/** What an alarm on a failure count needs to say; the rest is the same for every such alarm. */
+export type FailureCountFields = Pick<AlarmFields, 'id' | 'region' | 'namespace' | 'metricName' | 'dimensions' | 'description'>;
+
+/**
+ * An alarm on any failure counted in a 5-minute period (AWS/Backup failed jobs, AWS/S3 failed replications). The
+ * services publish these counts only when something happens, so no data means no failure.
+ */
+export function failureCountAlarm(prefix: string, f: FailureCountFields): AlarmPlan {
+  return defineAlarm(prefix, {
+    id: f.id,
+    region: f.region,
+    namespace: f.namespace,
+    metricName: f.metricName,
+    dimensions: f.dimensions,
+    statistic: 'Sum',
+    threshold: 0,
+    unit: 'Count',
+    comparisonOperator: 'GreaterThanThreshold',
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: 'notBreaching',
+    description: f.description,
+  });
+}
+
 /** `5m`, `1h`, `0s`: durations in descriptions read like the spec (odd values, refused elsewhere, as `<n>s`). */
 export const human = (seconds: number): string => (Number.isSafeInteger(seconds) && seconds >= 0 ? formatSecondsOrZero(seconds) : `${seconds}s`);

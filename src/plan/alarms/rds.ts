@@ -4,7 +4,7 @@
  * `ProtectedAuroraCluster` and `BackupVault` render these; the planner puts the same ones in the plan.
  */
 import { CATALOGUE } from '../catalogue';
-import { defineAlarm, human } from './define';
+import { defineAlarm, failureCountAlarm, human } from './define';
 import type { AlarmPlan } from './types';
 
 /** FreeStorageSpace alarms fire below this fraction of the allocated storage. */
@@ -209,21 +209,5 @@ export function backupVaultAlarms(input: BackupVaultAlarmInput): AlarmPlan[] {
 }
 
 function failedJobsAlarm(input: BackupVaultAlarmInput, id: string, metricName: string, description: string): AlarmPlan {
-  return defineAlarm(input.prefix, {
-    id,
-    region: input.region,
-    namespace: 'AWS/Backup',
-    metricName,
-    dimensions: { BackupVaultName: input.vaultName },
-    statistic: 'Sum',
-    threshold: 0,
-    unit: 'Count',
-    comparisonOperator: 'GreaterThanThreshold',
-    periodSeconds: 300,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-    // AWS Backup publishes job counts only when jobs run: no data means no failure.
-    treatMissingData: 'notBreaching',
-    description,
-  });
+  return failureCountAlarm(input.prefix, { id, region: input.region, namespace: 'AWS/Backup', metricName, dimensions: { BackupVaultName: input.vaultName }, description });
 }
