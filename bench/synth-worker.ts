@@ -18,7 +18,7 @@ const phases: Record<string, number> = {};
 const mark = (name: string) => (phases[name] = Math.round(performance.now()));
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded by name from the consumer's node_modules, timed */
-const { App, AssetType, LocalBackend, TerraformAsset, TerraformStack, Token } = require('cdktf') as typeof import('cdktf');
+const { App, AssetType, LocalBackend, TerraformAsset, TerraformOutput, TerraformStack, Token } = require('cdktf') as typeof import('cdktf');
 const { AwsProvider } = require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider');
 mark('cdktf loaded');
 
@@ -71,10 +71,21 @@ function baseline(tfJsonPath: string, outdir: string): number {
       }
     }
   }
+  addOutputs(stack, doc, (value) => value);
   mark('constructs built');
   app.synth();
   mark('synthesized');
   return count;
+}
+
+/**
+ * The document's outputs (Lifeboat's stack has about three per store), so that both sides synthesize the same
+ * document: each value as `value` makes it (literal text for the baseline, references for the hand-written stack).
+ */
+function addOutputs(stack: InstanceType<typeof TerraformStack>, doc: Json, value: (v: any) => any): void {
+  for (const [name, output] of Object.entries((doc.output ?? {}) as Json)) {
+    new TerraformOutput(stack, name, { value: value(output.value), description: output.description, sensitive: output.sensitive });
+  }
 }
 
 /** `${type.name.attribute}` or `${data.type.name.attribute}`: every reference Lifeboat's output holds has this form. */
@@ -143,6 +154,7 @@ function handWritten(tfJsonPath: string, outdir: string): number {
     created.set(address, new Cls(stack, entry.name, config));
     if (entry.kind === 'resource') count += 1;
   }
+  addOutputs(stack, doc, withReferences);
   mark('constructs built');
   app.synth();
   mark('synthesized');

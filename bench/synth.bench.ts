@@ -49,6 +49,29 @@ function run(mode: 'lifeboat' | 'baseline' | 'references' | 'app', input: string
   return JSON.parse(output.trim().split('\n').pop() as string) as Sample;
 }
 
+/** The document without what the baseline leaves out on purpose: cdktf's metadata and `depends_on`. */
+function comparable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(comparable);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== '//' && k !== 'depends_on')
+        .map(([k, v]) => [k, comparable(v)]),
+    );
+  }
+  return value;
+}
+
+/** Fails the run unless the baseline synthesized Lifeboat's resources, data sources, outputs and providers. */
+function sameDocument(lifeboatTfJson: string, baselineTfJson: string): void {
+  const [ours, theirs] = [lifeboatTfJson, baselineTfJson].map((file) => JSON.parse(fs.readFileSync(file, 'utf8')));
+  for (const section of ['resource', 'data', 'output', 'provider']) {
+    if (JSON.stringify(comparable(ours[section])) !== JSON.stringify(comparable(theirs[section]))) {
+      throw new Error(`the baseline's ${section} section differs from Lifeboat's: the two sides would not synthesize the same document`);
+    }
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -102,6 +125,7 @@ for (const testCase of cases) {
     fs.copyFileSync(path.join(lifeboatOut, 'stacks', stackDir, 'cdk.tf.json'), tfJson);
     baselineFirst.push(run('baseline', tfJson, baselineOut));
     baselineLater.push(run('baseline', tfJson, baselineOut));
+    if (round === 0) sameDocument(tfJson, path.join(baselineOut, 'stacks', 'baseline', 'cdk.tf.json'));
     handWritten.push(run('references', tfJson, baselineOut));
     apps.push(run('app', testCase.spec, lifeboatOut));
   }
@@ -149,8 +173,10 @@ process.stdout.write(
     `constructs ${peers.constructs}, @cdktf/provider-aws ${peers['@cdktf/provider-aws']}; no tsx, no esbuild). Each row: ${ROUNDS} rounds, each running six fresh`,
     '`node` processes in turn: Lifeboat (plan + DisasterRecovery + backup_plan.json and runbooks, as `npm run synth`)',
     "with an empty temporary directory and no Lifeboat cache (\"first synth\"; the run fails if it writes one: the handlers' zips are",
-    'shipped, never bundled), Lifeboat again ("later synth"), then the baseline twice: the identical resources (read back',
-    "from that synth's cdk.tf.json) built directly with `@cdktf/provider-aws` classes, deep-path imports on both sides,",
+    'shipped, never bundled), Lifeboat again ("later synth"), then the baseline twice: the identical resources, data',
+    "sources and outputs (read back from that synth's cdk.tf.json) built directly with `@cdktf/provider-aws` classes and",
+    "`TerraformOutput`, deep-path imports on both sides (the run checks that the baseline synthesizes the same document",
+    "apart from cdktf's metadata and `depends_on`),",
     'then the hand-written stack and a consumer app that only synthesizes DisasterRecovery (both below).',
     'Time is from process start to everything written (node start-up, module loading, planning, construct building,',
     'token resolution and writing cdktf.out); memory is the process maxRSS. Medians. Goal: within 1.2x of the baseline.',
