@@ -91,11 +91,18 @@ export interface VerificationRestoreProps {
   /** CloudWatch namespace of the metrics. @default 'Lifeboat' */
   readonly namespace?: string;
   /**
-   * Create interface endpoints for RDS and CloudWatch in the subnets, for VPCs without a NAT route. Leave false when
-   * the VPC already has them with private DNS (a second one would conflict). @default false
+   * Create, in the subnets, interface endpoints with private DNS for every AWS API the function calls: RDS and
+   * CloudWatch, and S3 when `region` is the evidence bucket's region; the function's HTTPS then goes to them only.
+   * Private DNS applies to the whole VPC, so leave false when the VPC already has any of these endpoints with private
+   * DNS (a second one conflicts) or other workloads in it call these APIs (their requests would reach endpoints that
+   * admit the function only). With the evidence bucket in another region, S3 still needs NAT: see `apiEgressCidr`.
+   * @default false
    */
   readonly createVpcEndpoints?: boolean;
-  /** Where the function may open HTTPS connections when no endpoints are created (the AWS APIs through NAT). @default '0.0.0.0/0' */
+  /**
+   * Where the function may open HTTPS connections through NAT: the AWS APIs when no endpoints are created, and with
+   * `createVpcEndpoints` the evidence bucket's S3 when it is in another region than `region`. @default '0.0.0.0/0'
+   */
   readonly apiEgressCidr?: string;
   /** Function memory (MB); checks parse result sets in memory. @default 512 */
   readonly memorySize?: number;
@@ -140,9 +147,10 @@ export function defaultVerificationAlarms(store: VerificationStore, namePrefix: 
  * handler's own statement list), EventBridge rules (a schedule per store, RDS events of the temporary resources, a
  * 5-minute tick) and the alarms: failed, stale, restore time above RTO, data lag above RPO.
  *
- * Network requirement: the function calls the RDS and CloudWatch APIs from inside the VPC, so the subnets need a
- * NAT route or interface endpoints (`createVpcEndpoints`), and S3 in the evidence bucket's region, which only the
- * NAT route gives (see docs/verification.md).
+ * Network requirement: the function calls the RDS and CloudWatch APIs of its region and S3 in the evidence bucket's
+ * region from inside the VPC, so the subnets need a NAT route or interface endpoints. `createVpcEndpoints` creates
+ * all three when the function runs in the evidence bucket's region; in another region S3 still goes through NAT, as
+ * the endpoints created here serve their own region only (see docs/verification.md, "Network").
  */
 export class VerificationRestore extends Construct {
   /** The verification function. */
@@ -211,11 +219,15 @@ export class VerificationRestore extends Construct {
         tags,
       });
     }
+    const evidenceRegion = props.evidence?.region ?? props.region;
     if (props.createVpcEndpoints) {
+      // An S3 endpoint of this region serves only this region's buckets (like a gateway endpoint), so S3 joins the
+      // endpoints only when the function runs in the evidence bucket's region (the DR region, the usual case).
+      const services = evidenceRegion === props.region ? ['rds', 'monitoring', 's3'] : ['rds', 'monitoring'];
       const endpointGroup = new SecurityGroup(this, 'endpoints-sg', {
         region: props.region,
         name: names.endpointSecurityGroupName,
-        description: 'Lifeboat verification: RDS and CloudWatch interface endpoints, HTTPS from the function only',
+        description: 'Lifeboat verification: the interface endpoints the verification function calls, HTTPS from the function only',
         vpcId: props.vpcId,
         tags,
       });
@@ -236,18 +248,37 @@ export class VerificationRestore extends Construct {
         ipProtocol: 'tcp',
         fromPort: 443,
         toPort: 443,
-        description: 'HTTPS to the RDS and CloudWatch endpoints',
+        description: services.includes('s3') ? 'HTTPS to the RDS, CloudWatch and S3 interface endpoints' : 'HTTPS to the RDS and CloudWatch interface endpoints',
         tags,
       });
-      for (const service of ['rds', 'monitoring']) {
+      for (const service of services) {
         new VpcEndpoint(this, `endpoint-${service}`, {
           region: props.region,
           vpcId: props.vpcId,
           serviceName: `com.amazonaws.${props.region}.${service}`,
           vpcEndpointType: 'Interface',
+          // Private DNS makes the SDK's default hostnames (rds.<region>.amazonaws.com, monitoring..., and for S3
+          // s3.<region>.amazonaws.com and <bucket>.s3.<region>.amazonaws.com) resolve to the endpoint in this VPC.
           privateDnsEnabled: true,
+          // For S3 (a service with gateway endpoints too) AWS reads an absent option as "inbound resolver only": that
+          // needs an S3 gateway endpoint in the VPC and leaves in-VPC names on the gateway, which the function's group
+          // does not reach. Pinned to all resolvers, so the function's S3 requests always go through this endpoint.
+          ...(service === 's3' ? { dnsOptions: { privateDnsOnlyForInboundResolverEndpoint: false } } : {}),
           subnetIds: [...props.subnetIds],
           securityGroupIds: [ref(endpointGroup, 'id')],
+          tags,
+        });
+      }
+      if (!services.includes('s3')) {
+        // The evidence bucket is in another region, which the endpoints above do not serve: its S3 goes through NAT.
+        new VpcSecurityGroupEgressRule(this, 'function-to-evidence-s3', {
+          region: props.region,
+          securityGroupId: ref(this.functionSecurityGroup, 'id'),
+          cidrIpv4: props.apiEgressCidr ?? '0.0.0.0/0',
+          ipProtocol: 'tcp',
+          fromPort: 443,
+          toPort: 443,
+          description: `HTTPS to S3 in ${evidenceRegion} for the evidence bucket (through NAT)`,
           tags,
         });
       }
@@ -259,7 +290,7 @@ export class VerificationRestore extends Construct {
         ipProtocol: 'tcp',
         fromPort: 443,
         toPort: 443,
-        description: 'HTTPS to the RDS and CloudWatch APIs (through NAT)',
+        description: 'HTTPS to the RDS, CloudWatch and S3 APIs (through NAT)',
         tags,
       });
     }

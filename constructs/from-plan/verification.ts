@@ -22,7 +22,7 @@ export interface VerificationPlanOptions {
   readonly automatedBackupsArns?: Readonly<Record<string, string>>;
   /** KMS key of each store's restore source (the DR key for DR restores), per store id. @default none */
   readonly sourceKmsKeyArns?: Readonly<Record<string, string>>;
-  /** Create RDS and CloudWatch interface endpoints in the verification subnets. @default false */
+  /** Create interface endpoints for the APIs the function calls (RDS, CloudWatch, and S3 beside the evidence bucket) in the verification subnets (`VerificationRestoreProps.createVpcEndpoints`). @default false */
   readonly createVpcEndpoints?: boolean;
 }
 

@@ -1,12 +1,16 @@
 import 'cdktf/lib/testing/adapters/jest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { BackupAgeProbe } from '../../constructs/backup-age-probe';
+import { EvidenceBucket } from '../../constructs/evidence-bucket';
 import { backupAgeProbePropsFromPlan, replicationCheckPropsFromPlan } from '../../constructs/from-plan/probes';
 import { verificationRestorePropsFromPlan } from '../../constructs/from-plan/verification';
 import { ReplicationCheck } from '../../constructs/replication-check';
 import { VerificationRestore } from '../../constructs/verification-restore';
 import { planBackups } from '../../src/plan';
+import { planEvidence } from '../../src/plan/evidence';
+import { checkDocument } from '../../src/policy';
 import { parseRequirements } from '../../src/spec';
 import { cleanupTestApps, resourcesOfType, synthStack } from '../support/synth';
 
@@ -68,6 +72,37 @@ describe('plan mapping for verification restores and probes', () => {
     ]);
     // Spec checks spell an absent bound as null; the handler takes it as absent.
     expect(primary.stores.find((store) => store.storeId === 'ledger')!.checks[0]).toEqual({ type: 'rowCount', table: 'ledger.entries', min: 1 });
+  });
+
+  it('with createVpcEndpoints, gives each verification region every API it calls: S3 by endpoint beside the evidence bucket, by NAT elsewhere', () => {
+    const evidencePlan = plan.evidence ?? planEvidence(plan);
+    expect(evidencePlan.region).toBe(plan.regions.dr);
+    const out = synthStack((stack) => {
+      new AwsProvider(stack, 'aws', { region: plan.regions.primary });
+      const evidence = new EvidenceBucket(stack, 'evidence', { plan: evidencePlan, alarmTopics: topics }).destination;
+      for (const region of [plan.regions.primary, plan.regions.dr]) {
+        const props = verificationRestorePropsFromPlan(plan, region, { alarmTopics: topics, automatedBackupsArns: { orders: ordersBackups }, createVpcEndpoints: true });
+        if (props) new VerificationRestore(stack, `verify-${region}`, { ...props, evidence });
+      }
+    });
+    const endpoints = Object.values(resourcesOfType(out, 'aws_vpc_endpoint'));
+    expect(endpoints.map((endpoint) => `${endpoint.region} ${endpoint.service_name}`).sort()).toEqual([
+      'eu-central-1 com.amazonaws.eu-central-1.monitoring',
+      'eu-central-1 com.amazonaws.eu-central-1.rds',
+      'eu-central-1 com.amazonaws.eu-central-1.s3',
+      'eu-west-1 com.amazonaws.eu-west-1.monitoring',
+      'eu-west-1 com.amazonaws.eu-west-1.rds',
+    ]);
+    for (const endpoint of endpoints) {
+      expect(endpoint.subnet_ids).toEqual(endpoint.region === plan.regions.dr ? plan.network.dr.subnetIds : plan.network.primary.subnetIds);
+    }
+    // The primary region's function (billing, ledger) writes to the evidence bucket in the DR region through NAT.
+    const natEgress = Object.values(resourcesOfType(out, 'aws_vpc_security_group_egress_rule')).filter((rule) => rule.cidr_ipv4 !== undefined);
+    expect(natEgress.map((rule) => [rule.region, rule.cidr_ipv4, rule.from_port, rule.description])).toEqual([
+      [plan.regions.primary, '0.0.0.0/0', 443, `HTTPS to S3 in ${plan.regions.dr} for the evidence bucket (through NAT)`],
+    ]);
+    // `lifeboat check` passes on what it synthesizes.
+    expect(checkDocument(out as never)).toEqual([]);
   });
 
   it('refuses a DR verification of an instance without the replicated backups to restore from', () => {

@@ -90,20 +90,69 @@ describe('VerificationRestore network', () => {
     });
   });
 
-  it('creates RDS and CloudWatch endpoints reachable only from the function, and then no internet egress', () => {
+  it('without createVpcEndpoints, creates no endpoint and reaches every API (RDS, CloudWatch, S3) on 443 through apiEgressCidr', () => {
+    for (const [overrides, cidr] of [
+      [{}, '0.0.0.0/0'],
+      [{ apiEgressCidr: '10.20.0.0/16' }, '10.20.0.0/16'],
+    ] as const) {
+      const out = synth(overrides);
+      expect(resourcesOfType(out, 'aws_vpc_endpoint')).toEqual({});
+      const https = Object.values(resourcesOfType(out, 'aws_vpc_security_group_egress_rule')).filter((rule) => rule.from_port === 443);
+      expect(https.map((rule) => [rule.security_group_id, rule.cidr_ipv4, rule.to_port, rule.referenced_security_group_id])).toEqual([
+        [groupRef(out, 'shop-verify-function'), cidr, 443, undefined],
+      ]);
+    }
+  });
+
+  it('in the evidence bucket\'s region, creates RDS, CloudWatch and S3 interface endpoints the function alone reaches, and no internet egress', () => {
     const out = synth({ createVpcEndpoints: true });
-    const endpoints = Object.values(resourcesOfType(out, 'aws_vpc_endpoint'));
-    expect(endpoints.map((endpoint) => [endpoint.service_name, endpoint.vpc_endpoint_type, endpoint.private_dns_enabled]).sort()).toEqual([
-      ['com.amazonaws.eu-central-1.monitoring', 'Interface', true],
-      ['com.amazonaws.eu-central-1.rds', 'Interface', true],
-    ]);
     const endpointGroup = groupRef(out, 'shop-verify-endpoints');
     const fnGroup = groupRef(out, 'shop-verify-function');
+    const endpoints = Object.values(resourcesOfType(out, 'aws_vpc_endpoint'));
+    expect(endpoints.map((endpoint) => [endpoint.service_name, endpoint.vpc_endpoint_type, endpoint.private_dns_enabled, endpoint.dns_options]).sort()).toEqual([
+      ['com.amazonaws.eu-central-1.monitoring', 'Interface', true, undefined],
+      ['com.amazonaws.eu-central-1.rds', 'Interface', true, undefined],
+      // All resolvers, not AWS's default for S3 (inbound resolver only, which needs a gateway endpoint and leaves
+      // in-VPC requests on it): the SDK's <bucket>.s3.eu-central-1.amazonaws.com resolves to this endpoint.
+      ['com.amazonaws.eu-central-1.s3', 'Interface', true, { private_dns_only_for_inbound_resolver_endpoint: false }],
+    ]);
+    for (const endpoint of endpoints) {
+      expect(endpoint).toMatchObject({ vpc_id: 'vpc-1', subnet_ids: ['subnet-a', 'subnet-b'], security_group_ids: [endpointGroup], region: 'eu-central-1' });
+      expect(endpoint.route_table_ids).toBeUndefined();
+    }
+    // The endpoints admit HTTPS from the function's group only, and the function's HTTPS goes to them only.
     const ingress = Object.values(resourcesOfType(out, 'aws_vpc_security_group_ingress_rule')).filter((rule) => rule.security_group_id === endpointGroup);
-    expect(ingress).toEqual([expect.objectContaining({ referenced_security_group_id: fnGroup, from_port: 443, to_port: 443 })]);
+    expect(ingress).toEqual([expect.objectContaining({ referenced_security_group_id: fnGroup, ip_protocol: 'tcp', from_port: 443, to_port: 443 })]);
     const egress = Object.values(resourcesOfType(out, 'aws_vpc_security_group_egress_rule'));
-    expect(egress.some((rule) => rule.cidr_ipv4 !== undefined)).toBe(false);
-    expect(egress.filter((rule) => rule.from_port === 443).map((rule) => rule.referenced_security_group_id)).toEqual([endpointGroup]);
+    expect(egress.some((rule) => rule.cidr_ipv4 !== undefined || rule.cidr_ipv6 !== undefined || rule.prefix_list_id !== undefined)).toBe(false);
+    expect(egress.filter((rule) => rule.from_port === 443).map((rule) => [rule.security_group_id, rule.referenced_security_group_id, rule.to_port, rule.description])).toEqual([
+      [fnGroup, endpointGroup, 443, 'HTTPS to the RDS, CloudWatch and S3 interface endpoints'],
+    ]);
+    // The handler's S3 client is regional (the evidence bucket's region), so private DNS of this region's S3 serves it.
+    const config = JSON.parse(onlyResource(out, 'aws_lambda_function').environment.variables.LIFEBOAT_VERIFY_CONFIG);
+    expect(config.evidence).toEqual({ bucket: 'shop-evidence-eu-central-1', region: 'eu-central-1' });
+  });
+
+  it('in another region than the evidence bucket, creates RDS and CloudWatch endpoints and sends S3 through NAT (apiEgressCidr)', () => {
+    const elsewhere = { bucketName: 'shop-evidence-eu-west-3', region: 'eu-west-3', kmsKeyArn: 'arn:aws:kms:eu-west-3:123456789012:key/evidence' };
+    for (const [overrides, cidr] of [
+      [{}, '0.0.0.0/0'],
+      [{ apiEgressCidr: '10.20.0.0/16' }, '10.20.0.0/16'],
+    ] as const) {
+      const out = synth({ createVpcEndpoints: true, evidence: elsewhere, ...overrides });
+      const endpointGroup = groupRef(out, 'shop-verify-endpoints');
+      const fnGroup = groupRef(out, 'shop-verify-function');
+      // An S3 endpoint here would serve eu-central-1's buckets, not the evidence bucket in eu-west-3.
+      expect(Object.values(resourcesOfType(out, 'aws_vpc_endpoint')).map((endpoint) => endpoint.service_name).sort()).toEqual([
+        'com.amazonaws.eu-central-1.monitoring',
+        'com.amazonaws.eu-central-1.rds',
+      ]);
+      const https = Object.values(resourcesOfType(out, 'aws_vpc_security_group_egress_rule')).filter((rule) => rule.from_port === 443);
+      expect(https.map((rule) => [rule.security_group_id, rule.referenced_security_group_id ?? rule.cidr_ipv4, rule.to_port, rule.description])).toEqual([
+        [fnGroup, endpointGroup, 443, 'HTTPS to the RDS and CloudWatch interface endpoints'],
+        [fnGroup, cidr, 443, 'HTTPS to S3 in eu-west-3 for the evidence bucket (through NAT)'],
+      ]);
+    }
   });
 });
 
