@@ -10,7 +10,8 @@
  * with more rows (row_number over the key order), then the other side folds by those bounds.
  */
 import { dialectFor, isIntegerKey, type KeyRange, ParamList, rangeCondition, type Dialect } from './dialect';
-import { type Fold, foldRows, toHex64 } from './fingerprint';
+import { combineFolds, type Fold, foldRows, toHex64 } from './fingerprint';
+import { type ChunkMode, foldChunks, type IntegerBucketing, planChunks } from './tid-chunks';
 import type { ColumnInfo, HashedColumn, KeyDifference, Localization, QuerySession, RangeDifference, TableName } from './types';
 
 /** One side of the comparison. */
@@ -298,19 +299,6 @@ export async function localize(
   };
 }
 
-/** Combines the folds of disjoint row sets into the fold of their union (count and sum add, XOR combines). */
-export function combineFolds(folds: Fold[]): Fold {
-  let rowCount = 0;
-  let xor = 0n;
-  let sum = 0n;
-  for (const f of folds) {
-    rowCount += f.rowCount;
-    xor ^= BigInt(`0x${f.xor}`);
-    sum += BigInt(f.sum);
-  }
-  return { rowCount, xor: xor.toString(16).padStart(16, '0'), sum: sum.toString() };
-}
-
 /** Folds `range` of `side` into the integer buckets [lo, hi) of 2^`shift` keys from `origin`. */
 async function foldIntegerBuckets(
   side: Side,
@@ -336,6 +324,71 @@ async function foldIntegerBuckets(
   return new Map([...byBucket].map(([bucketIndex, folds]) => [bucketIndex, combineFolds(folds)]));
 }
 
+/**
+ * Buckets of 2^shift keys aligned on multiples of 2^shift, with the smallest width giving at most `factor` of them
+ * between `min` and `max` (between factor/2 and factor for a large table), so that the servers number rows with one
+ * shift of the key.
+ */
+export function integerBucketing(min: bigint, max: bigint, factor: number): IntegerBucketing {
+  let shift = 0;
+  while ((max >> BigInt(shift)) - (min >> BigInt(shift)) + 1n > BigInt(factor)) shift += 1;
+  const origin = (min >> BigInt(shift)) << BigInt(shift);
+  return { origin, shift, buckets: Number((max - origin) >> BigInt(shift)) + 1 };
+}
+
+/** One side's first pass over integer buckets. */
+export interface BucketFolds {
+  /** Fold of every non-empty bucket, by bucket index. */
+  folds: Map<number, Fold>;
+  /** How the rows were read: physical chunks with one plain aggregate each, or a hash aggregate over key ranges. */
+  path: 'tid-chunks' | 'key-ranges';
+  /** Why a PostgreSQL side was not read by chunks. */
+  fallback?: string;
+}
+
+/**
+ * Folds one side into the buckets of `bucketing`, its lanes (`sides`, the main connection first) taking contiguous
+ * groups of buckets. On PostgreSQL the heap is read in TID-range chunks where the table allows it (tid-chunks.ts;
+ * `mode` `force` skips the layout checks, `off` never chunks); elsewhere each lane hash-aggregates its key range.
+ * Both paths give the same folds.
+ */
+export async function foldBuckets(sides: Side[], columns: HashedColumn[], bucketing: IntegerBucketing, mode: ChunkMode | 'off' = 'auto'): Promise<BucketFolds> {
+  const groups = Math.min(sides.length, bucketing.buckets);
+  const group = (j: number): { lo: number; hi: number } => ({
+    lo: Math.floor((j * bucketing.buckets) / groups),
+    hi: Math.floor(((j + 1) * bucketing.buckets) / groups),
+  });
+  const merge = (maps: Map<number, Fold>[]): Map<number, Fold> => {
+    const byBucket = new Map<number, Fold[]>();
+    for (const [bucket, fold] of maps.flatMap((m) => [...m])) byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), fold]);
+    return new Map([...byBucket].map(([bucket, folds]) => [bucket, combineFolds(folds)]));
+  };
+  let fallback: string | undefined;
+  if (sides[0].session.engine === 'postgres' && mode !== 'off') {
+    // Bounds are found once, on the main connection; every lane reads the same snapshot, so the same TIDs.
+    const planned = await planChunks(sides[0], bucketing, mode);
+    if ('chunks' in planned) {
+      const folds = await Promise.all(
+        Array.from({ length: groups }, (_, j) => {
+          const { lo, hi } = group(j);
+          return foldChunks(sides[j], columns, bucketing, planned.chunks.filter((c) => c.index >= lo && c.index < hi));
+        }),
+      );
+      return { folds: merge(folds), path: 'tid-chunks' };
+    }
+    fallback = planned.refusal;
+  }
+  const bound = (i: number): string[] => [String(bucketing.origin + (BigInt(i) << BigInt(bucketing.shift)))];
+  const folds = await Promise.all(
+    Array.from({ length: groups }, (_, j) => {
+      const { lo, hi } = group(j);
+      const range: KeyRange = { lower: lo === 0 ? null : bound(lo), upper: hi === bucketing.buckets ? null : bound(hi) };
+      return foldIntegerBuckets(sides[j], columns, range, { origin: bucketing.origin, shift: bucketing.shift, lo, hi });
+    }),
+  );
+  return { folds: merge(folds), path: 'key-ranges', ...(fallback ? { fallback } : {}) };
+}
+
 /** Up to `count - 1` key bounds splitting `side` into ranges of about equal size, from a sample of its pages. */
 async function sampledBounds(side: Side, estimatedRows: number, count: number): Promise<string[][]> {
   const dialect = dialectFor(side.session.engine);
@@ -359,8 +412,8 @@ async function sampledBounds(side: Side, estimatedRows: number, count: number): 
 /**
  * First pass over the whole table on every lane at once: the whole-table folds, and the folds of up to `factor` key
  * ranges, so that localizing differences does not need another full scan. A single integer key is bucketed
- * arithmetically between its min and max (lanes take contiguous groups of buckets); other keys are split into one
- * range per lane at bounds sampled from the source, each folded whole.
+ * arithmetically between its min and max (lanes take contiguous groups of buckets; see foldBuckets for how each side
+ * reads them); other keys are split into one range per lane at bounds sampled from the source, each folded whole.
  */
 export async function firstPass(lanes: Lane[], columns: HashedColumn[], factor: number, estimatedRows: number): Promise<FirstPass> {
   const { source, target } = lanes[0];
@@ -373,31 +426,18 @@ export async function firstPass(lanes: Lane[], columns: HashedColumn[], factor: 
     if (!a && !b) return { source: EMPTY_FOLD, target: EMPTY_FOLD, differing: [] };
     const min = [a?.min, b?.min].filter((v): v is bigint => v !== undefined).reduce((x, y) => (x < y ? x : y));
     const max = [a?.max, b?.max].filter((v): v is bigint => v !== undefined).reduce((x, y) => (x > y ? x : y));
-    // Buckets of 2^shift keys aligned on multiples of 2^shift (the smallest width giving at most `factor` of them:
-    // between factor/2 and factor for a large table), so that the servers number rows with one shift of the key.
-    let shift = 0;
-    while ((max >> BigInt(shift)) - (min >> BigInt(shift)) + 1n > BigInt(factor)) shift += 1;
-    const origin = (min >> BigInt(shift)) << BigInt(shift);
-    const buckets = Number((max - origin) >> BigInt(shift)) + 1;
-    const bound = (i: number): string[] => [String(origin + (BigInt(i) << BigInt(shift)))];
-    const groups = Math.min(lanes.length, buckets);
-    const results = await Promise.all(
-      Array.from({ length: groups }, async (_, j) => {
-        const lo = Math.floor((j * buckets) / groups);
-        const hi = Math.floor(((j + 1) * buckets) / groups);
-        const range: KeyRange = { lower: lo === 0 ? null : bound(lo), upper: hi === buckets ? null : bound(hi) };
-        const bucketing = { origin, shift, lo, hi };
-        const lane = lanes[j];
-        return Promise.all([foldIntegerBuckets(lane.source, columns, range, bucketing), foldIntegerBuckets(lane.target, columns, range, bucketing)]);
-      }),
-    );
-    const sourceFolds = new Map(results.flatMap(([s]) => [...s]));
-    const targetFolds = new Map(results.flatMap(([, t]) => [...t]));
-    for (let i = 0; i < buckets; i += 1) {
+    const bucketing = integerBucketing(min, max, factor);
+    const bound = (i: number): string[] => [String(bucketing.origin + (BigInt(i) << BigInt(bucketing.shift)))];
+    // Each side decides on its own how to read its rows (its physical layout is its own); the folds are the same.
+    const [sourceFolds, targetFolds] = await Promise.all([
+      foldBuckets(lanes.map((l) => l.source), columns, bucketing),
+      foldBuckets(lanes.map((l) => l.target), columns, bucketing),
+    ]);
+    for (let i = 0; i < bucketing.buckets; i += 1) {
       parts.push({
-        range: { lower: i === 0 ? null : bound(i), upper: i === buckets - 1 ? null : bound(i + 1) },
-        source: sourceFolds.get(i) ?? EMPTY_FOLD,
-        target: targetFolds.get(i) ?? EMPTY_FOLD,
+        range: { lower: i === 0 ? null : bound(i), upper: i === bucketing.buckets - 1 ? null : bound(i + 1) },
+        source: sourceFolds.folds.get(i) ?? EMPTY_FOLD,
+        target: targetFolds.folds.get(i) ?? EMPTY_FOLD,
       });
     }
   } else {

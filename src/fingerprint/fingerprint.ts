@@ -83,6 +83,25 @@ export interface Fold {
   sum: string;
 }
 
+/** Combines the folds of disjoint row sets into the fold of their union (count and sum add, XOR combines). */
+export function combineFolds(folds: Fold[]): Fold {
+  let rowCount = 0;
+  let xor = 0n;
+  let sum = 0n;
+  for (const f of folds) {
+    rowCount += f.rowCount;
+    xor ^= BigInt(`0x${f.xor}`);
+    sum += BigInt(f.sum);
+  }
+  return { rowCount, xor: xor.toString(16).padStart(16, '0'), sum: sum.toString() };
+}
+
+/** The fold of `whole` without the rows folded into `part` (a subset of them): the inverse of `combineFolds`. */
+export function withoutFold(whole: Fold, part: Fold): Fold {
+  const xor = BigInt(`0x${whole.xor}`) ^ BigInt(`0x${part.xor}`);
+  return { rowCount: whole.rowCount - part.rowCount, xor: xor.toString(16).padStart(16, '0'), sum: (BigInt(whole.sum) - BigInt(part.sum)).toString() };
+}
+
 export function toHex64(decimal: string): string {
   return BigInt.asUintN(64, BigInt(decimal)).toString(16).padStart(16, '0');
 }
