@@ -1,8 +1,9 @@
 /**
  * `lifeboat diff` on a generated 5M-row table, side by side in one run: the count(*) floor, the old native-hash
- * fingerprint and the new content fingerprint (the cost of correctness), the first-pass query the diff sends (the
- * work the servers must do), the diff of identical copies and of copies with 10 changed rows, each with one and with
- * two connections per side, and the start-up of the built CLI. Runs a private PostgreSQL 15 cluster from the Debian
+ * fingerprint and the new content fingerprint (the cost of correctness), the first-pass statements the diff sends
+ * (the work the servers must do: TID-range chunks) beside the previous hash-aggregate first pass, the diff of
+ * identical copies and of copies with 10 changed rows, each with one and with two connections per side, the first
+ * pass over a heap in shuffled key order both ways, and the start-up of the built CLI. Runs a private PostgreSQL 15 cluster from the Debian
  * server binaries. Prints one Markdown section on stdout; progress on stderr.
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -14,11 +15,16 @@ import { Client } from 'pg';
 import { openSession, targetFromUrl, type SqlSession } from '../src/checks/connection';
 import { runDiff } from '../src/cli/diff';
 import { diffDatabases, fingerprintTable, type DiffReport, type QuerySession } from '../src/fingerprint';
+import { foldBuckets, integerBucketing, type Side } from '../src/fingerprint/bisect';
+import { postgresDialect } from '../src/fingerprint/dialect';
+import { describeTable, hashedColumns } from '../src/fingerprint/fingerprint';
+import type { ChunkMode } from '../src/fingerprint/tid-chunks';
 
 const PG_BIN = process.env.LIFEBOAT_BENCH_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const ROWS = Number(process.env.LIFEBOAT_BENCH_DIFF_ROWS ?? 5_000_000);
 const REPEATS = 7;
 const STARTUP_REPEATS = 7;
+const SHUFFLED_REPEATS = 3;
 const CHANGED_IDS = Array.from({ length: 10 }, (_, i) => 1 + Math.floor(((i + 0.5) * ROWS) / 10) + i * 7);
 const ROOT = path.resolve(__dirname, '..');
 
@@ -99,10 +105,16 @@ function recording(session: SqlSession, statements: { sql: string; params: unkno
 
 type Statement = { sql: string; params: unknown[] };
 
-/** Whether a recorded statement belongs to the first pass: the transaction, the pinned settings, the bucketed fold. */
+/**
+ * Whether a recorded statement belongs to the first pass: the transaction, the pinned settings, the catalog check of
+ * the TID-chunk path, the chunk bounds, the chunk folds and their correction (or a hash-aggregate fold).
+ */
 function firstPassStatement(s: Statement): boolean {
-  return /^(BEGIN|COMMIT)|pg_catalog\.set_config|GROUP BY q\.k/.test(s.sql.trim());
+  return /^(BEGIN|COMMIT)|pg_catalog\.set_config|pg_catalog\.pg_stats|t\.ctid|GROUP BY q\.k/.test(s.sql.trim());
 }
+
+/** The chunk folds among recorded statements (one per connection that read chunks). */
+const CHUNK_FOLD = /t\.ctid >= c\.lo AND t\.ctid < c\.hi\) q\) x/;
 
 /**
  * The first-pass statements of one diff of the two databases, per connection: with `jobs` 1 the source's and the
@@ -167,27 +179,45 @@ const OLD_NATIVE_FOLD = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
                  CASE WHEN false THEN pg_catalog.clock_timestamp() END AS once FROM public.ledger t) q;
   COMMIT;`;
 
-/** The first-pass statement among recorded statements (the bucketed fold). */
+/**
+ * One side's first pass folded by `mode` (`off`: the hash aggregate over key ranges the diff used before TID chunks;
+ * `force`: TID chunks whatever the layout), run once in a snapshot; returns the statements it sent, for replay.
+ */
+async function sideFirstPass(url: string, table: string, mode: ChunkMode | 'off'): Promise<{ statements: Statement[]; path: string }> {
+  const session = await openSession(targetFromUrl(url));
+  const statements: Statement[] = [];
+  const recorded = recording(session, statements);
+  try {
+    await postgresDialect.begin(recorded);
+    const shape = (await describeTable(session, { schema: 'public', name: table }))!;
+    const keys = shape.columns.filter((c) => shape.primaryKey.includes(c.name));
+    const [b] = await session.query<{ lo: string; hi: string }>(`SELECT min(id)::text AS lo, max(id)::text AS hi FROM public.${table}`);
+    const side: Side = { session: recorded, table: shape.table, keys };
+    const result = await foldBuckets([side], hashedColumns(shape), integerBucketing(BigInt(b.lo), BigInt(b.hi), 1024), mode);
+    await recorded.query('COMMIT');
+    return { statements: statements.filter(firstPassStatement), path: result.path };
+  } finally {
+    await session.close();
+  }
+}
+
+/** The hash-aggregate fold among recorded statements. */
 function groupedFoldStatement(statements: Statement[]): Statement {
   const found = statements.find((s) => /GROUP BY q\.k/.test(s.sql));
-  if (!found) throw new Error('no first-pass fold among the recorded statements');
+  if (!found) throw new Error('no hash-aggregate fold among the recorded statements');
   return found;
 }
 
 /**
- * Variants of the recorded first-pass fold, replayed beside it: the same statement with another bucket expression
- * (its row hash, fold, plan shape and settings unchanged). `division` is the bucket number the first pass computed
- * before (the key minus the minimum, divided by a width that gives 1024 ranges); `constant` groups every row into one
- * bucket, which prices PostgreSQL's hash aggregation alone, whatever the bucket expression.
+ * The previous first pass with every row grouped into one constant bucket (its row hash, fold, plan shape and settings
+ * unchanged): the price of PostgreSQL's hash aggregation alone, whatever the bucket expression.
  */
-function withBucket(statements: Statement[], bucket: 'division' | 'constant'): Statement[] {
+function withConstantBucket(statements: Statement[]): Statement[] {
   return statements.map((s) => {
     if (!/GROUP BY q\.k/.test(s.sql)) return s;
     const shifted = /^SELECT q\.k AS bucket, (.*) FROM \(SELECT t\."id" >> \$1::int4 AS k, (.*)$/s.exec(s.sql);
     if (!shifted) throw new Error(`unexpected first-pass statement: ${s.sql}`);
-    const expression = bucket === 'division' ? '(t."id"::int8 - $1::int8) / $2::int8' : '0';
-    const params = bucket === 'division' ? ['1', String(Math.ceil(ROWS / 1024))] : [];
-    return { sql: `SELECT q.k AS bucket, ${shifted[1]} FROM (SELECT ${expression} AS k, ${shifted[2]}`, params };
+    return { sql: `SELECT q.k AS bucket, ${shifted[1]} FROM (SELECT 0 AS k, ${shifted[2]}`, params: [] };
   });
 }
 
@@ -256,10 +286,16 @@ async function main(): Promise<void> {
     await countBoth();
     await diffIdentical(1)();
     const first = await firstPassStatements(src, dst);
+    // The figures below are those of the TID-chunk path: make sure it is the one the diff took, on both sides.
+    for (const lane of [first.source[0], first.target[0]]) {
+      if (!lane.some((s) => CHUNK_FOLD.test(s.sql))) throw new Error('the diff did not read the table in TID-range chunks');
+    }
     const firstPassBoth = (): Promise<unknown> => Promise.all([replay(src, first.source[0]), replay(dst, first.target[0])]);
-    const variantBoth = (bucket: 'division' | 'constant') => (): Promise<unknown> =>
-      Promise.all([replay(src, withBucket(first.source[0], bucket)), replay(dst, withBucket(first.target[0], bucket))]);
-    const shift = Number(groupedFoldStatement(first.source[0]).params[0]);
+    const previous = await Promise.all([sideFirstPass(src, 'ledger', 'off'), sideFirstPass(dst, 'ledger', 'off')]);
+    const previousBoth = (): Promise<unknown> => Promise.all([replay(src, previous[0].statements), replay(dst, previous[1].statements)]);
+    const floorBoth = (): Promise<unknown> =>
+      Promise.all([replay(src, withConstantBucket(previous[0].statements)), replay(dst, withConstantBucket(previous[1].statements))]);
+    const shift = Number(groupedFoldStatement(previous[0].statements).params[0]);
     const rangeRows = 2 ** shift;
     const ranges = Math.floor(ROWS / rangeRows) + 1;
     // One side's first pass on one connection and split over two, with parallel workers off so that each
@@ -269,14 +305,17 @@ async function main(): Promise<void> {
     const serial = ['SET max_parallel_workers_per_gather = 0'];
     const oneSideJobs1 = (): Promise<unknown> => replay(src, first.source[0], serial);
     const oneSideJobs2 = (): Promise<unknown> => Promise.all(firstJobs2.source.map((lane) => replay(src, lane, serial)));
+    if (firstJobs2.source.length !== 2 || !firstJobs2.source.every((lane) => lane.some((s) => CHUNK_FOLD.test(s.sql)))) {
+      throw new Error('the diff with --jobs 2 did not read chunks on both connections of the source');
+    }
 
     const cases: [string, () => Promise<unknown>][] = [
       ['count', countBoth],
       ['old', oldFoldBoth],
       ['new', newFoldBoth],
       ['first', firstPassBoth],
-      ['firstdiv', variantBoth('division')],
-      ['floor', variantBoth('constant')],
+      ['previous', previousBoth],
+      ['floor', floorBoth],
       ['diff1', diffIdentical(1)],
       ['diff2', diffIdentical(2)],
       ['side1', oneSideJobs1],
@@ -296,6 +335,40 @@ async function main(): Promise<void> {
       // Interleaved, so that load from other processes on the machine spreads over every case alike.
       for (const [name, work] of cases) await measure(name, work);
     }
+
+    // A heap in shuffled key order (one side): the first pass as the diff reads it (it falls back to the hash
+    // aggregate) and with the TID-chunk path forced (the correction then moves nearly every row), beside the plain
+    // fingerprint of the same table.
+    log('shuffling a copy of the table');
+    await sql(src, 'CREATE TABLE ledger_shuffled AS SELECT * FROM ledger ORDER BY md5(id::text)');
+    await sql(src, 'ALTER TABLE ledger_shuffled ADD PRIMARY KEY (id)');
+    await sql(src, 'VACUUM (FREEZE, ANALYZE) ledger_shuffled');
+    const shuffledCorrelation = Number((await sql(src, "SELECT correlation FROM pg_stats WHERE tablename = 'ledger_shuffled' AND attname = 'id'"))[0].correlation);
+    const shuffledAuto = await sideFirstPass(src, 'ledger_shuffled', 'auto');
+    const shuffledForced = await sideFirstPass(src, 'ledger_shuffled', 'force');
+    if (shuffledAuto.path !== 'key-ranges' || shuffledForced.path !== 'tid-chunks') {
+      throw new Error(`shuffled heap read by ${shuffledAuto.path} (auto) and ${shuffledForced.path} (forced)`);
+    }
+    const shuffledCases: [string, () => Promise<unknown>][] = [
+      [
+        'shuffledPlain',
+        async () => {
+          const session = await openSession(targetFromUrl(src));
+          try {
+            await fingerprintTable(session, 'public.ledger_shuffled');
+          } finally {
+            await session.close();
+          }
+        },
+      ],
+      ['shuffledAuto', () => replay(src, shuffledAuto.statements)],
+      ['shuffledForced', () => replay(src, shuffledForced.statements)],
+    ];
+    for (let i = 0; i < SHUFFLED_REPEATS; i += 1) {
+      log(`shuffled heap, repeat ${i + 1}/${SHUFFLED_REPEATS}`);
+      for (const [name, work] of shuffledCases) await measure(name, work);
+    }
+    await sql(src, 'DROP TABLE ledger_shuffled');
 
     log('changing 10 rows in the copy');
     await sql(dst, `UPDATE ledger SET label = label || '!' WHERE id IN (${CHANGED_IDS.join(', ')})`);
@@ -352,21 +425,24 @@ async function main(): Promise<void> {
       row('`select count(*)` (a bare scan)', 'count'),
       row('old fingerprint: each type\'s own hash (`hash_record_extended` over the raw columns)', 'old', 'wrong for citext, enums, arrays, jsonb, intervals...'),
       row('new fingerprint: content hash (`fingerprintTable`)', 'new', `cost of correctness: ${ratios('new', 'old')} the old one`),
-      row(`the diff's first-pass query alone (content hash folded into ${ranges} key ranges of 2^${shift} keys, bucket \`id >> ${shift}\`)`, 'first', `${ratios('first', 'new')} the plain fingerprint`),
-      row('the same with the previous bucket expression (`(id - min) / width`, 1024 ranges)', 'firstdiv', `${ratios('firstdiv', 'new')} the plain fingerprint; the new one is ${ratios('first', 'firstdiv')} this`),
-      row('the same fold grouped into one constant bucket (the price of the hash aggregate alone)', 'floor', `${ratios('floor', 'new')} the plain fingerprint: no bucket expression can go below this`),
+      row(`the diff's first-pass statements alone (content hash folded into ${ranges} key ranges of 2^${shift} keys: one TID-range chunk per range, one plain aggregate each, and the correction of rows outside their chunk)`, 'first', `${ratios('first', 'new')} the plain fingerprint`),
+      row(`previous first pass: the same folds by a hash aggregate over every row (bucket \`id >> ${shift}\`)`, 'previous', `${ratios('previous', 'new')} the plain fingerprint; the chunked one is ${ratios('first', 'previous')} this`),
+      row('the previous first pass grouped into one constant bucket (the price of the hash aggregate alone)', 'floor', `${ratios('floor', 'new')} the plain fingerprint: no hash-aggregate first pass can go below this`),
       row('`lifeboat diff`, identical copies', 'diff1', `${ratios('diff1', 'new')} the plain fingerprint (${verdict(m.diff1 / m.new, 1.15)})`),
       row('`lifeboat diff --jobs 2`, identical copies', 'diff2', `${ratios('diff2', 'diff1')} the --jobs 1 time`),
       row('`lifeboat diff`, 10 rows changed in the copy', 'changed1', `${ratios('changed1', 'diff1')} the identical diff (${verdict(m.changed1 / m.diff1, 1.5)})`),
       row('`lifeboat diff --jobs 2`, 10 rows changed', 'changed2', `${ratios('changed2', 'changed1')} the --jobs 1 time`),
       row('one side\'s first pass, parallel workers off, 1 connection', 'side1', ''),
       row('the same split over 2 connections (`--jobs 2`)', 'side2', `${ratios('side2', 'side1')} the 1-connection time`),
+      row(`one side: plain fingerprint of a copy of the table in shuffled key order (key correlation ${shuffledCorrelation.toFixed(2)})`, 'shuffledPlain', `median of ${SHUFFLED_REPEATS}`),
+      row('its first pass as the diff reads it (falls back to the hash aggregate: correlation below 0.9)', 'shuffledAuto', `${ratios('shuffledAuto', 'shuffledPlain')} its plain fingerprint`),
+      row('its first pass over TID chunks, forced (the correction moves nearly every row)', 'shuffledForced', `${ratios('shuffledForced', 'shuffledPlain')} its plain fingerprint`),
       '',
       `All 10 changed keys found with --jobs 1 and 2 (${rounds} rounds: the first pass, then the ${rangeRows.toLocaleString('en-US')}-key ranges that differ). On this machine the content fingerprint costs ${r(m.new / m.count)} a bare count(*) scan in time (${r(c.new / c.count)} in server CPU), and the old native hash ${r(m.old / m.count)} (${r(c.old / c.count)}): the ratio depends on the machine, the column types and the load, so docs/diff.md quotes none.`,
-      `The first pass is the plain fingerprint's scan, row hash and fold plus one hash-aggregate step per row: that step alone (the fold grouped into one constant bucket) costs ${ratios('floor', 'new')} the plain fingerprint, whatever the bucket expression or the number of ranges, and numbering the rows by the shift brings the first pass to ${ratios('first', 'floor')} that${m.floor / m.new > 1.15 ? ': a first pass that hash-aggregates every row cannot come within 1.15x the plain fingerprint here' : ''}.`,
+      `The first pass reads each key range's rows as one TID range of the heap (bounds from ${ranges - 1} primary-key index probes per side) with a plain aggregate, the plain fingerprint's work per row: ${ratios('first', 'new')} the plain fingerprint, where the previous first pass, which hash-aggregated every row, cost ${ratios('previous', 'new')} and its hash aggregation alone (one constant bucket) ${ratios('floor', 'new')}. With 10 rows changed (UPDATE, then VACUUM: the new row versions sit outside their chunks) the correction statement moves them, and the diff still names all 10. The chunks are read without parallel workers (a Tid Range Scan is not parallel in PostgreSQL ${version.split(' ')[0]}); the plain fingerprint uses them, so on a server with idle cores --jobs is what spreads the first pass over them.`,
       `--jobs: both sides at once already keep both cores of this machine busy (each connection with its parallel workers), so \`--jobs 2\` cannot be faster there (${r(m.diff2 / m.diff1)} the --jobs 1 time). Where the server has a core to spare, the split uses it: one side's first pass with parallel workers off (one server process per connection) takes ${r(m.side2 / m.side1)} the 1-connection time on 2 connections, for ${r(c.side2 / c.side1)} the server CPU (${os.cpus().length} cores, shared with other work: a machine with idle cores would come closer to 0.5x).`,
       `Start-up of the built CLI (\`tsc -p tsconfig.build.json\`, then \`node bin/lifeboat.js\`; median of ${STARTUP_REPEATS}, interleaved): \`lifeboat diff --help\` ${ms(median(startup.help))} (goal: under 250 ms, ${median(startup.help) < 0.25 ? 'met' : 'not met'}), beside an empty \`node -e 0\` ${ms(median(startup.node))} and the diff command's own modules alone (\`require('dist/src/cli/diff.js').runDiff(['--help'])\` in a fresh \`node\`) ${ms(median(startup.own))}, on the same machine at the same time; a whole \`lifeboat diff\` of a one-row table, connections included, ${ms(median(startup.tiny))}.`,
-      'History: before this figure, the first-pass query cost 1.53x the plain fingerprint (12.70 s vs 8.29 s, same table and machine): both computed the row hash twice per row (once for `bit_xor`, once for `sum`), and the first pass also joined every row to the list of buckets to get a parallel plan. Until 2026-12-01 the first pass numbered rows by \`(id - min) / width\` (1024 ranges; measured above beside the shift). Start-up of `lifeboat diff --help` was 1682 ms while the dispatcher loaded every command up front.',
+      'History: until 2026-12-01 the first pass hash-aggregated every row (measured above as the previous first pass; in the last run before the chunked pass it cost 1.29x the plain fingerprint and the identical diff 1.35x). Before that, the first-pass query cost 1.53x the plain fingerprint (12.70 s vs 8.29 s, same table and machine): both computed the row hash twice per row (once for `bit_xor`, once for `sum`), and the first pass also joined every row to the list of buckets to get a parallel plan. Earlier on 2026-12-01 the hash-aggregate first pass numbered rows by \`(id - min) / width\` (1024 ranges), the shift that replaced it cost 0.99x as much. Start-up of `lifeboat diff --help` was 1682 ms while the dispatcher loaded every command up front.',
       `Runs (s): ${Object.entries(times).map(([k, v]) => `${k} ${v.map((t) => t.toFixed(2)).join(', ')}`).join('; ')}.`,
       `Server CPU (s): ${Object.entries(cpu).map(([k, v]) => `${k} ${v.map((t) => t.toFixed(2)).join(', ')}`).join('; ')}.`,
     ];

@@ -25,18 +25,20 @@ export interface IntegerBucketing {
 }
 
 /**
- * Below this `pg_stats` correlation between the key and the physical row order, the side folds by key ranges: such a
- * heap has a large share of rows away from their key's neighbours, and every one of them is a stray that the
- * correction hashes a second time (at 0.9, measured on the benchmark's table, the correction hashes about a tenth of
- * the rows again, where the chunked pass and the hash-aggregate pass cost about the same).
+ * Below this `pg_stats` correlation between the key and the physical row order, the side folds by key ranges: every
+ * row away from its key's neighbours is a stray that the correction hashes a second time. Measured on a 1M-row copy
+ * of the benchmark's table with a share of its rows rewritten (moved to the end of the heap), in server CPU: 1% of
+ * the rows moved (correlation 0.98), the chunked pass cost about 0.9x the hash-aggregate pass; 5% (0.90), the same;
+ * 10% (0.83), more. A heap in shuffled key order costs well over twice the hash-aggregate pass (BENCHMARKS.md).
  */
 export const MIN_KEY_CORRELATION = 0.9;
 
 /**
  * Most bucket bounds (as a share of them) that may be out of physical order before a side folds by key ranges
- * instead: each one costs a bucket of rows hashed twice, as a low correlation does.
+ * instead: each one adds a bucket of strays, so 5% of them cost about what 5% of the rows moved does (the break-even
+ * above). This is the guard for a table that has never been analyzed (no correlation known).
  */
-export const MAX_DROPPED_BOUNDS = 0.1;
+export const MAX_DROPPED_BOUNDS = 0.05;
 
 /** `auto`: chunks only where they pay (see MIN_KEY_CORRELATION); `force`: wherever the table allows TID ranges. */
 export type ChunkMode = 'auto' | 'force';

@@ -97,6 +97,16 @@ describe('first pass over TID chunks: the same folds as the hash aggregate', () 
     }
   });
 
+  it('when the first row of a range moved to the end of the heap (its bound out of physical order)', async () => {
+    const { origin, shift } = integerBucketing(1n, 5000n, 64);
+    const bound = origin + (10n << BigInt(shift));
+    await pair.onSource(`CREATE TABLE bounds (id bigint PRIMARY KEY, v text) WITH (autovacuum_enabled = false);
+      INSERT INTO bounds SELECT g, md5(g::text) FROM generate_series(1, 5000) g;
+      UPDATE bounds SET v = 'moved' WHERE id = ${bound};`);
+    const { log } = await expectSameFolds('bounds', 64, 1, 'auto');
+    expect(log.some((s) => CORRECTION.test(s))).toBe(true);
+  });
+
   it('on a heap inserted in shuffled order, nearly every row corrected', async () => {
     await pair.onSource(`CREATE TABLE shuffled (id integer PRIMARY KEY, v integer) WITH (autovacuum_enabled = false);
       INSERT INTO shuffled SELECT g, g * 7 FROM generate_series(1, 4000) g ORDER BY md5(g::text);`);
