@@ -100,6 +100,14 @@ export interface VerificationRestoreProps {
    */
   readonly createVpcEndpoints?: boolean;
   /**
+   * With `createVpcEndpoints`, reach S3 through the VPC's S3 gateway endpoint instead of creating an S3 interface
+   * endpoint: the ID of `region`'s S3 prefix list (`pl-...`, the gateway endpoint's `prefix_list_id`), to which the
+   * function gets HTTPS egress. For VPCs whose other workloads use that gateway (an S3 interface endpoint's private
+   * DNS would take their requests too); the gateway must be associated with the subnets' route tables.
+   * @default an S3 interface endpoint when the function runs in the evidence bucket's region
+   */
+  readonly s3PrefixListId?: string;
+  /**
    * Where the function may open HTTPS connections through NAT: the AWS APIs when no endpoints are created, and with
    * `createVpcEndpoints` the evidence bucket's S3 when it is in another region than `region`. @default '0.0.0.0/0'
    */
@@ -223,7 +231,7 @@ export class VerificationRestore extends Construct {
     if (props.createVpcEndpoints) {
       // An S3 endpoint of this region serves only this region's buckets (like a gateway endpoint), so S3 joins the
       // endpoints only when the function runs in the evidence bucket's region (the DR region, the usual case).
-      const services = evidenceRegion === props.region ? ['rds', 'monitoring', 's3'] : ['rds', 'monitoring'];
+      const services = evidenceRegion === props.region && props.s3PrefixListId === undefined ? ['rds', 'monitoring', 's3'] : ['rds', 'monitoring'];
       const endpointGroup = new SecurityGroup(this, 'endpoints-sg', {
         region: props.region,
         name: names.endpointSecurityGroupName,
@@ -269,7 +277,19 @@ export class VerificationRestore extends Construct {
           tags,
         });
       }
-      if (!services.includes('s3')) {
+      if (props.s3PrefixListId !== undefined) {
+        // The VPC's S3 gateway endpoint: its route sends the prefix list's addresses to S3 in this region.
+        new VpcSecurityGroupEgressRule(this, 'function-to-s3-gateway', {
+          region: props.region,
+          securityGroupId: ref(this.functionSecurityGroup, 'id'),
+          prefixListId: props.s3PrefixListId,
+          ipProtocol: 'tcp',
+          fromPort: 443,
+          toPort: 443,
+          description: 'HTTPS to S3 for the evidence bucket, through the VPC gateway endpoint',
+          tags,
+        });
+      } else if (!services.includes('s3')) {
         // The evidence bucket is in another region, which the endpoints above do not serve: its S3 goes through NAT.
         new VpcSecurityGroupEgressRule(this, 'function-to-evidence-s3', {
           region: props.region,

@@ -24,6 +24,8 @@ export interface VerificationPlanOptions {
   readonly sourceKmsKeyArns?: Readonly<Record<string, string>>;
   /** Create interface endpoints for the APIs the function calls (RDS, CloudWatch, and S3 beside the evidence bucket) in the verification subnets (`VerificationRestoreProps.createVpcEndpoints`). @default false */
   readonly createVpcEndpoints?: boolean;
+  /** With `createVpcEndpoints`, reach S3 through the VPC's S3 gateway endpoint (`VerificationRestoreProps.s3PrefixListId`). @default an S3 interface endpoint */
+  readonly s3PrefixListId?: string;
 }
 
 
@@ -111,6 +113,7 @@ export function verificationRestorePropsFromPlan(
     stores,
     alarmTopics: options.alarmTopics,
     createVpcEndpoints: options.createVpcEndpoints,
+    ...(options.s3PrefixListId !== undefined ? { s3PrefixListId: options.s3PrefixListId } : {}),
     tags: Object.keys(plan.tags).length > 0 ? { ...plan.tags } : undefined,
   };
 }

@@ -95,6 +95,19 @@ export function verificationRestoreProblems(props: VerificationRestoreProps, nam
   if (props.stores.length === 0) problems.push('stores: needs at least one store');
   if (!props.alarmTopics[props.region]) problems.push(`alarmTopics: no SNS topic for region ${props.region}`);
   if (!props.evidence) problems.push('evidence: required: the evidence bucket (EvidenceBucket) where runs are claimed and recorded');
+  const s3PrefixListId = props.s3PrefixListId;
+  if (s3PrefixListId !== undefined) {
+    if (!props.createVpcEndpoints) {
+      problems.push('s3PrefixListId: only used with createVpcEndpoints: true (without endpoints the HTTPS egress to apiEgressCidr reaches S3 already); remove it or set createVpcEndpoints');
+    } else if (props.evidence && props.evidence.region !== props.region) {
+      problems.push(
+        `s3PrefixListId: a gateway endpoint in ${props.region} does not serve the evidence bucket in ${props.evidence.region}; remove it (S3 then goes through NAT, apiEgressCidr)`,
+      );
+    }
+    if (!Token.isUnresolved(s3PrefixListId) && !/^pl-[0-9a-f]{8,17}$/.test(s3PrefixListId)) {
+      problems.push(`s3PrefixListId: must be a prefix list ID (pl- and 8 or 17 hex digits, the S3 gateway endpoint's prefix_list_id), got '${s3PrefixListId}'`);
+    }
+  }
   props.stores.forEach((store, index) => {
     const path = `stores[${index}]`;
     if (!Number.isInteger(store.scheduleIntervalSeconds) || store.scheduleIntervalSeconds < 3600) {

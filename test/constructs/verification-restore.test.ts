@@ -156,6 +156,32 @@ describe('VerificationRestore network', () => {
   });
 });
 
+describe('VerificationRestore network beside an S3 gateway endpoint', () => {
+  it('with s3PrefixListId, creates no S3 interface endpoint (no VPC-wide S3 private DNS) and reaches S3 through the gateway\'s prefix list', () => {
+    const out = synth({ createVpcEndpoints: true, s3PrefixListId: 'pl-6ea54007' });
+    const fnGroup = groupRef(out, 'shop-verify-function');
+    expect(Object.values(resourcesOfType(out, 'aws_vpc_endpoint')).map((endpoint) => endpoint.service_name).sort()).toEqual([
+      'com.amazonaws.eu-central-1.monitoring',
+      'com.amazonaws.eu-central-1.rds',
+    ]);
+    const https = Object.values(resourcesOfType(out, 'aws_vpc_security_group_egress_rule')).filter((rule) => rule.from_port === 443);
+    expect(https.map((rule) => [rule.security_group_id, rule.referenced_security_group_id ?? rule.prefix_list_id, rule.cidr_ipv4, rule.to_port])).toEqual([
+      [fnGroup, groupRef(out, 'shop-verify-endpoints'), undefined, 443],
+      [fnGroup, 'pl-6ea54007', undefined, 443],
+    ]);
+  });
+
+  it('refuses s3PrefixListId without createVpcEndpoints, beside a bucket in another region, or not a prefix list ID, naming the fix', () => {
+    expect(() => synth({ s3PrefixListId: 'pl-6ea54007' })).toThrow(
+      /s3PrefixListId: only used with createVpcEndpoints: true \(without endpoints the HTTPS egress to apiEgressCidr reaches S3 already\); remove it or set createVpcEndpoints/,
+    );
+    const elsewhere = { bucketName: 'shop-evidence-eu-west-3', region: 'eu-west-3', kmsKeyArn: 'arn:aws:kms:eu-west-3:123456789012:key/evidence' };
+    expect(() => synth({ createVpcEndpoints: true, evidence: elsewhere, s3PrefixListId: 'vpce-0123' })).toThrow(
+      /s3PrefixListId: a gateway endpoint in eu-central-1 does not serve the evidence bucket in eu-west-3; remove it \(S3 then goes through NAT, apiEgressCidr\)\n\s+s3PrefixListId: must be a prefix list ID \(pl- and 8 or 17 hex digits, the S3 gateway endpoint's prefix_list_id\), got 'vpce-0123'/,
+    );
+  });
+});
+
 describe('VerificationRestore events', () => {
   it('starts each store on its schedule, follows RDS events of the temporary resources only, and ticks every 5 minutes', () => {
     const out = synth();
