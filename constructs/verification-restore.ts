@@ -1,10 +1,10 @@
 /**
  * VerificationRestore: a little over 300 lines because its props and store interfaces (public API, documented one
- * line each) live here; validation, handler configuration and IAM statements are in private/verification-restore-config.ts.
+ * line each) live here; validation, handler configuration and IAM statements are in private/verification-restore-config.ts,
+ * the route to the AWS APIs (NAT egress or interface endpoints) in private/verification-network.ts.
  */
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
@@ -18,6 +18,7 @@ import type { StoreAlarmSpec } from './backup-age-probe';
 import { BundledFunction } from './lambda-bundle';
 import { storePort, verificationPolicyStatements, verificationRestoreProblems, verifyConfig } from './private/verification-restore-config';
 import { ref } from './private/reference';
+import { renderApiNetwork } from './private/verification-network';
 
 export { ENGINE_PORTS, VERIFICATION_EVIDENCE_PREFIXES } from './private/verification-restore-config';
 
@@ -227,93 +228,7 @@ export class VerificationRestore extends Construct {
         tags,
       });
     }
-    const evidenceRegion = props.evidence?.region ?? props.region;
-    if (props.createVpcEndpoints) {
-      // An S3 endpoint of this region serves only this region's buckets (like a gateway endpoint), so S3 joins the
-      // endpoints only when the function runs in the evidence bucket's region (the DR region, the usual case).
-      const services = evidenceRegion === props.region && props.s3PrefixListId === undefined ? ['rds', 'monitoring', 's3'] : ['rds', 'monitoring'];
-      const endpointGroup = new SecurityGroup(this, 'endpoints-sg', {
-        region: props.region,
-        name: names.endpointSecurityGroupName,
-        description: 'Lifeboat verification: the interface endpoints the verification function calls, HTTPS from the function only',
-        vpcId: props.vpcId,
-        tags,
-      });
-      new VpcSecurityGroupIngressRule(this, 'endpoints-from-function', {
-        region: props.region,
-        securityGroupId: ref(endpointGroup, 'id'),
-        referencedSecurityGroupId: ref(this.functionSecurityGroup, 'id'),
-        ipProtocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
-        description: 'HTTPS from the verification function',
-        tags,
-      });
-      new VpcSecurityGroupEgressRule(this, 'function-to-endpoints', {
-        region: props.region,
-        securityGroupId: ref(this.functionSecurityGroup, 'id'),
-        referencedSecurityGroupId: ref(endpointGroup, 'id'),
-        ipProtocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
-        description: services.includes('s3') ? 'HTTPS to the RDS, CloudWatch and S3 interface endpoints' : 'HTTPS to the RDS and CloudWatch interface endpoints',
-        tags,
-      });
-      for (const service of services) {
-        new VpcEndpoint(this, `endpoint-${service}`, {
-          region: props.region,
-          vpcId: props.vpcId,
-          serviceName: `com.amazonaws.${props.region}.${service}`,
-          vpcEndpointType: 'Interface',
-          // Private DNS makes the SDK's default hostnames (rds.<region>.amazonaws.com, monitoring..., and for S3
-          // s3.<region>.amazonaws.com and <bucket>.s3.<region>.amazonaws.com) resolve to the endpoint in this VPC.
-          privateDnsEnabled: true,
-          // For S3 (a service with gateway endpoints too) AWS reads an absent option as "inbound resolver only": that
-          // needs an S3 gateway endpoint in the VPC and leaves in-VPC names on the gateway, which the function's group
-          // does not reach. Pinned to all resolvers, so the function's S3 requests always go through this endpoint.
-          ...(service === 's3' ? { dnsOptions: { privateDnsOnlyForInboundResolverEndpoint: false } } : {}),
-          subnetIds: [...props.subnetIds],
-          securityGroupIds: [ref(endpointGroup, 'id')],
-          tags,
-        });
-      }
-      if (props.s3PrefixListId !== undefined) {
-        // The VPC's S3 gateway endpoint: its route sends the prefix list's addresses to S3 in this region.
-        new VpcSecurityGroupEgressRule(this, 'function-to-s3-gateway', {
-          region: props.region,
-          securityGroupId: ref(this.functionSecurityGroup, 'id'),
-          prefixListId: props.s3PrefixListId,
-          ipProtocol: 'tcp',
-          fromPort: 443,
-          toPort: 443,
-          description: 'HTTPS to S3 for the evidence bucket, through the VPC gateway endpoint',
-          tags,
-        });
-      } else if (!services.includes('s3')) {
-        // The evidence bucket is in another region, which the endpoints above do not serve: its S3 goes through NAT.
-        new VpcSecurityGroupEgressRule(this, 'function-to-evidence-s3', {
-          region: props.region,
-          securityGroupId: ref(this.functionSecurityGroup, 'id'),
-          cidrIpv4: props.apiEgressCidr ?? '0.0.0.0/0',
-          ipProtocol: 'tcp',
-          fromPort: 443,
-          toPort: 443,
-          description: `HTTPS to S3 in ${evidenceRegion} for the evidence bucket (through NAT)`,
-          tags,
-        });
-      }
-    } else {
-      new VpcSecurityGroupEgressRule(this, 'function-to-aws-apis', {
-        region: props.region,
-        securityGroupId: ref(this.functionSecurityGroup, 'id'),
-        cidrIpv4: props.apiEgressCidr ?? '0.0.0.0/0',
-        ipProtocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
-        description: 'HTTPS to the RDS, CloudWatch and S3 APIs (through NAT)',
-        tags,
-      });
-    }
+    renderApiNetwork(this, props, this.functionSecurityGroup, names.endpointSecurityGroupName);
 
     const account = stackAccount(this);
     this.config = verifyConfig(props, namespace, ref(this.restoredSecurityGroup, 'id'), false);
