@@ -1,5 +1,5 @@
 /**
- * VerificationRestore: a little over 300 lines because its props and store interfaces (public API, documented one
+ * VerificationRestore: about 300 lines because its props and store interfaces (public API, documented one
  * line each) live here; validation, handler configuration and IAM statements are in private/verification-restore-config.ts,
  * the route to the AWS APIs (NAT egress or interface endpoints) in private/verification-network.ts.
  */
