@@ -22,7 +22,9 @@ export function renderApiNetwork(scope: Construct, props: VerificationRestorePro
     const endpointGroup = new SecurityGroup(scope, 'endpoints-sg', {
       region: props.region,
       name: endpointGroupName,
-      description: 'Lifeboat verification: the interface endpoints the verification function calls, HTTPS from the function only',
+      // Kept as first deployed, although the group now also serves the S3 endpoint: AWS cannot change a group's
+      // description in place, and replacing a group the endpoints use fails (the old one cannot be deleted first).
+      description: 'Lifeboat verification: RDS and CloudWatch interface endpoints, HTTPS from the function only',
       vpcId: props.vpcId,
       tags,
     });

@@ -133,6 +133,14 @@ describe('VerificationRestore network', () => {
     expect(config.evidence).toEqual({ bucket: 'shop-evidence-eu-central-1', region: 'eu-central-1' });
   });
 
+  it('keeps the endpoint security group\'s first description, so upgrading a deployment does not replace the group its endpoints use', () => {
+    const out = synth({ createVpcEndpoints: true });
+    const groups = Object.values(resourcesOfType(out, 'aws_security_group')).filter((group) => group.name === 'shop-verify-endpoints');
+    // AWS cannot change a group's description in place: a new text would replace the group, and deleting the old
+    // group while the endpoints still use it fails.
+    expect(groups.map((group) => group.description)).toEqual(['Lifeboat verification: RDS and CloudWatch interface endpoints, HTTPS from the function only']);
+  });
+
   it('in another region than the evidence bucket, creates RDS and CloudWatch endpoints and sends S3 through NAT (apiEgressCidr)', () => {
     const elsewhere = { bucketName: 'shop-evidence-eu-west-3', region: 'eu-west-3', kmsKeyArn: 'arn:aws:kms:eu-west-3:123456789012:key/evidence' };
     for (const [overrides, cidr] of [
