@@ -30,6 +30,9 @@ Options:
   --max-keys <N>            Differing keys listed per table before the rest are reported as ranges (default: 100)
   --jobs <N>                Connections per side for the first pass over each table, all reading one snapshot
                             (PostgreSQL only: the MySQL family cannot share a snapshot; default: 1)
+  --seq-scan                PostgreSQL: read the first pass with a sequential scan and a hash aggregate instead of
+                            TID-range chunks (more server CPU, but the scan keeps PostgreSQL's small ring buffer
+                            instead of passing the table through shared_buffers: for a busy source)
   -h, --help                Show this help
 
 Exit codes: 0 identical, 1 different, 2 error (connection, usage, unknown table).
@@ -88,6 +91,7 @@ export async function runDiff(argv: string[], output: DiffOutput = processOutput
         'key-range-rows': { type: 'string' },
         'max-keys': { type: 'string' },
         jobs: { type: 'string' },
+        'seq-scan': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -118,6 +122,7 @@ export async function runDiff(argv: string[], output: DiffOutput = processOutput
       keyRangeRows,
       maxKeys,
       jobs,
+      tidChunks: !values['seq-scan'],
       connect: async (side) => {
         const session = await openSession(side === 'source' ? sourceTarget : targetTarget, { readOnly: true });
         sessions.push(session);

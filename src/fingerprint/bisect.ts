@@ -415,7 +415,13 @@ async function sampledBounds(side: Side, estimatedRows: number, count: number): 
  * arithmetically between its min and max (lanes take contiguous groups of buckets; see foldBuckets for how each side
  * reads them); other keys are split into one range per lane at bounds sampled from the source, each folded whole.
  */
-export async function firstPass(lanes: Lane[], columns: HashedColumn[], factor: number, estimatedRows: number): Promise<FirstPass> {
+export async function firstPass(
+  lanes: Lane[],
+  columns: HashedColumn[],
+  factor: number,
+  estimatedRows: number,
+  chunks: ChunkMode | 'off' = 'auto',
+): Promise<FirstPass> {
   const { source, target } = lanes[0];
   const whole: KeyRange = { lower: null, upper: null };
   const parts: { range: KeyRange; source: Fold; target: Fold }[] = [];
@@ -430,8 +436,8 @@ export async function firstPass(lanes: Lane[], columns: HashedColumn[], factor: 
     const bound = (i: number): string[] => [String(bucketing.origin + (BigInt(i) << BigInt(bucketing.shift)))];
     // Each side decides on its own how to read its rows (its physical layout is its own); the folds are the same.
     const [sourceFolds, targetFolds] = await Promise.all([
-      foldBuckets(lanes.map((l) => l.source), columns, bucketing),
-      foldBuckets(lanes.map((l) => l.target), columns, bucketing),
+      foldBuckets(lanes.map((l) => l.source), columns, bucketing, chunks),
+      foldBuckets(lanes.map((l) => l.target), columns, bucketing, chunks),
     ]);
     for (let i = 0; i < bucketing.buckets; i += 1) {
       parts.push({

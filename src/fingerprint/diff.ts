@@ -42,6 +42,13 @@ export interface DiffOptions {
    * family cannot share one, so it refuses more than 1). Needs `connect`. @default 1
    */
   jobs?: number;
+  /**
+   * PostgreSQL, single integer key: read the first pass in TID-range chunks where the table's layout allows (the
+   * plain fingerprint's server work). `false`: a sequential scan with a hash aggregate, more server CPU, but a scan
+   * that keeps PostgreSQL's small ring buffer, where the chunks pass every page of the table through shared_buffers
+   * (evicting the working set of a busy server when the table is larger). @default true
+   */
+  tidChunks?: boolean;
   /** Opens one more connection to the source or the target (used for `jobs` above 1); the diff closes it. */
   connect?: (side: 'source' | 'target') => Promise<ClosableSession>;
 }
@@ -165,8 +172,9 @@ async function diffTable(
   sourceTable: TableName | undefined,
   targetTable: TableName | undefined,
   limits: Limits,
-  onProgress: DiffOptions['onProgress'],
+  options: Pick<DiffOptions, 'onProgress' | 'tidChunks'>,
 ): Promise<TableDiff> {
+  const { onProgress } = options;
   const { source, target } = connections;
   const dialect = dialectFor(source.engine);
   const [sourceShape, targetShape] = await Promise.all([
@@ -212,7 +220,8 @@ async function diffTable(
       target: { session: pair.target, table: targetShape.table, keys: keys!.target },
     }));
     // The row hash depends only on the column names and how each is hashed, which both sides share.
-    first = await firstPass(lanes, columns.source, limits.factor, Math.max(sourceShape.estimatedRows, targetShape.estimatedRows));
+    const chunks = options.tidChunks === false ? 'off' : 'auto';
+    first = await firstPass(lanes, columns.source, limits.factor, Math.max(sourceShape.estimatedRows, targetShape.estimatedRows), chunks);
     sourceFold = first.source;
     targetFold = first.target;
   } else {
@@ -308,7 +317,7 @@ export async function diffDatabases(source: QuerySession, target: QuerySession, 
         for (const [index, name] of names.entries()) {
           options.onProgress?.({ kind: 'table', table: name, index: index + 1, total: names.length });
           const find = (list: TableName[]): TableName | undefined => list.find((t) => dialect.displayName(t) === name);
-          tables.push(await diffTable(connections, name, find(sourceTables), find(targetTables), limits, options.onProgress));
+          tables.push(await diffTable(connections, name, find(sourceTables), find(targetTables), limits, options));
         }
         return { identical: tables.every((t) => t.status === 'identical'), engine: source.engine, tables };
       }),

@@ -43,6 +43,14 @@ function cliSuite(engine: TestEngine, describeFn: jest.Describe): void {
       expect(result.out).toMatch(/accounts\s+3\s+3\s+identical/);
     });
 
+    it('takes --seq-scan (a sequential first pass) with the same answer', async () => {
+      const same = await run(['--source', pair.source.url, '--target', pair.target.url, '--tables', 'accounts', '--seq-scan']);
+      expect(same).toMatchObject({ code: 0, err: '' });
+      const changed = await run(['--source', pair.source.url, '--target', pair.target.url, '--tables', 'audit', '--seq-scan', '--format', 'json']);
+      expect(changed.code).toBe(1);
+      expect((JSON.parse(changed.out) as DiffReport).tables[0].localization!.keys).toEqual([{ key: { id: '1' }, kind: 'changed' }]);
+    });
+
     it('exits 1 and reports the differing key as JSON', async () => {
       const result = await run(['--source', pair.source.url, '--target', pair.target.url, '--format', 'json']);
       expect(result.code).toBe(1);
