@@ -11,6 +11,30 @@ import type { Construct } from 'constructs';
 import type { VerificationRestoreProps } from '../verification-restore';
 import { ref } from './reference';
 
+/** Where one HTTPS rule of the function's security group leads: addresses, another security group, or a prefix list. */
+type HttpsDestination = { cidrIpv4: string } | { referencedSecurityGroupId: string } | { prefixListId: string };
+
+/** Lets the function's security group open HTTPS (443) connections to `destination`. */
+function httpsEgress(
+  scope: Construct,
+  id: string,
+  props: VerificationRestoreProps,
+  functionGroup: SecurityGroup,
+  destination: HttpsDestination,
+  description: string,
+): void {
+  new VpcSecurityGroupEgressRule(scope, id, {
+    region: props.region,
+    securityGroupId: ref(functionGroup, 'id'),
+    ...destination,
+    ipProtocol: 'tcp',
+    fromPort: 443,
+    toPort: 443,
+    description,
+    tags: props.tags,
+  });
+}
+
 /** Creates the function's HTTPS egress rules and, with `createVpcEndpoints`, the endpoints and their security group. */
 export function renderApiNetwork(scope: Construct, props: VerificationRestoreProps, functionGroup: SecurityGroup, endpointGroupName: string): void {
   const tags = props.tags;
@@ -38,16 +62,14 @@ export function renderApiNetwork(scope: Construct, props: VerificationRestorePro
       description: 'HTTPS from the verification function',
       tags,
     });
-    new VpcSecurityGroupEgressRule(scope, 'function-to-endpoints', {
-      region: props.region,
-      securityGroupId: ref(functionGroup, 'id'),
-      referencedSecurityGroupId: ref(endpointGroup, 'id'),
-      ipProtocol: 'tcp',
-      fromPort: 443,
-      toPort: 443,
-      description: services.includes('s3') ? 'HTTPS to the RDS, CloudWatch and S3 interface endpoints' : 'HTTPS to the RDS and CloudWatch interface endpoints',
-      tags,
-    });
+    httpsEgress(
+      scope,
+      'function-to-endpoints',
+      props,
+      functionGroup,
+      { referencedSecurityGroupId: ref(endpointGroup, 'id') },
+      services.includes('s3') ? 'HTTPS to the RDS, CloudWatch and S3 interface endpoints' : 'HTTPS to the RDS and CloudWatch interface endpoints',
+    );
     for (const service of services) {
       new VpcEndpoint(scope, `endpoint-${service}`, {
         region: props.region,
@@ -68,39 +90,26 @@ export function renderApiNetwork(scope: Construct, props: VerificationRestorePro
     }
     if (props.s3PrefixListId !== undefined) {
       // The VPC's S3 gateway endpoint: its route sends the prefix list's addresses to S3 in this region.
-      new VpcSecurityGroupEgressRule(scope, 'function-to-s3-gateway', {
-        region: props.region,
-        securityGroupId: ref(functionGroup, 'id'),
-        prefixListId: props.s3PrefixListId,
-        ipProtocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
-        description: 'HTTPS to S3 for the evidence bucket, through the VPC gateway endpoint',
-        tags,
-      });
+      httpsEgress(scope, 'function-to-s3-gateway', props, functionGroup, { prefixListId: props.s3PrefixListId }, 'HTTPS to S3 for the evidence bucket, through the VPC gateway endpoint');
     } else if (!services.includes('s3')) {
       // The evidence bucket is in another region, which the endpoints above do not serve: its S3 goes through NAT.
-      new VpcSecurityGroupEgressRule(scope, 'function-to-evidence-s3', {
-        region: props.region,
-        securityGroupId: ref(functionGroup, 'id'),
-        cidrIpv4: props.apiEgressCidr ?? '0.0.0.0/0',
-        ipProtocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
-        description: `HTTPS to S3 in ${evidenceRegion} for the evidence bucket (through NAT)`,
-        tags,
-      });
+      httpsEgress(
+        scope,
+        'function-to-evidence-s3',
+        props,
+        functionGroup,
+        { cidrIpv4: props.apiEgressCidr ?? '0.0.0.0/0' },
+        `HTTPS to S3 in ${evidenceRegion} for the evidence bucket (through NAT)`,
+      );
     }
   } else {
-    new VpcSecurityGroupEgressRule(scope, 'function-to-aws-apis', {
-      region: props.region,
-      securityGroupId: ref(functionGroup, 'id'),
-      cidrIpv4: props.apiEgressCidr ?? '0.0.0.0/0',
-      ipProtocol: 'tcp',
-      fromPort: 443,
-      toPort: 443,
-      description: 'HTTPS to the RDS, CloudWatch and S3 APIs (through NAT)',
-      tags,
-    });
+    httpsEgress(
+      scope,
+      'function-to-aws-apis',
+      props,
+      functionGroup,
+      { cidrIpv4: props.apiEgressCidr ?? '0.0.0.0/0' },
+      'HTTPS to the RDS, CloudWatch and S3 APIs (through NAT)',
+    );
   }
 }
