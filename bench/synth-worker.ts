@@ -167,21 +167,33 @@ function resourceCount(outdir: string, name: string): number {
   return Object.values(doc.resource as Json).reduce((n: number, byName: any) => n + Object.keys(byName).length, 0);
 }
 
-function lifeboat(requirementsPath: string, outdir: string): number {
-  const { loadRequirements, planBackups, renderRunbooks, serializePlan } = require('lifeboat') as typeof import('../src');
-  mark('lifeboat loaded');
+/** A stack named `name` with a local backend, the provider and DisasterRecovery from `props`, built and synthesized. */
+function synthesizeDisasterRecovery(
+  outdir: string,
+  name: string,
+  region: string,
+  props: ConstructorParameters<typeof import('../constructs').DisasterRecovery>[2],
+): void {
   const { DisasterRecovery } = require('lifeboat/constructs') as typeof import('../constructs');
-  mark('lifeboat/constructs loaded');
-  const plan = planBackups(loadRequirements(requirementsPath));
-  mark('planned');
   const app = new App({ outdir });
-  const stack = new TerraformStack(app, plan.name);
-  new LocalBackend(stack, { path: `../../../terraform.${plan.name}.tfstate` });
-  new AwsProvider(stack, 'aws', { region: plan.regions.primary });
-  new DisasterRecovery(stack, 'lifeboat', { plan });
+  const stack = new TerraformStack(app, name);
+  new LocalBackend(stack, { path: `../../../terraform.${name}.tfstate` });
+  new AwsProvider(stack, 'aws', { region });
+  new DisasterRecovery(stack, 'lifeboat', props);
   mark('constructs built');
   app.synth();
   mark('synthesized');
+}
+
+function lifeboat(requirementsPath: string, outdir: string): number {
+  const { loadRequirements, planBackups, renderRunbooks, serializePlan } = require('lifeboat') as typeof import('../src');
+  mark('lifeboat loaded');
+  // Loaded here to time it; synthesizeDisasterRecovery reads it from the module cache.
+  require('lifeboat/constructs');
+  mark('lifeboat/constructs loaded');
+  const plan = planBackups(loadRequirements(requirementsPath));
+  mark('planned');
+  synthesizeDisasterRecovery(outdir, plan.name, plan.regions.primary, { plan });
   fs.writeFileSync(path.join(outdir, 'backup_plan.json'), serializePlan(plan));
   fs.mkdirSync(path.join(outdir, 'runbooks'), { recursive: true });
   for (const file of renderRunbooks(plan, { planFile: 'backup_plan.json' })) fs.writeFileSync(path.join(outdir, 'runbooks', file.path), file.content);
@@ -193,17 +205,11 @@ function lifeboat(requirementsPath: string, outdir: string): number {
 function app(requirementsPath: string, outdir: string): number {
   const { loadRequirements } = require('lifeboat') as typeof import('../src');
   mark('lifeboat loaded');
-  const { DisasterRecovery } = require('lifeboat/constructs') as typeof import('../constructs');
+  // Loaded here to time it; synthesizeDisasterRecovery reads it from the module cache.
+  require('lifeboat/constructs');
   mark('lifeboat/constructs loaded');
   const requirements = loadRequirements(requirementsPath);
-  const application = new App({ outdir });
-  const stack = new TerraformStack(application, requirements.name);
-  new LocalBackend(stack, { path: `../../../terraform.${requirements.name}.tfstate` });
-  new AwsProvider(stack, 'aws', { region: requirements.regions.primary });
-  new DisasterRecovery(stack, 'lifeboat', { requirements });
-  mark('constructs built');
-  application.synth();
-  mark('synthesized');
+  synthesizeDisasterRecovery(outdir, requirements.name, requirements.regions.primary, { requirements });
   return resourceCount(outdir, requirements.name);
 }
 
